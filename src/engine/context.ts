@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { AwsTag, Outputs, StepContext } from './types.js';
+
+export const TAG_PROJECT = 'aws-runbook:project';
+export const TAG_STEP = 'aws-runbook:step';
+
+/** The lower-case project key used in tags and deterministic names. */
+export function projectKey(config: Config): string {
+  return config.suffix.toLowerCase();
+}
+
+/** What a context needs from whoever runs the step (the engine, or a test). */
+export interface ContextHost {
+  config: Config;
+  aws: AwsClients;
+  signal: AbortSignal;
+  /** Outputs known for a step: recorded in state or produced earlier in this run. */
+  outputsOf(stepId: string): Outputs | undefined;
+  beginOperation(stepId: string, action: string, clientToken?: string): Promise<void>;
+  recordOutputs(stepId: string, partial: Outputs): Promise<void>;
+  progress(stepId: string, message: string): void;
+  /** Changes the ClientToken series, e.g. after a resource made with the old token was deleted. */
+  tokenGeneration?: number;
+}
+
+/**
+ * A ClientToken that is the same for the same project, step and purpose, so a call repeated after a
+ * crash is recognised by AWS (at most 64 ASCII characters).
+ */
+export function deterministicClientToken(project: string, stepId: string, purpose: string, generation = 0): string {
+  const digest = createHash('sha256').update(`${project}\0${stepId}\0${purpose}\0${generation}`).digest('hex');
+  return `awsrb-${digest.slice(0, 40)}`;
+}
+
+export function createStepContext(host: ContextHost, stepId: string): StepContext {
+  const project = projectKey(host.config);
+  const output = (id: string, key: string) => host.outputsOf(id)?.[key];
+  return {
+    config: host.config,
+    project,
+    aws: host.aws,
+    signal: host.signal,
+    output,
+    ref(id, key, placeholder) {
+      return output(id, key) ?? placeholder;
+    },
+    need(id, key) {
+      const value = output(id, key);
+      if (value === undefined) {
+        throw new Error(`step ${stepId} needs output "${key}" of step ${id}, which is not known yet`);
+      }
+      return value;
+    },
+    tags(name: string): AwsTag[] {
+      return [
+        { Key: 'Name', Value: name },
+        { Key: TAG_PROJECT, Value: project },
+        { Key: TAG_STEP, Value: stepId },
+      ];
+    },
+    clientToken(purpose = 'create') {
+      return deterministicClientToken(project, stepId, purpose, host.tokenGeneration ?? 0);
+    },
+    beginOperation(action, clientToken) {
+      return host.beginOperation(stepId, action, clientToken);
+    },
+    recordOutputs(partial) {
+      return host.recordOutputs(stepId, partial);
+    },
+    progress(message) {
+      host.progress(stepId, message);
+    },
+  };
+}

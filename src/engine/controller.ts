@@ -1,0 +1,64 @@
+import type { EngineEvent, RunOutcome } from './events.js';
+import type { Identity, PlannedStep, SectionId } from './types.js';
+import type { ClassifiedError } from '../aws/error-kinds.js';
+
+/** A section as the overview lists it. */
+export interface SectionSummary {
+  id: SectionId;
+  title: string;
+  description: string;
+  stepIds: string[];
+  /** What the state file says of this section. */
+  recorded: 'not-started' | 'partial' | 'done' | 'failed';
+  /** Set when this section has no step yet in this version of the tool. */
+  available: boolean;
+}
+
+/** What an earlier, unfinished run left behind (read from the state file). */
+export interface ResumeInfo {
+  command: 'up' | 'down';
+  startedAt: string;
+  /** The step that was running or failed when it stopped. */
+  stepId?: string;
+  stepTitle?: string;
+  /** The operation that was in flight, with its ClientToken, if any. */
+  pendingOperation?: string;
+  error?: ClassifiedError;
+  /** ok | failed | interrupted (no finish recorded: killed, Ctrl-C, crash) */
+  outcome: 'failed' | 'interrupted';
+}
+
+export interface SessionInfo {
+  project: string;
+  configPath: string;
+  configFound: boolean;
+  stateDir: string;
+  region: string;
+  sandbox: boolean;
+  endpoint?: string;
+}
+
+/** How a run asks for confirmation of a step when in step-by-step mode. */
+export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
+
+/**
+ * What screens may ask of the engine: intents in, events out. Screens get one of these as a prop
+ * and never touch AWS, SSH or the state file themselves.
+ */
+export interface RunbookController {
+  readonly info: SessionInfo;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** STS identity; also emitted as an `identity` event. */
+  loadIdentity(): Promise<Identity>;
+  /** The unfinished run the state file records, if any. */
+  resumeInfo(): ResumeInfo | undefined;
+  sections(): SectionSummary[];
+  /** Read-only plan of sections (find + preview); also emitted as step-planned events. */
+  plan(sections: SectionId[]): Promise<PlannedStep[]>;
+  /** Apply sections (already confirmed by the screen); `confirmStep` for step-by-step mode. */
+  apply(sections: SectionId[], options?: { confirmStep?: StepConfirm }): Promise<RunOutcome>;
+  /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */
+  abort(): void;
+  /** Release the lock and stop the sandbox, if any. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { Identity, Outputs, PlanAction, PlannedStep, SectionId, StepPreview } from './types.js';
+
+/** The one event stream both renderers (Ink and plain lines) consume. */
+export type EngineEvent =
+  | { type: 'identity'; identity: Identity }
+  | { type: 'plan-started'; sections: SectionId[]; at: number }
+  | { type: 'step-planned'; step: PlannedStep }
+  | { type: 'plan-finished'; sections: SectionId[]; at: number }
+  | { type: 'section-started'; section: SectionId; mode: 'up' | 'down'; at: number }
+  | { type: 'step-started'; stepId: string; action: PlanAction | 'destroy'; at: number }
+  | { type: 'step-progress'; stepId: string; message: string; at: number }
+  | { type: 'step-done'; stepId: string; action: PlanAction | 'destroy'; outputs: Outputs; at: number }
+  | { type: 'step-failed'; stepId: string; error: ClassifiedError; at: number }
+  | { type: 'step-skipped'; stepId: string; reason: string; at: number }
+  | { type: 'section-finished'; section: SectionId; outcome: RunOutcome; at: number }
+  | { type: 'run-finished'; outcome: RunOutcome; at: number }
+  | { type: 'notice'; level: 'info' | 'warn'; message: string; at: number };
+
+export type RunOutcome = 'ok' | 'failed' | 'aborted' | 'declined';
+
+export type { StepPreview };

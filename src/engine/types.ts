@@ -1,0 +1,118 @@
+import type { Config } from '../config/schema.js';
+import type { AwsClients } from '../aws/clients.js';
+
+/** Section ids, in runbook order (DESIGN.md §2). Names are a contract: `--only` takes them. */
+export const SECTION_IDS = ['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+/** What a step produced: resource ids and the like. Never a secret. */
+export type Outputs = Record<string, string>;
+
+export interface AwsTag {
+  Key: string;
+  Value: string;
+}
+
+/** What `find` saw in AWS, read-only. */
+export type FindResult =
+  | { kind: 'absent' }
+  | {
+      kind: 'present';
+      outputs: Outputs;
+      /** Tagged as ours (aws-runbook:project matches) — only ours may be adopted or destroyed. */
+      ours: boolean;
+      /** Ways the live resource differs from the desired one that apply cannot fix: a conflict. */
+      differences: string[];
+      /** Things apply still has to do on an existing resource (e.g. "enable DNS hostnames"). */
+      unfinished: string[];
+    };
+
+/**
+ * The plan's verdict for a step.
+ * create: nothing there; adopt: ours but not (fully) recorded, apply finishes it without creating a copy;
+ * no-change: there, recorded, as wanted; conflict: something is there that is not what we want.
+ */
+export type PlanAction = 'create' | 'adopt' | 'no-change' | 'conflict';
+
+export interface StepPreview {
+  /** One line: what the resource is (names, CIDRs, AZs). */
+  summary: string;
+  /** The equivalent `aws` CLI lines, with real ids where known and $PLACEHOLDERS where not. */
+  cli: string[];
+  /** Extra lines: corrections of the seed, notes. */
+  notes?: string[];
+  /** What this step adds to the monthly bill, USD, when it creates something billable. */
+  monthlyCostUsd?: number;
+}
+
+/** Everything a step may use. Built by the engine; tasks never import the engine's internals. */
+export interface StepContext {
+  readonly config: Config;
+  /** Lower-case project key, the value of the aws-runbook:project tag (e.g. "bfhk"). */
+  readonly project: string;
+  readonly aws: AwsClients;
+  readonly signal: AbortSignal;
+  /** A known output of another step (from state or from this run), or undefined. */
+  output(stepId: string, key: string): string | undefined;
+  /** A known output of another step, or a readable placeholder (`$VPC_ID`) for previews. */
+  ref(stepId: string, key: string, placeholder: string): string;
+  /** A known output of a needed step; throws when missing (a bug in `needs`). */
+  need(stepId: string, key: string): string;
+  /** The tags every resource of this step is created with (Name + aws-runbook:project + aws-runbook:step). */
+  tags(name: string): AwsTag[];
+  /** Deterministic ClientToken for this step's mutating call (same project + step + purpose → same token). */
+  clientToken(purpose?: string): string;
+  /**
+   * Record the mutating call about to be sent (with its ClientToken) in the state file.
+   * Resolves once the state is on disk. Every apply/destroy calls it before each mutating AWS call.
+   */
+  beginOperation(action: string, clientToken?: string): Promise<void>;
+  /** Persist outputs learned so far (e.g. the id from a create response) before the next call. */
+  recordOutputs(partial: Outputs): Promise<void>;
+  /** A line of progress for the renderers (not persisted). */
+  progress(message: string): void;
+}
+
+/** One step of the runbook: one declarative object (DESIGN.md §3). No rendering, no state handling. */
+export interface Step {
+  readonly id: string;
+  readonly section: SectionId;
+  readonly title: string;
+  /** Ids of steps whose outputs this one uses; they run first. */
+  readonly needs: readonly string[];
+  /** Read-only: what exists in AWS for this step. Missing needed outputs mean "absent". */
+  find(ctx: StepContext): Promise<FindResult>;
+  /** Pure: describe the step given what find saw. */
+  preview(ctx: StepContext, found: FindResult): StepPreview;
+  /** Make it so. Called for create and adopt; must finish a half-done resource, never duplicate it. */
+  apply(ctx: StepContext, found: FindResult): Promise<Outputs>;
+  /** Remove what apply made. Only called for resources that find says are ours. */
+  destroy?(ctx: StepContext, outputs: Outputs): Promise<void>;
+  /** Describe the removal (CLI lines) for `down`'s preview. */
+  destroyPreview?(ctx: StepContext, outputs: Outputs): StepPreview;
+}
+
+export interface Section {
+  readonly id: SectionId;
+  readonly title: string;
+  readonly description: string;
+  readonly steps: readonly Step[];
+}
+
+/** A step with its plan verdict. */
+export interface PlannedStep {
+  stepId: string;
+  section: SectionId;
+  title: string;
+  action: PlanAction;
+  preview: StepPreview;
+  /** For conflicts: why. */
+  reason?: string;
+}
+
+export interface Identity {
+  account: string;
+  arn: string;
+  region: string;
+  endpoint?: string;
+}

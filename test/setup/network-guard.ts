@@ -1,0 +1,11 @@
+// Every test process starts with AWS aimed at nothing real: fake static credentials (so the SDK never
+// asks the EC2 instance metadata service), IMDS disabled, and a default endpoint on a closed loopback
+// port. A test that forgets to pass its sandbox endpoint fails with "connection refused" on 127.0.0.1
+// instead of reaching a real AWS endpoint.
+process.env.AWS_ACCESS_KEY_ID = 'testing';
+process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+process.env.AWS_SESSION_TOKEN = 'testing';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-2';
+delete process.env.AWS_PROFILE;
