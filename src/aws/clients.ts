@@ -17,7 +17,7 @@ export interface AwsTarget {
 /**
  * One set of clients for a run. Reads retry (standard mode); `*Once` clients never retry, for
  * mutating calls that are not idempotent by themselves: a retried CreateVpc whose first answer was
- * lost makes a second VPC. Mutations go through `createOnce` (errors.ts), which looks again before retrying.
+ * lost makes a second VPC. Mutations go through `mutateOnce` (with-retry.ts), which looks again before retrying.
  */
 export interface AwsClients {
   readonly region: string;

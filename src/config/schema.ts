@@ -1,35 +1,70 @@
 import { z } from 'zod';
+import {
+  adminCidrRule,
+  allocatedStorageRule,
+  backupRetentionRule,
+  dbInstanceClassRule,
+  engineVersionRule,
+  instanceTypeRule,
+  regionRule,
+  subnetCidrRule,
+  suffixRule,
+  vpcCidrRule,
+  type FieldRule,
+} from './field-rules.js';
+import { accessProblems, networkProblems, type PathProblem } from './network-rules.js';
 
 /**
  * The configuration file (`aws-runbook.yaml`). Every field has the seed runbook's value as its default,
  * so an empty file describes the seed's infrastructure, corrected (DESIGN.md §5).
- * Cross-field rules (overlaps, subnet inside its VPC, known region) live in `validate.ts`.
+ * Field rules (`field-rules.ts`) and cross-field rules (`network-rules.ts`) are attached here as zod
+ * refinements carrying a `fix` text; `validate.ts` turns every issue into the operator's format.
  */
+
+/** Attaches a field rule: its problem becomes a custom zod issue with `params.fix`. */
+function checked<T extends z.ZodType>(schema: T, rule: FieldRule<z.output<T>>): T {
+  return schema.superRefine((value, ctx) => {
+    const problem = rule(value as z.output<T>);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { fix: problem.fix }, input: value });
+  });
+}
+
+function addProblems(ctx: z.RefinementCtx, problems: PathProblem[]): void {
+  for (const problem of problems) {
+    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { fix: problem.fix } });
+  }
+}
 
 export const AZ_LETTER = z
   .string()
   .regex(/^[a-f]$/, 'an availability-zone letter, a to f (the zone is the region name plus this letter)');
 
-export const subnetSchema = z.object({
-  cidr: z.string(),
-  az: AZ_LETTER,
-});
+export const subnetSchema = z
+  .object({
+    cidr: checked(z.string(), subnetCidrRule),
+    az: AZ_LETTER,
+  })
+  .strict();
 
-export const vpcSchema = z.object({
-  cidr: z.string(),
-  public: subnetSchema,
-  private: z.array(subnetSchema).min(1),
-});
+export const vpcSchema = z
+  .object({
+    cidr: checked(z.string(), vpcCidrRule),
+    public: subnetSchema,
+    private: z.array(subnetSchema).min(1),
+  })
+  .strict();
 
-export const instanceSchema = z.object({
-  type: z.string(),
-});
+export const instanceSchema = z
+  .object({
+    type: checked(z.string(), instanceTypeRule),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
     /** Short project suffix used in every Name tag (seed: BFHK). */
-    suffix: z.string().default('BFHK'),
-    region: z.string().default('us-east-2'),
+    suffix: checked(z.string(), suffixRule).default('BFHK'),
+    region: checked(z.string(), regionRule).default('us-east-2'),
     network: z
       .object({
         mvp: vpcSchema.default({
@@ -52,23 +87,25 @@ export const configSchema = z
         }),
       })
       .strict()
+      .superRefine((network, ctx) => addProblems(ctx, networkProblems(network)))
       .prefault({}),
     access: z
       .object({
         /** The operator's own address range, for SSH and admin UIs. No default: the setup form asks. */
-        adminCidr: z.string().optional(),
+        adminCidr: checked(z.string(), adminCidrRule).optional(),
         /** Allow 0.0.0.0/0 as adminCidr (never the default). */
         allowOpenAdminCidr: z.boolean().default(false),
-        publicKeyPath: z.string().default('~/.ssh/id_ed25519.pub'),
+        publicKeyPath: z.string().min(1).default('~/.ssh/id_ed25519.pub'),
       })
       .strict()
+      .superRefine((access, ctx) => addProblems(ctx, accessProblems(access)))
       .prefault({}),
     database: z
       .object({
-        instanceClass: z.string().default('db.m7g.large'),
-        allocatedStorageGb: z.number().int().default(400),
-        engineVersion: z.string().default('10.11.9'),
-        backupRetentionDays: z.number().int().default(7),
+        instanceClass: checked(z.string(), dbInstanceClassRule).default('db.m7g.large'),
+        allocatedStorageGb: checked(z.number().int(), allocatedStorageRule).default(400),
+        engineVersion: checked(z.string(), engineVersionRule).default('10.11.9'),
+        backupRetentionDays: checked(z.number().int(), backupRetentionRule).default(7),
       })
       .strict()
       .prefault({}),
@@ -85,7 +122,7 @@ export const configSchema = z
     shop: z
       .object({
         /** Local archive or folder holding the licensed Rocket eCommerce source. */
-        source: z.string().optional(),
+        source: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -9,3 +9,4 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
 process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-2';
 delete process.env.AWS_PROFILE;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,0 +1,91 @@
+/**
+ * Figures for the network section (printed, never asserted):
+ *  - wall time and AWS request counts of `up --yes --only network` against moto (latency off),
+ *  - the same for the no-op rerun, and for `down --yes`,
+ *  - time to the first frame of the interactive assistant with --sandbox (moto start included), in a pty.
+ * Everything runs on 127.0.0.1. Run with `npm run bench`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startSandbox } from '../src/sandbox/sandbox.js';
+
+const CLI = resolve(import.meta.dirname, '../dist/bin/aws-runbook.js');
+const env = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  NO_COLOR: '1',
+};
+
+function run(args: string[], cwd: string): Promise<{ code: number | null; ms: number; maxRssKb?: number }> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    // GNU time reports the child's peak RSS.
+    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const rss = Number(stderr.trim().split('\n').pop());
+      resolvePromise({ code, ms: performance.now() - started, ...(Number.isFinite(rss) ? { maxRssKb: rss } : {}) });
+    });
+  });
+}
+
+/** Spawn the assistant in a pseudo-terminal and time the first frame that shows the welcome screen. */
+function timeToFirstFrame(args: string[], cwd: string, marker: RegExp): Promise<number> {
+  const started = performance.now();
+  const command = [process.execPath, CLI, ...args].map((part) => `'${part}'`).join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no first frame within 30 s; output so far:\n${output}`));
+    }, 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (marker.test(output)) {
+        const ms = performance.now() - started;
+        clearTimeout(timer);
+        child.stdin.write('q');
+        setTimeout(() => child.kill('SIGTERM'), 1500);
+        child.on('close', () => resolvePromise(ms));
+      }
+    });
+  });
+}
+
+const sandbox = await startSandbox();
+try {
+  const cwd = await mkdtemp(join(tmpdir(), 'awsrb-bench-'));
+  await writeFile(join(cwd, 'aws-runbook.yaml'), 'suffix: Bench\n');
+  const endpoint = ['--endpoint-url', sandbox.endpoint];
+  const rows: string[] = [];
+  for (const [label, args] of [
+    ['up --only network (fresh)', ['up', '--yes', '--only', 'network', ...endpoint]],
+    ['up --only network (no-op rerun)', ['up', '--yes', '--only', 'network', ...endpoint]],
+    ['down (everything)', ['down', '--yes', ...endpoint]],
+  ] as const) {
+    const before = sandbox.gateway.log.length;
+    const result = await run([...args], cwd);
+    const calls = sandbox.gateway.log.slice(before);
+    const mutating = calls.filter((entry) => entry.mutating).length;
+    rows.push(
+      `${label.padEnd(34)} exit ${result.code}  wall ${(result.ms / 1000).toFixed(2)} s  requests ${String(calls.length).padStart(3)}  mutating ${String(mutating).padStart(3)}  peak RSS ${result.maxRssKb ? `${Math.round(result.maxRssKb / 1024)} MiB` : 'n/a'}`,
+    );
+  }
+  const tuiCwd = await mkdtemp(join(tmpdir(), 'awsrb-bench-tui-'));
+  const firstFrameSandbox = await timeToFirstFrame(['--sandbox'], tuiCwd, /aws-runbook/i);
+  const firstFrameEndpoint = await timeToFirstFrame(['--endpoint-url', sandbox.endpoint], tuiCwd, /aws-runbook/i);
+  rows.push(`first frame, aws-runbook --sandbox (incl. moto start)   ${(firstFrameSandbox / 1000).toFixed(2)} s`);
+  rows.push(`first frame, aws-runbook --endpoint-url (moto running)  ${(firstFrameEndpoint / 1000).toFixed(2)} s`);
+  console.log(`aws-runbook bench — network section, moto ${sandbox.motoEndpoint} behind the gateway, latency off`);
+  for (const row of rows) console.log(`  ${row}`);
+} finally {
+  await sandbox.stop();
+}

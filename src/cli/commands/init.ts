@@ -1,0 +1,52 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildInitConfig } from '../../config/init.js';
+import { DEFAULT_CONFIG_FILE, writeConfig } from '../../config/load.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import type { CommandIO } from '../io.js';
+import type { GlobalOptions } from '../target.js';
+
+export interface InitOptions {
+  suffix?: string;
+  region?: string;
+  adminCidr?: string;
+  publicKey?: string;
+  shopSource?: string;
+  force?: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `init`: write the config file from flags (or, in a terminal with no flags, from the setup form). */
+export async function initCommand(global: GlobalOptions, options: InitOptions, io: CommandIO): Promise<number> {
+  const path = resolve(global.config ?? DEFAULT_CONFIG_FILE);
+  const answers = {
+    ...(options.suffix !== undefined ? { suffix: options.suffix } : {}),
+    ...((options.region ?? global.region) !== undefined ? { region: options.region ?? global.region } : {}),
+    ...(options.adminCidr !== undefined ? { adminCidr: options.adminCidr } : {}),
+    ...(options.publicKey !== undefined ? { publicKeyPath: options.publicKey } : {}),
+    ...(options.shopSource !== undefined ? { shopSource: options.shopSource } : {}),
+  };
+  if (Object.keys(answers).length === 0 && io.interactive) {
+    const { runInitForm } = await import('../../screens/run-init-form.js');
+    return runInitForm({
+      path,
+      async submit(formAnswers) {
+        await writeConfig(path, buildInitConfig(formAnswers), { force: Boolean(options.force) });
+      },
+    });
+  }
+  if (!options.force && (await exists(path))) {
+    throw new UsageError(`${path} already exists; pass --force to overwrite it.`);
+  }
+  await writeConfig(path, buildInitConfig(answers), { force: Boolean(options.force) });
+  io.out(`Wrote ${path}. Next: \`aws-runbook plan\` to preview, \`aws-runbook\` (or \`aws-runbook up\`) to build.`);
+  return EXIT.ok;
+}

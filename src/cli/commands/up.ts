@@ -1,0 +1,77 @@
+import { parseSectionList } from '../../runbook/sections.js';
+import { createPlainRenderer } from '../../render/plain-renderer.js';
+import { runTui } from '../../screens/run-tui.js';
+import type { SectionId } from '../../engine/types.js';
+import type { RunbookSession } from '../../engine/session.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { onInterrupt, openSession } from '../open-session.js';
+import type { CommandIO } from '../io.js';
+import type { GlobalOptions } from '../target.js';
+
+export interface UpOptions {
+  yes?: boolean;
+  only?: string;
+  step?: boolean;
+}
+
+/** The sections to run: `--only` (each must have steps in this version) or every available one. */
+export function selectSections(session: RunbookSession, only: string | undefined): SectionId[] {
+  const available = session.sections().filter((section) => section.available).map((section) => section.id);
+  if (!only) return available;
+  const wanted = parseSectionList(only);
+  const missing = wanted.filter((id) => !available.includes(id));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--only: section ${missing.join(', ')} has no steps in this version of aws-runbook yet; available now: ${available.join(', ')}`,
+    );
+  }
+  return wanted;
+}
+
+export function exitCodeForOutcome(outcome: string): number {
+  if (outcome === 'ok') return EXIT.ok;
+  if (outcome === 'aborted') return EXIT.interrupted;
+  return EXIT.failed;
+}
+
+export async function upCommand(global: GlobalOptions, options: UpOptions, io: CommandIO): Promise<number> {
+  if (options.only !== undefined) parseSectionList(options.only);
+  if (options.yes && options.step) throw new UsageError('--step asks before each step and --yes asks nothing: use one of them.');
+  if (!options.yes && !io.interactive) {
+    throw new UsageError(
+      '`aws-runbook up` confirms each section, and there is no terminal to ask in (stdin/stdout is not a TTY). ' +
+        'Preview with `aws-runbook plan`, then apply without questions with `aws-runbook up --yes`.',
+    );
+  }
+  const session = await openSession(global, io, 'up', 'write');
+  try {
+    const sections = selectSections(session, options.only);
+    if (!options.yes) {
+      return await runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
+    }
+    const render = createPlainRenderer({ write: io.out, verbose: Boolean(global.verbose), color: io.color });
+    const unsubscribe = session.subscribe((event) => render(event));
+    const release = onInterrupt(() => session.abort(), io);
+    try {
+      const resume = session.resumeInfo();
+      if (resume) {
+        io.out(
+          `Resuming: the last \`${resume.command}\` (started ${resume.startedAt}) was ${resume.outcome}` +
+            (resume.stepId ? ` at ${resume.stepId}` : '') +
+            (resume.error ? ` — ${resume.error.message}` : '') +
+            '. Steps already done are checked, not redone.',
+        );
+      }
+      await session.loadIdentity();
+      const outcome = await session.apply(sections);
+      if (outcome === 'failed') io.err('Fix the cause above, then run `aws-runbook up` again: it resumes from the failed step.');
+      if (outcome === 'aborted') io.err('Stopped. `aws-runbook status` shows where; `aws-runbook up` resumes.');
+      return exitCodeForOutcome(outcome);
+    } finally {
+      release();
+      unsubscribe();
+    }
+  } finally {
+    await session.close();
+  }
+}

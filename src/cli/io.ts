@@ -1,0 +1,17 @@
+/** Where a command writes, and whether it may ask questions (DESIGN rule: never prompt without a TTY). */
+export interface CommandIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  interactive: boolean;
+  color: boolean;
+}
+
+export function processIO(options: { color?: boolean }): CommandIO {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    interactive,
+    color: options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+}

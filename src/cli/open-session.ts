@@ -1,0 +1,53 @@
+import { RunbookSession } from '../engine/session.js';
+import { resolveTarget, type GlobalOptions } from './target.js';
+import type { CommandIO } from './io.js';
+
+/** Config, target and session for a command; the caller must `close()` the session. */
+export async function openSession(
+  global: GlobalOptions,
+  io: CommandIO,
+  command: string,
+  mode: 'read' | 'write',
+): Promise<RunbookSession> {
+  const target = await resolveTarget(global, io.err);
+  try {
+    return await RunbookSession.open({
+      config: target.config,
+      configPath: target.configPath,
+      configFound: target.configFound,
+      stateDir: target.stateDir,
+      aws: target.aws,
+      sandbox: Boolean(target.sandbox),
+      mode,
+      command,
+      onClose: () => target.release(),
+    });
+  } catch (error) {
+    target.aws.destroy();
+    await target.release();
+    throw error;
+  }
+}
+
+/**
+ * Ctrl-C handling for a running command: the first stops the run cleanly (in-flight calls are aborted,
+ * the state records where it stopped, the lock is released); a second exits at once.
+ */
+export function onInterrupt(stop: () => void, io: CommandIO): () => void {
+  let count = 0;
+  const handler = () => {
+    count += 1;
+    if (count === 1) {
+      io.err('Stopping… the state will record where the run stopped (Ctrl-C again to exit at once).');
+      stop();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.removeListener('SIGINT', handler);
+    process.removeListener('SIGTERM', handler);
+  };
+}

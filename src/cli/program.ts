@@ -1,0 +1,142 @@
+import { Command, CommanderError } from 'commander';
+import { SECTION_IDS } from '../engine/types.js';
+import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
+import { processIO, type CommandIO } from './io.js';
+import type { GlobalOptions } from './target.js';
+import { upCommand } from './commands/up.js';
+import { planCommand } from './commands/plan.js';
+import { statusCommand } from './commands/status.js';
+import { downCommand } from './commands/down.js';
+import { initCommand } from './commands/init.js';
+import { sandboxServeCommand } from './commands/sandbox-serve.js';
+import { tuiCommand } from './commands/tui.js';
+
+const SECTIONS = SECTION_IDS.join(',');
+
+/** The command line (DESIGN.md §2). Each action resolves with the process exit code. */
+export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit: (code: number) => void): Command {
+  const program = new Command('aws-runbook');
+  const run = (action: (global: GlobalOptions, io: CommandIO) => Promise<number>) => async (_: unknown, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    const commandIO = io(global);
+    try {
+      setExit(await action(global, commandIO));
+    } catch (error) {
+      const { code, message } = exitCodeFor(error);
+      commandIO.err(`aws-runbook: ${message}`);
+      if (global.verbose && error instanceof Error && error.stack && code === EXIT.failed) commandIO.err(error.stack);
+      setExit(code);
+    }
+  };
+
+  // Before the subcommands are added: they inherit these settings (usage errors → exit 2, not exit).
+  program.exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .description(
+      'Build the runbook\'s AWS infrastructure one previewed, confirmed section at a time; resume after any failure.\n' +
+        'With no command: the interactive assistant (needs a terminal). Try it with no AWS account: aws-runbook --sandbox',
+    )
+    .option('--config <file>', 'config file', 'aws-runbook.yaml')
+    .option('--state <dir>', 'state directory (default .aws-runbook; with --sandbox a throwaway one)')
+    .option('--profile <name>', 'AWS profile from your shared config/credentials files')
+    .option('--region <region>', 'AWS region (overrides the config file)')
+    .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. an emulator such as moto (default: $AWS_ENDPOINT_URL)')
+    .option('--sandbox', 'rehearse against a local AWS emulator (moto + gateway): nothing real is created')
+    .option('--no-color', 'plain output without colours')
+    .option('--verbose', 'more detail: progress lines, stack traces')
+    .showHelpAfterError('(run `aws-runbook --help` for the commands)')
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  aws-runbook --sandbox                      rehearse the whole runbook locally, no AWS account needed
+  aws-runbook init --admin-cidr 203.0.113.7/32
+  aws-runbook plan                           preview everything (works offline too)
+  aws-runbook up                             preview and confirm each section, then build it
+  aws-runbook up --yes --only network        no questions (CI), one section
+  aws-runbook status                         where the last run stopped
+  aws-runbook down                           remove everything (you type the project name)
+
+Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the lock, 130 stopped by Ctrl-C.`,
+    )
+    .action(
+      run((global, commandIO) => {
+        if (program.args.length > 0) {
+          throw new UsageError(
+            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, down, sandbox serve (see \`aws-runbook --help\`).`,
+          );
+        }
+        return tuiCommand(global, commandIO);
+      }),
+    );
+
+  program
+    .command('init')
+    .description('write the config file (in a terminal with no flags: a short setup form)')
+    .option('--suffix <suffix>', 'project suffix used in Name tags (seed: BFHK)')
+    .option('--admin-cidr <cidr>', 'your own address range for SSH and admin UIs, e.g. 203.0.113.7/32')
+    .option('--public-key <path>', 'your SSH public key (default ~/.ssh/id_ed25519.pub)')
+    .option('--shop-source <path>', 'the Rocket eCommerce archive or folder')
+    .option('--force', 'overwrite an existing config file')
+    .action(run((global, commandIO) => initCommand(global, global as never, commandIO)));
+
+  program
+    .command('plan')
+    .description('the full preview: what each step would do, the equivalent aws CLI, the cost; changes nothing')
+    .option('--json', 'machine-readable output')
+    .option('--only <sections>', `only these sections (${SECTIONS})`)
+    .option('--offline', 'do not ask AWS: plan from the config and the state file alone')
+    .action(run((global, commandIO) => planCommand(global, global as never, commandIO)));
+
+  program
+    .command('up')
+    .description('apply: preview and confirm each section, then build it; resumes an interrupted run')
+    .option('--yes', 'apply without asking (required without a terminal)')
+    .option('--only <sections>', `only these sections (${SECTIONS})`)
+    .option('--step', 'confirm each step instead of each section')
+    .action(run((global, commandIO) => upCommand(global, global as never, commandIO)));
+
+  program
+    .command('status')
+    .description('what the state file records, per section and step (no AWS call)')
+    .option('--json', 'machine-readable output')
+    .action(run((global, commandIO) => statusCommand(global, global as never, commandIO)));
+
+  program
+    .command('down')
+    .description('remove everything this project created, in reverse order (asks you to type the project name)')
+    .option('--yes', 'remove without asking (required without a terminal)')
+    .option('--only <sections>', `only these sections (${SECTIONS})`)
+    .action(run((global, commandIO) => downCommand(global, global as never, commandIO)));
+
+  const sandbox = program.command('sandbox').description('the local AWS emulator used by --sandbox');
+  sandbox
+    .command('serve')
+    .description('run moto + the gateway on loopback until Ctrl-C, for the aws CLI or any SDK')
+    .option('--port <port>', 'gateway port (default: a free one)')
+    .option('--latency-scale <factor>', 'added latency, 0 = none, 1 = like real AWS', '0')
+    .action(run((global, commandIO) => sandboxServeCommand(global as never, commandIO)));
+
+  return program;
+}
+
+/** Parse and run; resolves with the exit code. Usage errors exit 2, `--help` 0. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((global) => processIO({ color: global.color }), (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT.ok;
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import { loadConfig } from '../config/load.js';
+import { validateConfig } from '../config/validate.js';
+import type { Config } from '../config/schema.js';
+import { DEFAULT_STATE_DIR } from '../state/store.js';
+import { startSandbox, SANDBOX_CREDENTIALS, type Sandbox } from '../sandbox/sandbox.js';
+import { UsageError } from './exit-codes.js';
+
+/** Global flags (DESIGN.md §2). */
+export interface GlobalOptions {
+  config?: string;
+  state?: string;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  sandbox?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+export interface Target {
+  config: Config;
+  configPath: string;
+  configFound: boolean;
+  stateDir: string;
+  aws: AwsClients;
+  sandbox?: Sandbox;
+  /** Stops what the target started (the sandbox) and removes its throwaway state. */
+  release(): Promise<void>;
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Config + where AWS is for this run. `--sandbox` starts moto + the gateway on loopback and uses
+ * static fake credentials, so nothing real is reachable; it keeps its state apart from real runs.
+ */
+export async function resolveTarget(options: GlobalOptions, write: (line: string) => void): Promise<Target> {
+  const loaded = await loadConfig(options.config);
+  // --region goes through the same validation as the file (a typo gets the same "did you mean").
+  const config: Config = options.region
+    ? validateConfig({ ...loaded.config, region: options.region }, `${loaded.path} with --region ${options.region}`)
+    : loaded.config;
+  const baseStateDir = resolve(options.state ?? DEFAULT_STATE_DIR);
+
+  if (options.sandbox) {
+    if (options.endpointUrl) throw new UsageError('--sandbox and --endpoint-url exclude each other: the sandbox is its own endpoint.');
+    // An AWS_ENDPOINT_URL in the environment is ignored: the sandbox is the endpoint.
+    delete process.env.AWS_ENDPOINT_URL;
+    if (options.profile) throw new UsageError('--sandbox uses fake credentials; drop --profile.');
+    const sandbox = await startSandbox();
+    // The SDK must never fall back to real credentials or the instance metadata service here.
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    process.env.AWS_ACCESS_KEY_ID = SANDBOX_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = SANDBOX_CREDENTIALS.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    // The emulator starts empty every time, so by default a rehearsal keeps its state in a throwaway
+    // directory: a real run's state is never mixed with emulated resources.
+    const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), 'aws-runbook-sandbox-'));
+    write(`SANDBOX — nothing real is created: AWS is emulated by moto behind the gateway at ${sandbox.endpoint}.`);
+    return {
+      config,
+      configPath: loaded.path,
+      configFound: loaded.found,
+      stateDir: throwaway ?? baseStateDir,
+      aws: createAwsClients({ region: config.region, endpoint: sandbox.endpoint }),
+      sandbox,
+      async release() {
+        await sandbox.stop();
+        if (throwaway) await rm(throwaway, { recursive: true, force: true });
+      },
+    };
+  }
+
+  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(endpoint);
+    } catch {
+      throw new UsageError(`--endpoint-url "${endpoint}" is not a URL; give one like http://127.0.0.1:5000`);
+    }
+    if (!/^https?:$/.test(parsed.protocol)) throw new UsageError(`--endpoint-url must be http(s), got "${endpoint}"`);
+    if (!isLoopback(endpoint)) write(`note: AWS calls go to ${endpoint} (custom endpoint).`);
+  }
+  return {
+    config,
+    configPath: loaded.path,
+    configFound: loaded.found,
+    stateDir: baseStateDir,
+    aws: createAwsClients({
+      region: config.region,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    }),
+    async release() {},
+  };
+}

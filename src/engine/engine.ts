@@ -1,0 +1,371 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { ClassifiedError } from '../aws/error-kinds.js';
+import { classifyAwsError } from '../aws/errors.js';
+import type { PersistedState } from '../state/schema.js';
+import type { StateStore } from '../state/store.js';
+import type { SecretRedactor } from '../state/redact.js';
+import { createStepContext, projectKey, type ContextHost } from './context.js';
+import { runDag } from './dag.js';
+import { dependentsOf, topologicalOrder } from './graph.js';
+import { decideAction, planStep, type PlanEntry } from './plan.js';
+import type { EngineEvent, RunOutcome } from './events.js';
+import type { FindResult, Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
+
+export interface EngineOptions {
+  config: Config;
+  aws: AwsClients;
+  emit: (event: EngineEvent) => void;
+  redactor: SecretRedactor;
+  /** How many steps run at once. */
+  concurrency?: number;
+  /** The state store for runs that change things; absent for read-only plans. */
+  store?: StateStore;
+  /** The recorded state for read-only plans (when there is no store). */
+  recorded?: PersistedState;
+}
+
+export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
+
+/** Thrown by `checkOutsideNeeds` when a selected step needs a step that is neither selected nor recorded. */
+export class MissingPrerequisiteError extends Error {
+  constructor(
+    readonly stepId: string,
+    readonly missing: string,
+    readonly missingSection: SectionId | undefined,
+  ) {
+    super(
+      `step ${stepId} needs ${missing}, which is not done yet` +
+        (missingSection ? `: run \`aws-runbook up --only ${missingSection}\` first (or include it in --only)` : ''),
+    );
+    this.name = 'MissingPrerequisiteError';
+  }
+}
+
+/**
+ * Runs steps: plan (find + decide + preview), apply along the dependency graph with bounded
+ * concurrency, teardown in reverse. Every side effect is bracketed by state writes: the pending
+ * operation before the AWS call, the outputs after (DESIGN.md §4).
+ */
+export class Engine {
+  private readonly produced = new Map<string, Outputs>();
+  private readonly controller = new AbortController();
+  private readonly concurrency: number;
+  private readonly failedSteps = new Set<string>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.controller.abort(new Error('stopped by the operator'));
+  }
+
+  private get recorded(): PersistedState | undefined {
+    return this.options.store?.state ?? this.options.recorded;
+  }
+
+  private emit(event: EngineEvent): void {
+    this.options.emit(event);
+  }
+
+  private outputsOf(stepId: string): Outputs | undefined {
+    return this.produced.get(stepId) ?? this.recorded?.steps[stepId]?.outputs;
+  }
+
+  private host(): ContextHost {
+    const store = this.options.store;
+    return {
+      config: this.options.config,
+      aws: this.options.aws,
+      signal: this.controller.signal,
+      outputsOf: (id) => this.outputsOf(id),
+      beginOperation: async (stepId, action, clientToken) => {
+        if (!store) throw new Error(`step ${stepId} tried to ${action} during a read-only plan`);
+        await store.update((draft) => {
+          const step = draft.steps[stepId];
+          if (step && step.status !== 'done') {
+            step.pendingOperation = { action, ...(clientToken ? { clientToken } : {}), startedAt: new Date().toISOString() };
+          }
+        });
+      },
+      recordOutputs: async (stepId, partial) => {
+        this.produced.set(stepId, { ...this.outputsOf(stepId), ...partial });
+        if (!store) return;
+        await store.update((draft) => {
+          const step = draft.steps[stepId];
+          if (step) step.outputs = { ...step.outputs, ...partial };
+        });
+      },
+      progress: (stepId, message) => {
+        this.emit({ type: 'step-progress', stepId, message: this.options.redactor.redact(message), at: Date.now() });
+      },
+    };
+  }
+
+  context(stepId: string): StepContext {
+    return createStepContext(this.host(), stepId);
+  }
+
+  /** Selected steps needing a step outside the selection must find it recorded as done. */
+  checkOutsideNeeds(selected: readonly Step[], all: readonly Step[]): void {
+    const selectedIds = new Set(selected.map((step) => step.id));
+    for (const step of selected) {
+      for (const need of step.needs) {
+        if (selectedIds.has(need)) continue;
+        if (this.recorded?.steps[need]?.status === 'done') continue;
+        throw new MissingPrerequisiteError(step.id, need, all.find((s) => s.id === need)?.section);
+      }
+    }
+  }
+
+  /** Read-only plan of the given steps, emitted as step-planned events. Finds run concurrently along `needs`. */
+  async plan(steps: readonly Step[], sections: SectionId[]): Promise<PlanEntry[]> {
+    this.emit({ type: 'plan-started', sections, at: Date.now() });
+    const ordered = topologicalOrder(steps);
+    const byId = new Map(ordered.map((step) => [step.id, step]));
+    const entries = new Map<string, PlanEntry>();
+    let failure: unknown;
+    await runDag(
+      ordered.map((step) => step.id),
+      (id) => byId.get(id)?.needs ?? [],
+      async (id) => {
+        const step = byId.get(id)!;
+        const inputsKnown = step.needs.every((need) => this.outputsOf(need) !== undefined);
+        try {
+          const entry = await planStep(step, this.context(id), this.recorded, inputsKnown);
+          // What find saw feeds the finds of the steps that need this one.
+          if (entry.found.kind === 'present') this.produced.set(id, entry.found.outputs);
+          entries.set(id, entry);
+          this.emit({ type: 'step-planned', step: entry.planned });
+          return 'ok';
+        } catch (error) {
+          failure = error;
+          return 'stop';
+        }
+      },
+      { concurrency: this.concurrency, signal: this.controller.signal },
+    );
+    this.emit({ type: 'plan-finished', sections, at: Date.now() });
+    if (failure) throw failure;
+    return ordered.map((step) => entries.get(step.id)).filter((entry): entry is PlanEntry => entry !== undefined);
+  }
+
+  /**
+   * The plan from config and state alone, without asking AWS (`plan --offline`, or when AWS does not
+   * answer): a step recorded as done is taken as present, anything else as absent.
+   */
+  planOffline(steps: readonly Step[]): PlannedStep[] {
+    return topologicalOrder(steps).map((step) => {
+      const recorded = this.recorded?.steps[step.id];
+      const found: FindResult =
+        recorded?.status === 'done'
+          ? { kind: 'present', outputs: recorded.outputs, ours: true, differences: [], unfinished: [] }
+          : { kind: 'absent' };
+      const ctx = this.context(step.id);
+      const { action, reason } = decideAction(found, recorded, ctx.project);
+      return {
+        stepId: step.id,
+        section: step.section,
+        title: step.title,
+        action,
+        preview: step.preview(ctx, found),
+        ...(reason && action !== 'no-change' ? { reason } : {}),
+      };
+    });
+  }
+
+  private classify(error: unknown, action?: string): ClassifiedError {
+    const classified = this.controller.signal.aborted
+      ? { kind: 'aborted' as const, message: 'stopped by the operator', hint: 'run `aws-runbook up` to resume from this step', retryable: true }
+      : classifyAwsError(error, action ? { action } : undefined);
+    return {
+      ...classified,
+      message: this.options.redactor.redact(classified.message),
+      hint: this.options.redactor.redact(classified.hint),
+    };
+  }
+
+  private async recordRunStart(command: 'up' | 'down', sections: SectionId[]): Promise<void> {
+    await this.options.store?.update((draft) => {
+      draft.lastRun = {
+        id: randomUUID(),
+        command,
+        sections,
+        startedAt: new Date().toISOString(),
+        pid: process.pid,
+        host: hostname(),
+      };
+    });
+  }
+
+  async recordRunEnd(outcome: RunOutcome): Promise<void> {
+    await this.options.store?.update((draft) => {
+      if (draft.lastRun && !draft.lastRun.finishedAt) {
+        draft.lastRun.finishedAt = new Date().toISOString();
+        draft.lastRun.outcome = outcome;
+      }
+    });
+  }
+
+  /** Apply planned steps along their dependencies. Conflicts fail their step; the rest stops cleanly. */
+  async apply(entries: readonly PlanEntry[], sections: SectionId[], confirmStep?: StepConfirm): Promise<RunOutcome> {
+    const store = this.requireStore();
+    await this.recordRunStart('up', sections);
+    const byId = new Map(entries.map((entry) => [entry.step.id, entry]));
+    let declined = false;
+    const worker = async (id: string): Promise<'ok' | 'stop'> => {
+      const entry = byId.get(id)!;
+      return this.applyOne(entry, store, confirmStep, () => {
+        declined = true;
+      });
+    };
+    const result = await runDag(
+      entries.map((entry) => entry.step.id),
+      (id) => byId.get(id)?.step.needs ?? [],
+      worker,
+      { concurrency: confirmStep ? 1 : this.concurrency, signal: this.controller.signal },
+    );
+    const failed = [...result.stopped].some((id) => this.failedSteps.has(id));
+    const outcome: RunOutcome = this.controller.signal.aborted ? 'aborted' : failed ? 'failed' : declined ? 'declined' : 'ok';
+    for (const id of result.notStarted) {
+      this.emit({ type: 'step-skipped', stepId: id, reason: outcome === 'aborted' ? 'not started: the run was stopped' : 'not started: an earlier step did not finish', at: Date.now() });
+    }
+    await this.recordRunEnd(outcome);
+    return outcome;
+  }
+
+  private requireStore(): StateStore {
+    if (!this.options.store) throw new Error('this engine was built for a read-only plan');
+    return this.options.store;
+  }
+
+  private async applyOne(entry: PlanEntry, store: StateStore, confirmStep: StepConfirm | undefined, onDecline: () => void): Promise<'ok' | 'stop'> {
+    const { step } = entry;
+    const ctx = this.context(step.id);
+    // A plan made before a needed step existed could not see this step's resource: look again.
+    const fresh = entry.inputsKnown ? entry : await planStep(step, ctx, store.state, true);
+    const { action } = fresh.planned;
+    if (action === 'no-change') {
+      const outputs = fresh.found.kind === 'present' ? fresh.found.outputs : {};
+      this.produced.set(step.id, outputs);
+      this.emit({ type: 'step-started', stepId: step.id, action, at: Date.now() });
+      this.emit({ type: 'step-done', stepId: step.id, action, outputs, at: Date.now() });
+      return 'ok';
+    }
+    if (confirmStep && !(await confirmStep(fresh.planned))) {
+      onDecline();
+      this.emit({ type: 'step-skipped', stepId: step.id, reason: 'declined by the operator', at: Date.now() });
+      return 'stop';
+    }
+    const startedAt = new Date().toISOString();
+    this.emit({ type: 'step-started', stepId: step.id, action, at: Date.now() });
+    const previous = store.state.steps[step.id];
+    await store.update((draft) => {
+      draft.steps[step.id] = { status: 'running', mode: 'up', startedAt, outputs: previous?.outputs ?? {} };
+    });
+    try {
+      if (action === 'conflict') {
+        throw Object.assign(new Error(fresh.planned.reason ?? 'conflict'), { name: 'AwsRunbookConflict' });
+      }
+      const outputs = await step.apply(ctx, fresh.found);
+      this.produced.set(step.id, outputs);
+      await store.update((draft) => {
+        draft.steps[step.id] = { status: 'done', action, finishedAt: new Date().toISOString(), outputs };
+      });
+      this.emit({ type: 'step-done', stepId: step.id, action, outputs, at: Date.now() });
+      return 'ok';
+    } catch (error) {
+      const classified =
+        action === 'conflict'
+          ? { kind: 'conflict' as const, code: 'Conflict', message: fresh.planned.reason ?? 'conflict', hint: 'resolve the conflict in AWS or in the config, then run `aws-runbook up` again', retryable: false }
+          : this.classify(error);
+      this.failedSteps.add(step.id);
+      await store.update((draft) => {
+        const current = draft.steps[step.id];
+        draft.steps[step.id] = {
+          status: 'failed',
+          mode: 'up',
+          finishedAt: new Date().toISOString(),
+          outputs: current?.outputs ?? {},
+          error: classified,
+          ...(current && current.status !== 'done' && current.pendingOperation ? { pendingOperation: current.pendingOperation } : {}),
+        };
+      });
+      this.emit({ type: 'step-failed', stepId: step.id, error: classified, at: Date.now() });
+      return 'stop';
+    }
+  }
+
+  /** Teardown: destroy what find says is ours, in reverse dependency order. */
+  async destroy(entries: readonly PlanEntry[], sections: SectionId[]): Promise<RunOutcome> {
+    const store = this.requireStore();
+    await this.recordRunStart('down', sections);
+    const steps = entries.map((entry) => entry.step);
+    const byId = new Map(entries.map((entry) => [entry.step.id, entry]));
+    const dependents = dependentsOf(steps);
+    const result = await runDag(
+      [...steps].reverse().map((step) => step.id),
+      (id) => dependents.get(id) ?? [],
+      (id) => this.destroyOne(byId.get(id)!, store),
+      { concurrency: this.concurrency, signal: this.controller.signal },
+    );
+    const outcome: RunOutcome = this.controller.signal.aborted ? 'aborted' : result.stopped.size > 0 ? 'failed' : 'ok';
+    for (const id of result.notStarted) {
+      this.emit({ type: 'step-skipped', stepId: id, reason: 'not removed: an earlier removal did not finish', at: Date.now() });
+    }
+    await this.recordRunEnd(outcome);
+    return outcome;
+  }
+
+  private async destroyOne(entry: PlanEntry, store: StateStore): Promise<'ok' | 'stop'> {
+    const { step, found } = entry;
+    if (found.kind === 'absent' || !step.destroy) {
+      await store.update((draft) => {
+        delete draft.steps[step.id];
+      });
+      return 'ok';
+    }
+    if (!found.ours) {
+      this.emit({ type: 'step-skipped', stepId: step.id, reason: 'not ours (no aws-runbook:project tag): left in place', at: Date.now() });
+      return 'ok';
+    }
+    const ctx = this.context(step.id);
+    this.emit({ type: 'step-started', stepId: step.id, action: 'destroy', at: Date.now() });
+    await store.update((draft) => {
+      draft.steps[step.id] = { status: 'running', mode: 'down', startedAt: new Date().toISOString(), outputs: found.outputs };
+    });
+    try {
+      await step.destroy(ctx, found.outputs);
+      await store.update((draft) => {
+        delete draft.steps[step.id];
+      });
+      this.produced.delete(step.id);
+      this.emit({ type: 'step-done', stepId: step.id, action: 'destroy', outputs: found.outputs, at: Date.now() });
+      return 'ok';
+    } catch (error) {
+      const classified = this.classify(error);
+      await store.update((draft) => {
+        const current = draft.steps[step.id];
+        draft.steps[step.id] = {
+          status: 'failed',
+          mode: 'down',
+          finishedAt: new Date().toISOString(),
+          outputs: found.outputs,
+          error: classified,
+          ...(current && current.status !== 'done' && current.pendingOperation ? { pendingOperation: current.pendingOperation } : {}),
+        };
+      });
+      this.emit({ type: 'step-failed', stepId: step.id, error: classified, at: Date.now() });
+      return 'stop';
+    }
+  }
+}
+
+export { projectKey };

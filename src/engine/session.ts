@@ -1,0 +1,258 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { AwsClients } from '../aws/clients.js';
+import { getIdentity } from '../aws/identity.js';
+import { readState, StateError, StateStore } from '../state/store.js';
+import type { PersistedState } from '../state/schema.js';
+import { SecretRedactor } from '../state/redact.js';
+import { allSteps, buildRunbook } from '../runbook/sections.js';
+import { Engine } from './engine.js';
+import { projectKey } from './context.js';
+import type { PlanEntry } from './plan.js';
+import type { EngineEvent, RunOutcome } from './events.js';
+import type { ResumeInfo, RunbookController, SectionSummary, SessionInfo, StepConfirm } from './controller.js';
+import type { Identity, PlannedStep, Section, SectionId, Step, StepContext } from './types.js';
+
+export interface SessionOptions {
+  config: Config;
+  configPath: string;
+  configFound: boolean;
+  stateDir: string;
+  aws: AwsClients;
+  sandbox: boolean;
+  /** 'write' takes the state lock (up, down, the TUI); 'read' never writes (plan, status). */
+  mode: 'read' | 'write';
+  command: string;
+  concurrency?: number;
+  /** Run when the session closes (e.g. stop the sandbox). */
+  onClose?: () => Promise<void>;
+}
+
+/**
+ * One run of the tool: config, AWS clients, state, engine and the event stream. Implements the
+ * controller the screens talk to; the plain CLI commands use it too.
+ */
+export class RunbookSession implements RunbookController {
+  readonly info: SessionInfo;
+  readonly runbook: Section[];
+  readonly redactor: SecretRedactor;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private engine: Engine;
+  private lastPlan = new Map<string, PlanEntry>();
+  private identity?: Identity;
+  private closed = false;
+
+  private constructor(
+    private readonly options: SessionOptions,
+    private readonly store: StateStore | undefined,
+    private readonly recorded: PersistedState | undefined,
+    redactor: SecretRedactor,
+  ) {
+    this.redactor = redactor;
+    this.runbook = buildRunbook(options.config);
+    this.info = {
+      project: projectKey(options.config),
+      configPath: options.configPath,
+      configFound: options.configFound,
+      stateDir: resolve(options.stateDir),
+      region: options.config.region,
+      sandbox: options.sandbox,
+      ...(options.aws.endpoint ? { endpoint: options.aws.endpoint } : {}),
+    };
+    this.engine = this.newEngine();
+  }
+
+  static async open(options: SessionOptions): Promise<RunbookSession> {
+    const project = projectKey(options.config);
+    // One redactor for the state file, events and logs: a secret added to it never reaches any of them.
+    const redactor = new SecretRedactor();
+    if (options.mode === 'write') {
+      const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });
+      return new RunbookSession(options, store, undefined, redactor);
+    }
+    const recorded = await readState(options.stateDir);
+    if (recorded && (recorded.project !== project || recorded.region !== options.config.region)) {
+      throw new StateError(
+        `The state in ${resolve(options.stateDir)} belongs to project "${recorded.project}" in ${recorded.region}, ` +
+          `but the config says "${project}" in ${options.config.region}. Use --state DIR to pick another state directory.`,
+      );
+    }
+    return new RunbookSession(options, undefined, recorded, redactor);
+  }
+
+  private newEngine(): Engine {
+    return new Engine({
+      config: this.options.config,
+      aws: this.options.aws,
+      emit: (event) => this.emit(event),
+      redactor: this.redactor,
+      ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+      ...(this.store ? { store: this.store } : {}),
+      ...(this.recorded ? { recorded: this.recorded } : {}),
+    });
+  }
+
+  /** The name the operator types to confirm a teardown: the config's suffix, as written. */
+  get projectName(): string {
+    return this.options.config.suffix;
+  }
+
+  /** A step context, for previews outside a plan (teardown lines). */
+  engineContext(stepId: string): StepContext {
+    return this.engine.context(stepId);
+  }
+
+  get state(): PersistedState | undefined {
+    return this.store?.state ?? this.recorded;
+  }
+
+  emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** STS identity; refuses a state file recorded for another account. */
+  async loadIdentity(): Promise<Identity> {
+    if (this.identity) return this.identity;
+    const identity = await getIdentity(this.options.aws);
+    const recordedAccount = this.state?.account;
+    if (recordedAccount && recordedAccount !== identity.account) {
+      throw new StateError(
+        `The state in ${this.info.stateDir} was recorded for AWS account ${recordedAccount}, but these credentials are for ` +
+          `account ${identity.account} (${identity.arn}). Use the credentials of account ${recordedAccount} (--profile), ` +
+          'or --state DIR for a separate state directory. The state file was left untouched.',
+      );
+    }
+    if (this.store && !recordedAccount) {
+      await this.store.update((draft) => {
+        draft.account = identity.account;
+        if (identity.endpoint) draft.endpoint = identity.endpoint;
+      });
+    }
+    this.identity = identity;
+    this.emit({ type: 'identity', identity });
+    return identity;
+  }
+
+  resumeInfo(): ResumeInfo | undefined {
+    const run = this.state?.lastRun;
+    if (!run || run.outcome === 'ok' || run.outcome === 'declined') return undefined;
+    const steps = this.state?.steps ?? {};
+    const stuck = Object.entries(steps).find(([, step]) => step.status === 'running' || step.status === 'failed');
+    const stepId = stuck?.[0];
+    const step = stuck?.[1];
+    const title = stepId ? allSteps(this.runbook).find((s) => s.id === stepId)?.title : undefined;
+    const pending = step && step.status !== 'done' ? step.pendingOperation : undefined;
+    return {
+      command: run.command,
+      startedAt: run.startedAt,
+      outcome: run.finishedAt ? 'failed' : 'interrupted',
+      ...(stepId ? { stepId } : {}),
+      ...(title ? { stepTitle: title } : {}),
+      ...(pending ? { pendingOperation: `${pending.action}${pending.clientToken ? ` (ClientToken ${pending.clientToken})` : ''} at ${pending.startedAt}` } : {}),
+      ...(step?.status === 'failed' ? { error: step.error } : {}),
+    };
+  }
+
+  sections(): SectionSummary[] {
+    const steps = this.state?.steps ?? {};
+    return this.runbook.map((section) => {
+      const ids = section.steps.map((step) => step.id);
+      const statuses = ids.map((id) => steps[id]?.status);
+      const recorded: SectionSummary['recorded'] = statuses.some((s) => s === 'failed')
+        ? 'failed'
+        : ids.length > 0 && statuses.every((s) => s === 'done')
+          ? 'done'
+          : statuses.some((s) => s !== undefined)
+            ? 'partial'
+            : 'not-started';
+      return { id: section.id, title: section.title, description: section.description, stepIds: ids, recorded, available: ids.length > 0 };
+    });
+  }
+
+  stepsOf(sections: readonly SectionId[]): Step[] {
+    return this.runbook.filter((section) => sections.includes(section.id)).flatMap((section) => section.steps);
+  }
+
+  /**
+   * Plan sections. With `requirePrerequisites` (before an apply), a step needing an unrecorded step of
+   * a section outside the selection is an error naming the section to run first.
+   */
+  async planEntries(sections: SectionId[], requirePrerequisites = true): Promise<PlanEntry[]> {
+    const steps = this.stepsOf(sections);
+    if (requirePrerequisites) this.engine.checkOutsideNeeds(steps, allSteps(this.runbook));
+    const entries = await this.engine.plan(steps, sections);
+    for (const entry of entries) this.lastPlan.set(entry.step.id, entry);
+    return entries;
+  }
+
+  async plan(sections: SectionId[]): Promise<PlannedStep[]> {
+    return (await this.planEntries(sections)).map((entry) => entry.planned);
+  }
+
+  /** The `plan` command's live preview: no prerequisite check (missing parents plan as "create"). */
+  async preview(sections: SectionId[]): Promise<PlannedStep[]> {
+    return (await this.planEntries(sections, false)).map((entry) => entry.planned);
+  }
+
+  /** The plan from config and state alone (no AWS call). */
+  planOffline(sections: SectionId[]): PlannedStep[] {
+    return this.engine.planOffline(this.stepsOf(sections));
+  }
+
+  /** Apply sections. Uses the plan the operator just saw when there is one, else plans first. */
+  async apply(sections: SectionId[], options: { confirmStep?: StepConfirm; entries?: PlanEntry[] } = {}): Promise<RunOutcome> {
+    await this.loadIdentity();
+    const steps = this.stepsOf(sections);
+    const cached = steps.map((step) => this.lastPlan.get(step.id));
+    const entries =
+      options.entries ?? (cached.every((entry) => entry !== undefined) ? (cached as PlanEntry[]) : await this.planEntries(sections));
+    for (const section of sections) this.emit({ type: 'section-started', section, mode: 'up', at: Date.now() });
+    const outcome = await this.engine.apply(entries, sections, options.confirmStep);
+    this.lastPlan.clear();
+    this.finishSections(sections, outcome);
+    return outcome;
+  }
+
+  /** Teardown of sections (all by default): plan (find), then destroy in reverse. */
+  async down(sections: SectionId[], entries?: PlanEntry[]): Promise<RunOutcome> {
+    await this.loadIdentity();
+    const planned = entries ?? (await this.engine.plan(this.stepsOf(sections), sections));
+    for (const section of [...sections].reverse()) this.emit({ type: 'section-started', section, mode: 'down', at: Date.now() });
+    const outcome = await this.engine.destroy(planned, sections);
+    this.finishSections(sections, outcome);
+    return outcome;
+  }
+
+  /** Read-only plan for teardown, without the up-only prerequisite check. */
+  async planDown(sections: SectionId[]): Promise<PlanEntry[]> {
+    return this.engine.plan(this.stepsOf(sections), sections);
+  }
+
+  private finishSections(sections: SectionId[], outcome: RunOutcome): void {
+    const steps = this.state?.steps ?? {};
+    for (const section of sections) {
+      const ids = this.runbook.find((s) => s.id === section)?.steps.map((step) => step.id) ?? [];
+      const failed = ids.some((id) => steps[id]?.status === 'failed');
+      const sectionOutcome: RunOutcome = failed ? (outcome === 'aborted' ? 'aborted' : 'failed') : outcome === 'ok' ? 'ok' : outcome;
+      this.emit({ type: 'section-finished', section, outcome: sectionOutcome, at: Date.now() });
+    }
+    this.emit({ type: 'run-finished', outcome, at: Date.now() });
+  }
+
+  abort(): void {
+    this.engine.abort();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.store?.close();
+    this.options.aws.destroy();
+    await this.options.onClose?.();
+  }
+}

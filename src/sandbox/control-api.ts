@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { FaultRule } from './fault-rules.js';
+import type { LatencyOptions } from './latency.js';
+
+/** Requests under this path are the gateway's own control API and never reach moto. */
+export const CONTROL_PREFIX = '/_sandbox/';
+
+/** What the control API can do to a gateway. */
+export interface GatewayControls {
+  logSnapshot(): unknown;
+  inject(rule: FaultRule): void;
+  clearFaults(): void;
+  setLatency(latency: LatencyOptions): void;
+  resetLog(): void;
+}
+
+const faultKind = z.enum(['throttle', 'server-error', 'drop-response', 'permission-denied', 'quota-exceeded']);
+
+/** A FaultRule as JSON: `action` is a string, or `{"regex": "^Create"}` for a pattern. */
+const faultRuleJson = z.object({
+  action: z.union([z.string().min(1), z.object({ regex: z.string().min(1), flags: z.string().optional() })]),
+  kind: faultKind,
+  share: z.number().min(0).max(1).optional(),
+  times: z.number().int().min(0).optional(),
+  service: z.string().min(1).optional(),
+});
+
+const latencyJson = z.object({
+  scale: z.number().min(0),
+  perKindMs: z.record(z.string(), z.number().min(0)).optional(),
+});
+
+export function isControlRequest(url: string | undefined): boolean {
+  return (url ?? '').startsWith(CONTROL_PREFIX);
+}
+
+const MAX_CONTROL_BODY = 64 * 1024;
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_CONTROL_BODY) throw new Error('control request body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.trim() === '' ? {} : JSON.parse(text);
+}
+
+function reply(response: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body, null, 2);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+export function faultRuleFromJson(json: unknown): FaultRule {
+  const parsed = faultRuleJson.parse(json);
+  const action = typeof parsed.action === 'string' ? parsed.action : new RegExp(parsed.action.regex, parsed.action.flags);
+  return { ...parsed, action };
+}
+
+/** Serve one control request: log, faults, latency, reset-log. */
+export async function handleControlRequest(request: IncomingMessage, response: ServerResponse, controls: GatewayControls): Promise<void> {
+  const route = `${request.method ?? 'GET'} ${(request.url ?? '').split('?')[0]}`;
+  try {
+    switch (route) {
+      case 'GET /_sandbox/log':
+        return reply(response, 200, controls.logSnapshot());
+      case 'POST /_sandbox/faults':
+        controls.inject(faultRuleFromJson(await readJson(request)));
+        return reply(response, 201, { ok: true });
+      case 'DELETE /_sandbox/faults':
+        controls.clearFaults();
+        return reply(response, 204);
+      case 'PUT /_sandbox/latency':
+        controls.setLatency(latencyJson.parse(await readJson(request)));
+        return reply(response, 204);
+      case 'POST /_sandbox/reset-log':
+        controls.resetLog();
+        return reply(response, 204);
+      default:
+        return reply(response, 404, { error: `no control route ${route}` });
+    }
+  } catch (error) {
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
+    return reply(response, 400, { error: message });
+  }
+}

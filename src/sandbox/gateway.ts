@@ -1,0 +1,240 @@
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleControlRequest, isControlRequest, type GatewayControls } from './control-api.js';
+import { faultResponse, type FaultKind } from './fault-responses.js';
+import { FaultPlan, type FaultRule } from './fault-rules.js';
+import { endToEndHeaders, forwardToTarget, readWhole } from './forward.js';
+import { LandedListeners, type LandedCall, type LandedHandler, type LandedMatch } from './landed-listeners.js';
+import { modelledDelayMs, type LatencyOptions } from './latency.js';
+import { loopbackTarget, type LoopbackTarget } from './loopback.js';
+import { identifyRequest, isFormEncoded, type RequestIdentity } from './request-identity.js';
+import { RequestLog, type LogCounts, type RequestLogEntry } from './request-log.js';
+
+export type { FaultKind } from './fault-responses.js';
+export type { FaultRule } from './fault-rules.js';
+export type { LatencyOptions } from './latency.js';
+export type { LandedCall, LandedMatch } from './landed-listeners.js';
+export type { RequestLogEntry } from './request-log.js';
+export { NonLoopbackTargetError } from './loopback.js';
+
+export interface GatewayOptions {
+  /** moto's endpoint; must be a loopback http:// URL. */
+  target: string;
+  /** Default: a free loopback port. */
+  port?: number;
+  latency?: LatencyOptions;
+  faults?: FaultRule[];
+  /** PRNG seed for share-based faults, so runs are reproducible. */
+  seed?: number;
+}
+
+/** Query-protocol forms are small; anything bigger is not an AWS query call and is refused. */
+const MAX_FORM_BODY = 8 * 1024 * 1024;
+
+/**
+ * Our HTTP proxy in front of moto: logs every call, injects faults, adds latency and tells tests when a call
+ * lands. It forwards moto's answers unchanged except where a fault says otherwise.
+ */
+export class Gateway implements GatewayControls {
+  private readonly requestLog = new RequestLog();
+  private readonly landed = new LandedListeners();
+  private readonly upstreamAgent = new Agent({ keepAlive: true });
+  private readonly faults: FaultPlan;
+  private latency: LatencyOptions | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly target: LoopbackTarget,
+    private readonly server: Server,
+    readonly endpoint: string,
+    options: GatewayOptions,
+  ) {
+    this.faults = new FaultPlan(options.faults, options.seed);
+    this.latency = options.latency;
+  }
+
+  static async start(options: GatewayOptions): Promise<Gateway> {
+    const target = loopbackTarget(options.target);
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const gateway = new Gateway(target, server, `http://127.0.0.1:${port}`, options);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      gateway.handle(request, response).catch((error: unknown) => gateway.answerBadGateway(response, error));
+    });
+    return gateway;
+  }
+
+  get log(): readonly RequestLogEntry[] {
+    return this.requestLog.all;
+  }
+
+  /** Mutating calls; `since` keeps only entries with seq greater than it. */
+  mutatingCount(filter?: { service?: string; since?: number }): number {
+    return this.requestLog.mutatingCount(filter);
+  }
+
+  counts(): LogCounts {
+    return this.requestLog.counts();
+  }
+
+  /** Empties the log; seq keeps increasing. */
+  resetLog(): void {
+    this.requestLog.reset();
+  }
+
+  logSnapshot(): { log: readonly RequestLogEntry[]; counts: LogCounts } {
+    return { log: this.log, counts: this.counts() };
+  }
+
+  inject(rule: FaultRule): void {
+    this.faults.add(rule);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  setLatency(latency: LatencyOptions): void {
+    this.latency = latency;
+  }
+
+  /**
+   * Called when a matching call has been answered by moto (whatever its status) and BEFORE the answer goes
+   * back to the client; a returned promise holds the answer until it settles. Returns an unsubscribe function.
+   */
+  onLanded(match: LandedMatch, handler: LandedHandler): () => void {
+    return this.landed.add(match, handler);
+  }
+
+  /** The next matching call (or the nth from now) once moto has answered it. */
+  whenLanded(match: LandedMatch): Promise<LandedCall> {
+    return new Promise((resolve) => {
+      const unsubscribe = this.onLanded(match, (call) => {
+        unsubscribe();
+        resolve(call);
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    this.upstreamAgent.destroy();
+    this.landed.clear();
+    await closed;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (isControlRequest(request.url)) return handleControlRequest(request, response, this);
+
+    const arrivedAt = Date.now();
+    const formBody = isFormEncoded(request.headers) ? await this.readForm(request) : undefined;
+    const identity = identifyRequest({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: formBody });
+    const entry = this.requestLog.append(identity, arrivedAt);
+
+    const fault = this.faults.choose(identity);
+    if (fault !== undefined && fault !== 'drop-response') {
+      this.answerWithFault(request, response, entry, fault, identity);
+      return;
+    }
+    try {
+      await this.forward(request, response, { identity, entry, formBody, dropResponse: fault === 'drop-response' });
+    } catch (error) {
+      if (entry.status === 0) entry.status = 502;
+      throw error;
+    }
+  }
+
+  private async forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    call: { identity: RequestIdentity; entry: RequestLogEntry; formBody: Buffer | undefined; dropResponse: boolean },
+  ): Promise<void> {
+    const { identity, entry, formBody, dropResponse } = call;
+    const delayMs = modelledDelayMs(identity.action, this.latency);
+    if (delayMs > 0) await sleep(delayMs);
+
+    const keepBodies = this.landed.interestedIn(identity);
+    const sentChunks: Buffer[] = [];
+    const answer = await forwardToTarget(this.target, this.upstreamAgent, {
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      rawHeaders: request.rawHeaders,
+      body: formBody,
+      stream: request,
+      onChunk: keepBodies ? (chunk) => sentChunks.push(chunk) : undefined,
+    });
+    entry.status = answer.statusCode ?? 502;
+    if (dropResponse) {
+      entry.faulted = 'drop-response';
+      entry.dropped = true;
+    }
+
+    if (!keepBodies && !dropResponse) {
+      response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
+      // pipeline, not pipe: a client that hangs up mid-answer must free the connection to moto too
+      pipeline(answer, response).catch(() => undefined);
+      return;
+    }
+
+    const answerBody = await readWhole(answer);
+    if (keepBodies) {
+      await this.landed.dispatch({
+        entry,
+        requestBody: Buffer.concat(sentChunks).toString('utf8'),
+        responseBody: answerBody.toString('utf8'),
+      });
+    }
+    if (dropResponse) {
+      // The change is made in moto; the client sees its connection cut, as when a response is lost in transit.
+      request.socket.destroy();
+      return;
+    }
+    if (request.socket.destroyed) return; // the client gave up while a handler held the answer
+    response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
+    response.end(answerBody);
+  }
+
+  private async readForm(request: IncomingMessage): Promise<Buffer> {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_FORM_BODY) throw new Error(`form body of ${declared} bytes is too large for a query-protocol call`);
+    return readWhole(request);
+  }
+
+  private answerWithFault(
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: RequestLogEntry,
+    fault: Exclude<FaultKind, 'drop-response'>,
+    identity: RequestIdentity,
+  ): void {
+    const canned = faultResponse(fault, identity);
+    entry.status = canned.status;
+    entry.faulted = fault;
+    request.resume(); // discard an unread body so the connection stays usable
+    response.writeHead(canned.status, { ...canned.headers, 'content-length': Buffer.byteLength(canned.body) });
+    response.end(canned.body);
+  }
+
+  /** moto unreachable, or the request could not be handled: answer 502 if the client is still there. */
+  private answerBadGateway(response: ServerResponse, error: unknown): void {
+    if (response.headersSent || response.destroyed) {
+      response.destroy();
+      return;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `sandbox gateway (moto at ${this.target.origin}): ${reason}`;
+    response.writeHead(502, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(message) }).end(message);
+  }
+}

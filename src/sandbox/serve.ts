@@ -1,0 +1,53 @@
+import { CONTROL_PREFIX } from './control-api.js';
+import { SANDBOX_CREDENTIALS, startSandbox } from './sandbox.js';
+
+export interface ServeSandboxOptions {
+  port?: number;
+  /** 0 = no added latency (default); 1 = real-AWS-like. */
+  latencyScale?: number;
+  write: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number): string[] {
+  const control = `${endpoint}${CONTROL_PREFIX}`;
+  return [
+    `Sandbox serving at ${endpoint} — AWS emulated by moto (${motoEndpoint}); nothing real is created.`,
+    `Latency scale: ${latencyScale}${latencyScale === 0 ? ' (no added latency)' : ''}.`,
+    '',
+    'Use it with the aws CLI (any region works; the credentials are fake):',
+    `  export AWS_ACCESS_KEY_ID=${SANDBOX_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${SANDBOX_CREDENTIALS.secretAccessKey} AWS_REGION=us-east-2`,
+    `  aws --endpoint-url ${endpoint} ec2 describe-vpcs`,
+    `  aws --endpoint-url ${endpoint} s3 ls`,
+    `or with this tool: aws-runbook --endpoint-url ${endpoint} plan`,
+    '',
+    'Control API (never forwarded to moto):',
+    `  curl ${control}log                                   # request log + counts`,
+    `  curl -X POST ${control}faults -d '{"action":"CreateVpc","kind":"throttle","share":0.5,"times":3}'`,
+    `  curl -X POST ${control}faults -d '{"action":{"regex":"^Create"},"kind":"drop-response"}'`,
+    `      kinds: throttle, server-error, drop-response, permission-denied, quota-exceeded; "action":"*" for all`,
+    `  curl -X DELETE ${control}faults                      # clear all faults`,
+    `  curl -X PUT ${control}latency -d '{"scale":1}'        # 0 = off, 1 = real-AWS-like`,
+    `  curl -X POST ${control}reset-log`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+}
+
+/** `aws-runbook sandbox serve`: moto + gateway until `signal` aborts, then stops both. */
+export async function serveSandbox(options: ServeSandboxOptions): Promise<void> {
+  const latencyScale = options.latencyScale ?? 0;
+  if (options.signal?.aborted) return;
+  const sandbox = await startSandbox({ port: options.port, latency: { scale: latencyScale } });
+  try {
+    for (const line of usageLines(sandbox.endpoint, sandbox.motoEndpoint, latencyScale)) options.write(line);
+    await new Promise<void>((resolve) => {
+      if (!options.signal) return; // no signal: serve until the process ends
+      if (options.signal.aborted) return resolve();
+      options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await sandbox.stop();
+    options.write('Sandbox stopped.');
+  }
+}

@@ -1,0 +1,9 @@
+import { Text } from 'ink';
+
+export function SandboxBanner() {
+  return (
+    <Text color="black" backgroundColor="yellow" bold>
+      {' SANDBOX — nothing real is created '}
+    </Text>
+  );
+}

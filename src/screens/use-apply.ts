@@ -1,0 +1,86 @@
+import { useCallback, useRef, useState } from 'react';
+import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { RunbookController } from '../engine/controller.js';
+import type { RunOutcome } from '../engine/events.js';
+import type { PlannedStep, SectionId } from '../engine/types.js';
+
+export interface ApplyResult {
+  outcome: RunOutcome;
+  /** Set when `apply` itself threw (a bug or an unclassified failure), not for a failed step. */
+  error?: ClassifiedError;
+  elapsedMs: number;
+}
+
+export interface ApplyState {
+  active: boolean;
+  startedAt?: number;
+  /** The step waiting for a y/n in step-by-step mode. */
+  prompt?: PlannedStep;
+  stopping: boolean;
+}
+
+/**
+ * One `controller.apply` at a time: tracks whether it runs, turns step-by-step confirmations into
+ * a prompt the screen answers, and stops it (abort; a pending prompt is answered "no").
+ */
+export function useApply(controller: RunbookController) {
+  const [state, setState] = useState<ApplyState>({ active: false, stopping: false });
+  const answerRef = useRef<((ok: boolean) => void) | undefined>(undefined);
+  const activeRef = useRef(false);
+
+  const answer = useCallback((ok: boolean) => {
+    const resolve = answerRef.current;
+    answerRef.current = undefined;
+    setState((s) => ({ ...s, prompt: undefined }));
+    resolve?.(ok);
+  }, []);
+
+  const start = useCallback(
+    async (sections: SectionId[], stepMode: boolean): Promise<ApplyResult> => {
+      const startedAt = Date.now();
+      activeRef.current = true;
+      setState({ active: true, startedAt, stopping: false });
+      const confirmStep = (step: PlannedStep) =>
+        new Promise<boolean>((resolve) => {
+          answerRef.current = resolve;
+          setState((s) => ({ ...s, prompt: step }));
+        });
+      let result: ApplyResult;
+      try {
+        const outcome = await controller.apply(sections, stepMode ? { confirmStep } : undefined);
+        result = { outcome, elapsedMs: Date.now() - startedAt };
+      } catch (error) {
+        result = { outcome: 'failed', error: toClassified(error), elapsedMs: Date.now() - startedAt };
+      }
+      activeRef.current = false;
+      answerRef.current = undefined;
+      setState({ active: false, stopping: false });
+      return result;
+    },
+    [controller],
+  );
+
+  const stop = useCallback(() => {
+    if (!activeRef.current) return;
+    controller.abort();
+    setState((s) => ({ ...s, stopping: true }));
+    if (answerRef.current) answer(false);
+  }, [controller, answer]);
+
+  return { ...state, isActive: () => activeRef.current, start, stop, answer };
+}
+
+/** A thrown value as a ClassifiedError: already classified ones pass through. */
+export function toClassified(error: unknown): ClassifiedError {
+  if (error && typeof error === 'object' && 'kind' in error && 'hint' in error && 'message' in error) {
+    const e = error as ClassifiedError;
+    return { kind: e.kind, code: e.code, message: e.message, hint: e.hint, retryable: Boolean(e.retryable) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'unknown',
+    message,
+    hint: 'rerun with --verbose; the state file records where the run stopped',
+    retryable: false,
+  };
+}

@@ -1,0 +1,239 @@
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { z } from 'zod';
+import { acquireStateLock } from './lock.js';
+import { emptyState, persistedStateSchema, STATE_VERSION, type PersistedState } from './schema.js';
+import type { SecretRedactor } from './redact.js';
+
+export { LockedError, type LockHolder } from './lock.js';
+
+/** Where state lives unless `--state DIR` says otherwise (DESIGN.md §4). */
+export const DEFAULT_STATE_DIR = '.aws-runbook';
+export const STATE_FILE = 'state.json';
+export const BACKUP_FILE = 'state.json.bak';
+
+/** A state file that cannot be used as it is: what is wrong, which file, how to fix it. The CLI exits 2. */
+export class StateError extends Error {
+  readonly what: string;
+  readonly file?: string;
+  readonly fix?: string;
+
+  constructor(what: string, details: { file?: string; fix?: string } = {}) {
+    super([what, details.file ? `  file: ${details.file}` : '', details.fix ? `  fix: ${details.fix}` : ''].filter(Boolean).join('\n'));
+    this.name = 'StateError';
+    this.what = what;
+    if (details.file) this.file = details.file;
+    if (details.fix) this.fix = details.fix;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+function summarize(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  const more = error.issues.length > shown.length ? `; and ${error.issues.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+function restoreFix(dir: string): string {
+  const file = join(dir, STATE_FILE);
+  const backup = join(dir, BACKUP_FILE);
+  return (
+    `the file was left as it is. Restore the previous version if there is one (cp ${backup} ${file}), ` +
+    'or move the file away to start from an empty state (aws-runbook finds what it already created by its tags)'
+  );
+}
+
+/** Parses and checks state file text; `dir` is only used in messages. */
+export function parseStateText(text: string, dir: string): PersistedState {
+  const file = join(dir, STATE_FILE);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StateError(`The state file is not valid JSON (${(error as Error).message}).`, { file, fix: restoreFix(dir) });
+  }
+  const version = typeof data === 'object' && data !== null ? (data as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && version > STATE_VERSION) {
+    throw new StateError(
+      `The state file was written by a newer aws-runbook (state version ${version}; this one reads version ${STATE_VERSION}).`,
+      { file, fix: 'upgrade aws-runbook to the version that wrote it; the file was left untouched' },
+    );
+  }
+  const parsed = persistedStateSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new StateError(`The state file does not have the expected format: ${summarize(parsed.error)}.`, { file, fix: restoreFix(dir) });
+  }
+  return parsed.data;
+}
+
+/** The recorded state, without taking the lock (plan, status); undefined when there is no state file. */
+export async function readState(dir: string): Promise<PersistedState | undefined> {
+  const file = join(dir, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw new StateError(`The state file cannot be read (${errorCode(error) ?? String(error)}).`, {
+      file,
+      fix: 'check that it is a file you can read, or pick another state directory with --state DIR',
+    });
+  }
+  return parseStateText(text, dir);
+}
+
+export interface StateStoreOptions {
+  /** Lower-case project key; a state of another project is refused. */
+  project: string;
+  region: string;
+  /** The command holding the lock (`up`, `down`, `tui`), shown to a second run. */
+  command: string;
+  /** When given, every string written to the state file is passed through it. */
+  redactor?: SecretRedactor;
+}
+
+function redactStrings<T>(value: T, redactor: SecretRedactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redactor)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item, redactor)])) as T;
+  }
+  return value;
+}
+
+/** Temp files write-file-atomic leaves behind when the process is killed mid-write (`state.json.<number>`). */
+const ABANDONED_TEMP_FILE = /^state\.json(\.bak)?\.\d+$/;
+
+/**
+ * The state file of one run, held under the directory's lock: one writer, every change written
+ * atomically (write-file-atomic with fsync: temp file, fsync, rename) and validated before it is.
+ */
+export class StateStore {
+  private current: PersistedState;
+  private queue: Promise<void> = Promise.resolve();
+  private backedUp = false;
+  private closing: Promise<void> | undefined;
+  private lockLost: Error | undefined;
+  private releaseLock: () => Promise<void> = async () => undefined;
+
+  private constructor(
+    readonly dir: string,
+    initial: PersistedState,
+    private readonly redactor: SecretRedactor | undefined,
+  ) {
+    this.current = initial;
+  }
+
+  get file(): string {
+    return join(this.dir, STATE_FILE);
+  }
+
+  /** Set when the lock was lost while held; later updates are refused. */
+  get lockError(): Error | undefined {
+    return this.lockLost;
+  }
+
+  static async open(dir: string, options: StateStoreOptions): Promise<StateStore> {
+    const absolute = resolve(dir);
+    try {
+      await mkdir(absolute, { recursive: true });
+    } catch (error) {
+      throw new StateError(`The state directory cannot be created (${errorCode(error) ?? String(error)}).`, {
+        file: absolute,
+        fix: 'pick a writable directory with --state DIR',
+      });
+    }
+    let store: StateStore | undefined;
+    const release = await acquireStateLock(absolute, options.command, (error) => store?.loseLock(error));
+    try {
+      const existing = await readState(absolute);
+      if (existing) refuseOtherProject(existing, options, absolute);
+      store = new StateStore(absolute, existing ?? emptyState(options.project, options.region), options.redactor);
+      store.releaseLock = release;
+      await store.removeAbandonedTempFiles();
+      return store;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  get state(): Readonly<PersistedState> {
+    return this.current;
+  }
+
+  /**
+   * Applies `mutate` to a copy of the state and writes it. Calls run one at a time, in call order;
+   * a failed call (mutate threw, invalid result, disk error) leaves the state as it was.
+   */
+  update(mutate: (draft: PersistedState) => void): Promise<void> {
+    if (this.closing) return Promise.reject(new StateError('The state store is closed; no more changes can be written.', { file: this.file }));
+    const run = this.queue.then(() => this.write(mutate));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Lets the updates already queued finish, then releases the lock; later updates are refused. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.queue.then(() => this.releaseLock());
+    return this.closing;
+  }
+
+  private loseLock(error: Error): void {
+    this.lockLost = error;
+  }
+
+  private async write(mutate: (draft: PersistedState) => void): Promise<void> {
+    if (this.lockLost) {
+      throw new StateError(`The lock on ${this.dir} was lost while this run held it (${this.lockLost.message}); another run may have taken over.`, {
+        file: this.file,
+        fix: 'make sure no other aws-runbook run uses this directory, then run again: it resumes from the last step written',
+      });
+    }
+    const draft = structuredClone(this.current);
+    mutate(draft);
+    draft.updatedAt = new Date().toISOString();
+    const parsed = persistedStateSchema.safeParse(this.redactor ? redactStrings(draft, this.redactor) : draft);
+    if (!parsed.success) {
+      throw new StateError(`Refused to write an invalid state: ${summarize(parsed.error)}.`, {
+        file: this.file,
+        fix: 'this is a bug in aws-runbook, please report it; the state file on disk is unchanged',
+      });
+    }
+    await this.backUpOnce();
+    await writeFileAtomic(this.file, `${JSON.stringify(parsed.data, null, 2)}\n`, { fsync: true, mode: 0o600 });
+    this.current = parsed.data;
+  }
+
+  /** Before this process first writes, the previous file is kept as state.json.bak. */
+  private async backUpOnce(): Promise<void> {
+    if (this.backedUp) return;
+    try {
+      await writeFileAtomic(join(this.dir, BACKUP_FILE), await readFile(this.file), { fsync: true, mode: 0o600 });
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+    this.backedUp = true;
+  }
+
+  private async removeAbandonedTempFiles(): Promise<void> {
+    const names = await readdir(this.dir);
+    await Promise.all(names.filter((name) => ABANDONED_TEMP_FILE.test(name)).map((name) => unlink(join(this.dir, name)).catch(() => undefined)));
+  }
+}
+
+function refuseOtherProject(existing: PersistedState, options: StateStoreOptions, dir: string): void {
+  const differences = [
+    existing.project !== options.project ? `project "${existing.project}" (the config says "${options.project}")` : '',
+    existing.region !== options.region ? `region ${existing.region} (the config says ${options.region})` : '',
+  ].filter(Boolean);
+  if (differences.length === 0) return;
+  throw new StateError(`The state in ${dir} belongs to ${differences.join(' and ')}.`, {
+    file: join(dir, STATE_FILE),
+    fix: 'use --state DIR to keep this configuration\'s state in another directory, or correct the config; the state file was left untouched',
+  });
+}

@@ -1,0 +1,101 @@
+import { CreateRouteTableCommand, DeleteRouteTableCommand } from '@aws-sdk/client-ec2';
+import { cliTagSpecifications } from '../../aws/cli.js';
+import { routeTableLookup } from '../../aws/ec2-describe.js';
+import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { tagSpecifications } from '../../aws/tags.js';
+import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
+import { ABSENT, adoptableOutputs, present, required } from '../found.js';
+import { mutate, removeIdempotently } from '../mutation.js';
+import { stepPreview } from '../preview.js';
+import { shellVariable } from './names.js';
+
+export interface RouteTableStepSpec {
+  id: string;
+  vpcStepId: string;
+  name: string;
+  /** "public" / "private", for titles. */
+  role: string;
+  /** `$MVP_RT_PUBLIC_ID` */
+  placeholder: string;
+  vpcPlaceholder: string;
+  notes?: string[];
+}
+
+/** Outputs: `routeTableId`. An empty table (routes and associations are their own steps). */
+export function routeTableStep(spec: RouteTableStepSpec): Step {
+  const lookupQuery = (ctx: StepContext, vpcId: string) => ({ project: ctx.project, stepId: spec.id, vpcId });
+
+  return {
+    id: spec.id,
+    section: 'network',
+    title: `Route table ${spec.name} (${spec.role})`,
+    needs: [spec.vpcStepId],
+
+    async find(ctx): Promise<FindResult> {
+      const vpcId = ctx.output(spec.vpcStepId, 'vpcId');
+      if (!vpcId) return ABSENT;
+      const lookup = routeTableLookup(ctx.aws.ec2, ctx.signal);
+      const query = { ...lookupQuery(ctx, vpcId), name: spec.name };
+      const match = await findByTags(lookup, query);
+      if (match.kind === 'none') return ABSENT;
+      const differences = ownershipProblems(lookup, match, query);
+      if (match.kind === 'many') return present({}, match.ours, differences);
+      if (!match.ours) return present({}, false, differences);
+      return present({ routeTableId: match.id }, true, differences);
+    },
+
+    preview(ctx, found) {
+      const id = found.kind === 'present' ? found.outputs.routeTableId : undefined;
+      const vpcRef = ctx.ref(spec.vpcStepId, 'vpcId', spec.vpcPlaceholder);
+      return stepPreview(found, {
+        what: `${spec.role} route table ${spec.name}`,
+        ...(id ? { id } : {}),
+        create: [
+          `${shellVariable(spec.placeholder)}=$(aws ec2 create-route-table --vpc-id ${vpcRef} --client-token ${ctx.clientToken()} ${cliTagSpecifications('route-table', ctx.tags(spec.name))} --query RouteTable.RouteTableId --output text)`,
+        ],
+        ...(spec.notes ? { notes: spec.notes } : {}),
+      });
+    },
+
+    async apply(ctx, found): Promise<Outputs> {
+      const vpcId = ctx.need(spec.vpcStepId, 'vpcId');
+      if (found.kind === 'present') {
+        return { routeTableId: adoptableOutputs(found, spec.id, 'routeTableId').routeTableId as string };
+      }
+      const clientToken = ctx.clientToken();
+      const routeTableId = await mutate(
+        ctx,
+        'CreateRouteTable',
+        async (abortSignal) => {
+          const command = new CreateRouteTableCommand({
+            VpcId: vpcId,
+            ClientToken: clientToken,
+            TagSpecifications: tagSpecifications('route-table', ctx.tags(spec.name)),
+          });
+          return required((await ctx.aws.ec2Once.send(command, { abortSignal })).RouteTable?.RouteTableId, 'a RouteTableId');
+        },
+        { clientToken, refind: () => refindIdByTags(routeTableLookup(ctx.aws.ec2, ctx.signal), lookupQuery(ctx, vpcId)) },
+      );
+      await ctx.recordOutputs({ routeTableId });
+      return { routeTableId };
+    },
+
+    async destroy(ctx, outputs) {
+      const vpcId = ctx.output(spec.vpcStepId, 'vpcId');
+      const routeTableId =
+        outputs.routeTableId ?? (vpcId ? await refindIdByTags(routeTableLookup(ctx.aws.ec2, ctx.signal), lookupQuery(ctx, vpcId)) : undefined);
+      if (!routeTableId) return;
+      await removeIdempotently(
+        ctx,
+        'DeleteRouteTable',
+        (abortSignal) => ctx.aws.ec2Once.send(new DeleteRouteTableCommand({ RouteTableId: routeTableId }), { abortSignal }),
+        ['InvalidRouteTableID.NotFound'],
+      );
+    },
+
+    destroyPreview(ctx, outputs) {
+      const id = outputs.routeTableId ?? ctx.ref(spec.id, 'routeTableId', spec.placeholder);
+      return { summary: `Delete route table ${spec.name} (${id})`, cli: [`aws ec2 delete-route-table --route-table-id ${id}`] };
+    },
+  };
+}

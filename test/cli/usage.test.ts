@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { freeLoopbackPort } from '../../src/sandbox/moto.js';
+import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('usage errors exit 2 with a message that says what to do', () => {
+  it('up without --yes and without a terminal names --yes and touches nothing', async () => {
+    const cwd = await projectDir('NoTty');
+    const before = sandbox.gateway.log.length;
+    const result = await runCli(['up', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/up --yes/);
+    expect(sandbox.gateway.log.length).toBe(before);
+    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
+  });
+
+  it('the interactive assistant without a terminal points at the plain commands', async () => {
+    const result = await runCli([], { cwd: await projectDir('Tui') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs a terminal/);
+    expect(result.stderr).toMatch(/up --yes/);
+  });
+
+  it('an unknown command and an unknown flag', async () => {
+    const cwd = await projectDir('Unknown');
+    const command = await runCli(['deploy'], { cwd });
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/unknown command 'deploy'/);
+    const flag = await runCli(['up', '--force-everything'], { cwd });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/unknown option '--force-everything'/);
+  });
+
+  it('--only with an unknown section lists the valid ones', async () => {
+    const result = await runCli(['up', '--yes', '--only', 'netwrok', '--endpoint-url', sandbox.endpoint], { cwd: await projectDir('Only') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown section "netwrok"/);
+    expect(result.stderr).toMatch(/network, peering, security/);
+  });
+
+  it.each([
+    ['network:\n  mvp:\n    cidr: 10.1.0.0/33\n    public: { cidr: 10.1.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: b }, { cidr: 10.1.3.0/24, az: a }]\n', 'network.mvp.cidr'],
+    ['network:\n  ia:\n    cidr: 10.1.0.0/16\n    public: { cidr: 10.1.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: a }]\n', 'network.ia.cidr'],
+    ['network:\n  mvp:\n    cidr: 10.1.0.0/16\n    public: { cidr: 10.7.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: b }, { cidr: 10.1.3.0/24, az: a }]\n', 'network.mvp.public.cidr'],
+    ['region: us-est-2\n', 'region'],
+  ])('bad config → exit 2 naming the field (%#)', async (yaml, field) => {
+    const cwd = await projectDir('BadCfg');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(cwd, 'aws-runbook.yaml'), yaml);
+    const before = sandbox.gateway.log.length;
+    const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(field);
+    expect(result.stderr).toMatch(/fix/i);
+    expect(sandbox.gateway.log.length).toBe(before);
+    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
+  });
+
+  it('a bad suffix in the config is refused before anything happens', async () => {
+    const cwd = await projectDir('Bad_Suffix!');
+    const result = await runCli(['plan', '--offline'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('suffix');
+  });
+});
+
+describe('plan and status', () => {
+  it('plan --offline works from the config alone', async () => {
+    const result = await runCli(['plan', '--offline'], { cwd: await projectDir('Offline') });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Offline plan/);
+    expect(result.stdout).toMatch(/aws ec2 create-vpc --cidr-block 10\.1\.0\.0\/16/);
+  });
+
+  it('plan falls back to offline when AWS does not answer', async () => {
+    const port = await freeLoopbackPort();
+    const result = await runCli(['plan', '--endpoint-url', `http://127.0.0.1:${port}`], { cwd: await projectDir('Down') });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Offline plan: AWS did not answer/);
+  });
+
+  it('plan --json is live, lists every section and the totals, and changes nothing', async () => {
+    const before = sandbox.gateway.log.length;
+    const result = await runCli(['plan', '--json', '--endpoint-url', sandbox.endpoint], { cwd: await projectDir('Json') });
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan).toMatchObject({ project: 'json', region: 'us-east-2', live: true, account: '123456789012' });
+    expect(plan.sections.map((s: { id: string }) => s.id)).toEqual(['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup']);
+    expect(plan.sections[0].steps.every((s: { action: string }) => s.action === 'create')).toBe(true);
+    expect(plan.totals.create).toBe(plan.sections[0].steps.length);
+    expect(sandbox.gateway.log.slice(before).filter((entry) => entry.mutating)).toEqual([]);
+  });
+
+  it('status --json reads the state without calling AWS', async () => {
+    const cwd = await projectDir('Status');
+    const up = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(up.code).toBe(0);
+    const before = sandbox.gateway.log.length;
+    const status = await runCli(['status', '--json'], { cwd });
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout);
+    expect(parsed.sections.find((s: { id: string }) => s.id === 'network').recorded).toBe('done');
+    expect(parsed.resume).toBeNull();
+    expect(sandbox.gateway.log.length).toBe(before);
+    await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+  });
+});
+
+describe('the sandbox', () => {
+  it('--sandbox rehearses with its own emulator, says so, and leaves nothing behind', async () => {
+    const cwd = await projectDir('Rehearse');
+    const result = await runCli(['up', '--yes', '--only', 'network', '--sandbox'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/SANDBOX — nothing real is created/);
+    expect(result.stdout).toMatch(/network\.mvp\.vpc/);
+    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
+  });
+
+  it('sandbox serve answers the SDK on the given port and stops on Ctrl-C', async () => {
+    const port = await freeLoopbackPort();
+    const child = spawnCli(['sandbox', 'serve', '--port', String(port)], { cwd: await projectDir('Serve') });
+    const done = collect(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!output.includes(`127.0.0.1:${port}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain(`http://127.0.0.1:${port}`);
+    const ec2 = new EC2Client({ region: 'us-east-2', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+    ec2.destroy();
+    expect(Array.isArray(vpcs.Vpcs)).toBe(true);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(0);
+  }, 40_000);
+});

@@ -1,0 +1,185 @@
+import type { ClassifiedError } from '../../src/aws/error-kinds.js';
+import type {
+  ResumeInfo,
+  RunbookController,
+  SectionSummary,
+  SessionInfo,
+  StepConfirm,
+} from '../../src/engine/controller.js';
+import type { EngineEvent, RunOutcome } from '../../src/engine/events.js';
+import type { Identity, Outputs, PlannedStep, SectionId } from '../../src/engine/types.js';
+
+export interface FakeControllerOptions {
+  info?: Partial<SessionInfo>;
+  identity?: Identity;
+  /** loadIdentity rejects with this. */
+  identityError?: unknown;
+  resume?: ResumeInfo;
+  sections: SectionSummary[];
+  plans: Partial<Record<SectionId, PlannedStep[]>>;
+  /** Outputs per step id; default `{ id: '<stepId>-id' }`. */
+  outputs?: Record<string, Outputs>;
+  /** How long one step takes. */
+  stepMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+/** An in-memory RunbookController: scripted plans, an apply that emits step events over a few ms. */
+export class FakeController implements RunbookController {
+  readonly info: SessionInfo;
+  readonly calls = {
+    loadIdentity: 0,
+    plan: [] as SectionId[][],
+    apply: [] as { sections: SectionId[]; stepMode: boolean }[],
+    abort: 0,
+    close: 0,
+  };
+  /** Every event emitted, in order. */
+  readonly events: EngineEvent[] = [];
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly failures = new Map<string, { error: ClassifiedError; times: number }>();
+  private readonly hanging = new Set<string>();
+  private readonly done = new Set<string>();
+  private readonly recorded = new Map<SectionId, SectionSummary['recorded']>();
+  private aborter: AbortController | undefined;
+
+  constructor(private readonly options: FakeControllerOptions) {
+    this.info = {
+      project: 'bfhk',
+      configPath: '/work/aws-runbook.yaml',
+      configFound: true,
+      stateDir: '/work/.aws-runbook',
+      region: 'us-east-2',
+      sandbox: false,
+      ...options.info,
+    };
+    for (const s of options.sections) this.recorded.set(s.id, s.recorded);
+  }
+
+  /** The next `times` applies of this step fail with `error`. */
+  failStep(stepId: string, error: ClassifiedError, times = 1): this {
+    this.failures.set(stepId, { error, times });
+    return this;
+  }
+
+  /** This step runs until abort() is called. */
+  hangStep(stepId: string): this {
+    this.hanging.add(stepId);
+    return this;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async loadIdentity(): Promise<Identity> {
+    this.calls.loadIdentity += 1;
+    await new Promise((r) => setTimeout(r, 5));
+    if (this.options.identityError !== undefined) throw this.options.identityError;
+    const identity = this.options.identity ?? {
+      account: '123456789012',
+      arn: 'arn:aws:iam::123456789012:user/ops',
+      region: this.info.region,
+    };
+    this.emit({ type: 'identity', identity });
+    return identity;
+  }
+
+  resumeInfo(): ResumeInfo | undefined {
+    return this.options.resume;
+  }
+
+  sections(): SectionSummary[] {
+    return this.options.sections.map((s) => ({ ...s, recorded: this.recorded.get(s.id) ?? s.recorded }));
+  }
+
+  async plan(sections: SectionId[]): Promise<PlannedStep[]> {
+    this.calls.plan.push([...sections]);
+    await new Promise((r) => setTimeout(r, 5));
+    this.emit({ type: 'plan-started', sections, at: Date.now() });
+    const steps = sections.flatMap((id) => this.options.plans[id] ?? []);
+    for (const step of steps) this.emit({ type: 'step-planned', step });
+    this.emit({ type: 'plan-finished', sections, at: Date.now() });
+    return steps;
+  }
+
+  async apply(sections: SectionId[], options?: { confirmStep?: StepConfirm }): Promise<RunOutcome> {
+    this.calls.apply.push({ sections: [...sections], stepMode: Boolean(options?.confirmStep) });
+    const aborter = new AbortController();
+    this.aborter = aborter;
+    const stepMs = this.options.stepMs ?? 10;
+    await Promise.resolve();
+    const finish = (outcome: RunOutcome, section?: SectionId): RunOutcome => {
+      if (section) this.emit({ type: 'section-finished', section, outcome, at: Date.now() });
+      this.emit({ type: 'run-finished', outcome, at: Date.now() });
+      this.aborter = undefined;
+      return outcome;
+    };
+    for (const section of sections) {
+      this.emit({ type: 'section-started', section, mode: 'up', at: Date.now() });
+      for (const step of this.options.plans[section] ?? []) {
+        if (this.done.has(step.stepId)) continue;
+        if (options?.confirmStep && !(await options.confirmStep(step))) {
+          this.emit({ type: 'step-skipped', stepId: step.stepId, reason: 'declined', at: Date.now() });
+          continue;
+        }
+        if (aborter.signal.aborted) return this.stopped(section, finish);
+        const action = step.action;
+        this.emit({ type: 'step-started', stepId: step.stepId, action, at: Date.now() });
+        await sleep(stepMs / 2, aborter.signal);
+        this.emit({ type: 'step-progress', stepId: step.stepId, message: `working on ${step.title}`, at: Date.now() });
+        await sleep(this.hanging.has(step.stepId) ? 60_000 : stepMs / 2, aborter.signal);
+        if (aborter.signal.aborted) return this.stopped(section, finish);
+        const failure = this.failures.get(step.stepId);
+        if (failure && failure.times > 0) {
+          failure.times -= 1;
+          this.emit({ type: 'step-failed', stepId: step.stepId, error: failure.error, at: Date.now() });
+          this.recorded.set(section, 'failed');
+          return finish('failed', section);
+        }
+        const outputs = this.options.outputs?.[step.stepId] ?? { id: `${step.stepId}-id` };
+        this.emit({ type: 'step-done', stepId: step.stepId, action, outputs, at: Date.now() });
+        this.done.add(step.stepId);
+        this.recorded.set(section, 'partial');
+      }
+      this.recorded.set(section, 'done');
+      this.emit({ type: 'section-finished', section, outcome: 'ok', at: Date.now() });
+    }
+    return finish('ok');
+  }
+
+  private stopped(section: SectionId, finish: (o: RunOutcome, s?: SectionId) => RunOutcome): RunOutcome {
+    this.recorded.set(section, 'partial');
+    return finish('aborted', section);
+  }
+
+  abort(): void {
+    this.calls.abort += 1;
+    this.aborter?.abort();
+  }
+
+  async close(): Promise<void> {
+    this.calls.close += 1;
+  }
+}
