@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { RDSClient, RDSClientConfig } from '@aws-sdk/client-rds';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
+
+// The RDS and S3 SDK modules take about half a second each to load; sections that do not use them
+// should not pay for it. The SDK packages are CommonJS (no "exports" map), so `require` yields the
+// very module instance an `import` would.
+const require = createRequire(import.meta.url);
 
 export interface AwsTarget {
   region: string;
@@ -31,32 +37,51 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/** Seconds before a connection attempt / a whole request is given up (a hung call must not hang the run). */
+const CONNECTION_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 120_000;
+
 export function createAwsClients(target: AwsTarget): AwsClients {
   const endpoint = target.endpoint ?? process.env.AWS_ENDPOINT_URL ?? undefined;
   const common = {
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
     ...(target.profile ? { credentials: fromIni({ profile: target.profile }) } : {}),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
   const reads = { ...common, maxAttempts: target.maxAttempts ?? 6, retryMode: 'standard' as const };
   const once = { ...common, maxAttempts: 1 };
-  const clients = {
-    region: target.region,
-    endpoint,
-    ec2: new EC2Client(reads),
-    ec2Once: new EC2Client(once),
-    rds: new RDSClient(reads),
-    rdsOnce: new RDSClient(once),
-    // Path-style addressing: emulators answer on one host, not on bucket sub-domains.
-    s3: new S3Client({ ...reads, forcePathStyle: Boolean(endpoint) }),
-    sts: new STSClient(reads),
+  const made: { destroy(): void }[] = [];
+  const make = <T extends { destroy(): void }>(client: T): T => {
+    made.push(client);
+    return client;
   };
-  return {
-    ...clients,
+  const lazy = <T extends { destroy(): void }>(build: () => T): (() => T) => {
+    let client: T | undefined;
+    return () => (client ??= make(build()));
+  };
+  const rds = lazy(() => new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(reads as RDSClientConfig));
+  const rdsOnce = lazy(() => new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(once as RDSClientConfig));
+  // Path-style addressing: emulators answer on one host, not on bucket sub-domains.
+  const s3 = lazy(() => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ ...reads, forcePathStyle: Boolean(endpoint) } as S3ClientConfig));
+  const clients: AwsClients = {
+    region: target.region,
+    ...(endpoint ? { endpoint } : {}),
+    ec2: make(new EC2Client(reads)),
+    ec2Once: make(new EC2Client(once)),
+    sts: make(new STSClient(reads)),
+    get rds() {
+      return rds();
+    },
+    get rdsOnce() {
+      return rdsOnce();
+    },
+    get s3() {
+      return s3();
+    },
     destroy() {
-      for (const client of [clients.ec2, clients.ec2Once, clients.rds, clients.rdsOnce, clients.s3, clients.sts]) {
-        client.destroy();
-      }
+      for (const client of made.splice(0)) client.destroy();
     },
   };
+  return clients;
 }

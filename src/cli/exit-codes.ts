@@ -1,9 +1,3 @@
-import { ConfigError } from '../config/validate.js';
-import { LockedError, StateError } from '../state/store.js';
-import { MotoMissingError } from '../sandbox/moto.js';
-import { MissingPrerequisiteError } from '../engine/engine.js';
-import { SectionListError } from '../runbook/sections.js';
-
 /** Exit codes (DESIGN.md §2): 0 ok, 1 a step or check failed, 2 bad usage or input, 3 locked. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, interrupted: 130 } as const;
 
@@ -15,19 +9,25 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Errors that mean "bad usage or bad input" (exit 2), by class name: matching on names keeps this
+ * module free of imports, so `--help` does not load the AWS SDK through the modules that define them.
+ */
+const USAGE_ERRORS = new Set([
+  'UsageError', // flags, no terminal to ask in
+  'ConfigError', // src/config/issues.ts
+  'StateError', // src/state/store.ts
+  'MotoMissingError', // src/sandbox/moto.ts
+  'MissingPrerequisiteError', // src/engine/engine.ts
+  'SectionListError', // src/runbook/sections.ts
+  'NonLoopbackTargetError', // src/sandbox/loopback.ts
+]);
+
 /** The exit code and the message for an error that reached the top. */
 export function exitCodeFor(error: unknown): { code: number; message: string } {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof LockedError) return { code: EXIT.locked, message };
-  if (
-    error instanceof UsageError ||
-    error instanceof ConfigError ||
-    error instanceof StateError ||
-    error instanceof MotoMissingError ||
-    error instanceof MissingPrerequisiteError ||
-    error instanceof SectionListError
-  ) {
-    return { code: EXIT.usage, message };
-  }
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'LockedError') return { code: EXIT.locked, message };
+  if (USAGE_ERRORS.has(name)) return { code: EXIT.usage, message };
   return { code: EXIT.failed, message };
 }

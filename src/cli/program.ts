@@ -3,17 +3,13 @@ import { SECTION_IDS } from '../engine/types.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
 import type { GlobalOptions } from './target.js';
-import { upCommand } from './commands/up.js';
-import { planCommand } from './commands/plan.js';
-import { statusCommand } from './commands/status.js';
-import { downCommand } from './commands/down.js';
-import { initCommand } from './commands/init.js';
-import { sandboxServeCommand } from './commands/sandbox-serve.js';
-import { tuiCommand } from './commands/tui.js';
 
 const SECTIONS = SECTION_IDS.join(',');
 
-/** The command line (DESIGN.md §2). Each action resolves with the process exit code. */
+/**
+ * The command line (DESIGN.md §2). Each action resolves with the process exit code. Commands are
+ * imported when they run: `--help` should not load the AWS SDK, and plain commands should not load Ink.
+ */
 export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit: (code: number) => void): Command {
   const program = new Command('aws-runbook');
   const run = (action: (global: GlobalOptions, io: CommandIO) => Promise<number>) => async (_: unknown, command: Command) => {
@@ -63,13 +59,13 @@ Examples:
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the lock, 130 stopped by Ctrl-C.`,
     )
     .action(
-      run((global, commandIO) => {
+      run(async (global, commandIO) => {
         if (program.args.length > 0) {
           throw new UsageError(
             `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, down, sandbox serve (see \`aws-runbook --help\`).`,
           );
         }
-        return tuiCommand(global, commandIO);
+        return (await import('./commands/tui.js')).tuiCommand(global, commandIO);
       }),
     );
 
@@ -81,7 +77,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .option('--public-key <path>', 'your SSH public key (default ~/.ssh/id_ed25519.pub)')
     .option('--shop-source <path>', 'the Rocket eCommerce archive or folder')
     .option('--force', 'overwrite an existing config file')
-    .action(run((global, commandIO) => initCommand(global, global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/init.js')).initCommand(global, global as never, commandIO)));
 
   program
     .command('plan')
@@ -89,7 +85,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .option('--json', 'machine-readable output')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--offline', 'do not ask AWS: plan from the config and the state file alone')
-    .action(run((global, commandIO) => planCommand(global, global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/plan.js')).planCommand(global, global as never, commandIO)));
 
   program
     .command('up')
@@ -97,20 +93,20 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .option('--yes', 'apply without asking (required without a terminal)')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--step', 'confirm each step instead of each section')
-    .action(run((global, commandIO) => upCommand(global, global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/up.js')).upCommand(global, global as never, commandIO)));
 
   program
     .command('status')
     .description('what the state file records, per section and step (no AWS call)')
     .option('--json', 'machine-readable output')
-    .action(run((global, commandIO) => statusCommand(global, global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/status.js')).statusCommand(global, global as never, commandIO)));
 
   program
     .command('down')
     .description('remove everything this project created, in reverse order (asks you to type the project name)')
     .option('--yes', 'remove without asking (required without a terminal)')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
-    .action(run((global, commandIO) => downCommand(global, global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/down.js')).downCommand(global, global as never, commandIO)));
 
   const sandbox = program.command('sandbox').description('the local AWS emulator used by --sandbox');
   sandbox
@@ -118,7 +114,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .description('run moto + the gateway on loopback until Ctrl-C, for the aws CLI or any SDK')
     .option('--port <port>', 'gateway port (default: a free one)')
     .option('--latency-scale <factor>', 'added latency, 0 = none, 1 = like real AWS', '0')
-    .action(run((global, commandIO) => sandboxServeCommand(global as never, commandIO)));
+    .action(run(async (global, commandIO) => (await import('./commands/sandbox-serve.js')).sandboxServeCommand(global as never, commandIO)));
 
   return program;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { loadConfig } from '../config/load.js';
 import { validateConfig } from '../config/validate.js';
@@ -69,12 +70,16 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     // directory: a real run's state is never mixed with emulated resources.
     const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), 'aws-runbook-sandbox-'));
     write(`SANDBOX — nothing real is created: AWS is emulated by moto behind the gateway at ${sandbox.endpoint}.`);
+    const aws = createAwsClients({ region: config.region, endpoint: sandbox.endpoint });
+    // moto builds its EC2 backend on the first EC2 call (about two seconds): start that now, while the
+    // operator reads the welcome screen, rather than during the first preview. A read; errors surface later.
+    aws.ec2.send(new DescribeAvailabilityZonesCommand({})).catch(() => undefined);
     return {
       config,
       configPath: loaded.path,
       configFound: loaded.found,
       stateDir: throwaway ?? baseStateDir,
-      aws: createAwsClients({ region: config.region, endpoint: sandbox.endpoint }),
+      aws,
       sandbox,
       async release() {
         await sandbox.stop();

@@ -150,7 +150,8 @@ export class RunbookSession implements RunbookController {
     return {
       command: run.command,
       startedAt: run.startedAt,
-      outcome: run.finishedAt ? 'failed' : 'interrupted',
+      // Ctrl-C (aborted) and a run that never recorded its end (kill -9, crash) were interrupted.
+      outcome: run.outcome === 'failed' ? 'failed' : 'interrupted',
       ...(stepId ? { stepId } : {}),
       ...(title ? { stepTitle: title } : {}),
       ...(pending ? { pendingOperation: `${pending.action}${pending.clientToken ? ` (ClientToken ${pending.clientToken})` : ''} at ${pending.startedAt}` } : {}),

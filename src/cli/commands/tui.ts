@@ -1,4 +1,3 @@
-import { runTui } from '../../screens/run-tui.js';
 import { UsageError } from '../exit-codes.js';
 import { openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
@@ -14,7 +13,7 @@ export async function tuiCommand(global: GlobalOptions, io: CommandIO): Promise<
   }
   const session = await openSession(global, io, 'tui', 'write');
   try {
-    return await runTui(session, { screen: 'welcome' });
+    return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'welcome' });
   } finally {
     await session.close();
   }

@@ -1,6 +1,5 @@
 import { parseSectionList } from '../../runbook/sections.js';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
-import { runTui } from '../../screens/run-tui.js';
 import type { SectionId } from '../../engine/types.js';
 import type { RunbookSession } from '../../engine/session.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -47,7 +46,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
   try {
     const sections = selectSections(session, options.only);
     if (!options.yes) {
-      return await runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
+      return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
     }
     const render = createPlainRenderer({ write: io.out, verbose: Boolean(global.verbose), color: io.color });
     const unsubscribe = session.subscribe((event) => render(event));

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+import { networkInventory } from '../helpers/inventory.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('Ctrl-C and kill -9', () => {
+  it('Ctrl-C during a call stops cleanly: exit 130, the state says where, the lock is released, up resumes', async () => {
+    const cwd = await projectDir('Sigint');
+    const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    const done = collect(child);
+    let interruptedAt = 0;
+    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateInternetGateway' }, async () => {
+      interruptedAt = Date.now();
+      child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    const result = await done;
+    unsubscribe();
+    expect(result.code).toBe(130);
+    expect(Date.now() - interruptedAt).toBeLessThan(5000);
+    expect(result.stderr).toMatch(/Stopping/);
+    const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+    expect(state.lastRun).toMatchObject({ command: 'up', outcome: 'aborted' });
+    const stopped = Object.entries(state.steps).filter(([, step]) => (step as { status: string }).status !== 'done');
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(existsSync(join(cwd, '.aws-runbook', 'lock'))).toBe(false);
+
+    const status = await runCli(['status', '--json'], { cwd });
+    expect(JSON.parse(status.stdout).resume).toMatchObject({ command: 'up', outcome: 'interrupted' });
+
+    const resumed = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/Resuming/);
+    const inventory = await networkInventory(sandbox.motoEndpoint, 'sigint');
+    expect(inventory.internetGateways).toHaveLength(1);
+    expect(inventory.internetGateways[0]!.attachedTo).toEqual(['VPC-MVP-Sigint']);
+  }, 60_000);
+
+  it('after kill -9, status names the interrupted step and the operation that was in flight', async () => {
+    const cwd = await projectDir('Killed');
+    const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    const done = collect(child);
+    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateVpc' }, async () => {
+      child.kill('SIGKILL');
+      await done;
+    });
+    await done;
+    unsubscribe();
+    const status = await runCli(['status', '--json'], { cwd });
+    expect(status.code).toBe(0);
+    const resume = JSON.parse(status.stdout).resume;
+    expect(resume).toMatchObject({ command: 'up', outcome: 'interrupted', stepId: 'network.mvp.vpc' });
+    expect(resume.pendingOperation).toMatch(/^CreateVpc/);
+    const text = await runCli(['status'], { cwd });
+    expect(text.stdout).toMatch(/network\.mvp\.vpc/);
+  }, 30_000);
+});
