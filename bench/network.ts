@@ -5,10 +5,12 @@
  *  - time to the first frame of the interactive assistant with --sandbox (moto start included), in a pty.
  * Everything runs on 127.0.0.1. Run with `npm run bench`.
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox } from '../src/sandbox/sandbox.js';
 
 const CLI = resolve(import.meta.dirname, '../dist/bin/aws-runbook.js');
@@ -47,9 +49,11 @@ function timeToFirstFrame(args: string[], cwd: string, marker: RegExp): Promise<
       child.kill('SIGKILL');
       reject(new Error(`no first frame within 30 s; output so far:\n${output}`));
     }, 30_000);
+    let seen = false;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (marker.test(output)) {
+      if (!seen && marker.test(output)) {
+        seen = true;
         const ms = performance.now() - started;
         clearTimeout(timer);
         child.stdin.write('q');
@@ -60,7 +64,14 @@ function timeToFirstFrame(args: string[], cwd: string, marker: RegExp): Promise<
   });
 }
 
+/** A line of the Welcome screen (not the command line `script` echoes). */
+const WELCOME = /one previewed section at a time/;
+
 const sandbox = await startSandbox();
+// moto builds its EC2 backend on the first EC2 call (~2 s): do that before measuring our tool.
+const warm = new EC2Client({ region: 'us-east-2', endpoint: sandbox.motoEndpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+await warm.send(new DescribeVpcsCommand({}));
+warm.destroy();
 try {
   const cwd = await mkdtemp(join(tmpdir(), 'awsrb-bench-'));
   await writeFile(join(cwd, 'aws-runbook.yaml'), 'suffix: Bench\n');
@@ -80,8 +91,8 @@ try {
     );
   }
   const tuiCwd = await mkdtemp(join(tmpdir(), 'awsrb-bench-tui-'));
-  const firstFrameSandbox = await timeToFirstFrame(['--sandbox'], tuiCwd, /aws-runbook/i);
-  const firstFrameEndpoint = await timeToFirstFrame(['--endpoint-url', sandbox.endpoint], tuiCwd, /aws-runbook/i);
+  const firstFrameSandbox = await timeToFirstFrame(['--sandbox'], tuiCwd, WELCOME);
+  const firstFrameEndpoint = await timeToFirstFrame(['--endpoint-url', sandbox.endpoint], tuiCwd, WELCOME);
   rows.push(`first frame, aws-runbook --sandbox (incl. moto start)   ${(firstFrameSandbox / 1000).toFixed(2)} s`);
   rows.push(`first frame, aws-runbook --endpoint-url (moto running)  ${(firstFrameEndpoint / 1000).toFixed(2)} s`);
   console.log(`aws-runbook bench — network section, moto ${sandbox.motoEndpoint} behind the gateway, latency off`);

@@ -34,7 +34,7 @@ export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit:
       'Build the runbook\'s AWS infrastructure one previewed, confirmed section at a time; resume after any failure.\n' +
         'With no command: the interactive assistant (needs a terminal). Try it with no AWS account: aws-runbook --sandbox',
     )
-    .option('--config <file>', 'config file', 'aws-runbook.yaml')
+    .option('--config <file>', 'config file (default: aws-runbook.yaml, seed defaults when it does not exist)')
     .option('--state <dir>', 'state directory (default .aws-runbook; with --sandbox a throwaway one)')
     .option('--profile <name>', 'AWS profile from your shared config/credentials files')
     .option('--region <region>', 'AWS region (overrides the config file)')

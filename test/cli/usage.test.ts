@@ -76,6 +76,18 @@ describe('usage errors exit 2 with a message that says what to do', () => {
 });
 
 describe('plan and status', () => {
+  it('with no config file, the seed defaults are used (project bfhk)', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const cwd = await mkdtemp(join(tmpdir(), 'awsrb-noconfig-'));
+    const result = await runCli(['plan', '--offline', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ project: 'bfhk', region: 'us-east-2' });
+    const named = await runCli(['plan', '--offline', '--config', 'missing.yaml'], { cwd });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/missing\.yaml/);
+  });
+
   it('plan --offline works from the config alone', async () => {
     const result = await runCli(['plan', '--offline'], { cwd: await projectDir('Offline') });
     expect(result.code).toBe(0);
