@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import { RunbookSession } from '../engine/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
 import type { CommandIO } from './io.js';
@@ -8,9 +9,12 @@ export async function openSession(
   io: CommandIO,
   command: string,
   mode: 'read' | 'write',
+  /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
+  precheck?: (config: Config, configPath: string) => Promise<void>,
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
+    await precheck?.(target.config, target.configPath);
     return await RunbookSession.open({
       config: target.config,
       configPath: target.configPath,

@@ -3,16 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ClassifiedError } from '../aws/error-kinds.js';
-import { classifyAwsError } from '../aws/errors.js';
+import { classifyAwsError, RunbookConflictError } from '../aws/errors.js';
+import { forget, markDone, markFailed, markRunning } from './step-records.js';
 import type { PersistedState } from '../state/schema.js';
 import type { StateStore } from '../state/store.js';
 import type { SecretRedactor } from '../state/redact.js';
 import { createStepContext, projectKey, type ContextHost } from './context.js';
 import { runDag } from './dag.js';
 import { dependentsOf, topologicalOrder } from './graph.js';
-import { decideAction, planStep, type PlanEntry } from './plan.js';
+import { planOffline, planStep, type PlanEntry } from './plan.js';
+import { checkOutsideNeeds } from './prerequisites.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { FindResult, Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
+import type { Outputs, PlanAction, PlannedStep, SectionId, Step, StepContext } from './types.js';
 
 export interface EngineOptions {
   config: Config;
@@ -27,22 +29,10 @@ export interface EngineOptions {
   recorded?: PersistedState;
 }
 
-export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
+/** Steps run at once by default: enough for every long wait of the runbook (RDS, NATs, instances) to overlap. */
+export const DEFAULT_CONCURRENCY = 8;
 
-/** Thrown by `checkOutsideNeeds` when a selected step needs a step that is neither selected nor recorded. */
-export class MissingPrerequisiteError extends Error {
-  constructor(
-    readonly stepId: string,
-    readonly missing: string,
-    readonly missingSection: SectionId | undefined,
-  ) {
-    super(
-      `step ${stepId} needs ${missing}, which is not done yet` +
-        (missingSection ? `: run \`aws-runbook up --only ${missingSection}\` first (or include it in --only)` : ''),
-    );
-    this.name = 'MissingPrerequisiteError';
-  }
-}
+export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
 
 /**
  * Runs steps: plan (find + decide + preview), apply along the dependency graph with bounded
@@ -56,7 +46,7 @@ export class Engine {
   private readonly failedSteps = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   get signal(): AbortSignal {
@@ -115,14 +105,7 @@ export class Engine {
 
   /** Selected steps needing a step outside the selection must find it recorded as done. */
   checkOutsideNeeds(selected: readonly Step[], all: readonly Step[]): void {
-    const selectedIds = new Set(selected.map((step) => step.id));
-    for (const step of selected) {
-      for (const need of step.needs) {
-        if (selectedIds.has(need)) continue;
-        if (this.recorded?.steps[need]?.status === 'done') continue;
-        throw new MissingPrerequisiteError(step.id, need, all.find((s) => s.id === need)?.section);
-      }
-    }
+    checkOutsideNeeds(selected, all, this.recorded);
   }
 
   /** Read-only plan of the given steps, emitted as step-planned events. Finds run concurrently along `needs`. */
@@ -157,28 +140,9 @@ export class Engine {
     return ordered.map((step) => entries.get(step.id)).filter((entry): entry is PlanEntry => entry !== undefined);
   }
 
-  /**
-   * The plan from config and state alone, without asking AWS (`plan --offline`, or when AWS does not
-   * answer): a step recorded as done is taken as present, anything else as absent.
-   */
+  /** The plan from config and state alone, without asking AWS (see `planOffline`). */
   planOffline(steps: readonly Step[]): PlannedStep[] {
-    return topologicalOrder(steps).map((step) => {
-      const recorded = this.recorded?.steps[step.id];
-      const found: FindResult =
-        recorded?.status === 'done'
-          ? { kind: 'present', outputs: recorded.outputs, ours: true, differences: [], unfinished: [] }
-          : { kind: 'absent' };
-      const ctx = this.context(step.id);
-      const { action, reason } = decideAction(found, recorded, ctx.project);
-      return {
-        stepId: step.id,
-        section: step.section,
-        title: step.title,
-        action,
-        preview: step.preview(ctx, found),
-        ...(reason && action !== 'no-change' ? { reason } : {}),
-      };
-    });
+    return planOffline(topologicalOrder(steps), this.recorded, (id) => this.context(id));
   }
 
   private classify(error: unknown, action?: string): ClassifiedError {
@@ -264,41 +228,40 @@ export class Engine {
       this.emit({ type: 'step-skipped', stepId: step.id, reason: 'declined by the operator', at: Date.now() });
       return 'stop';
     }
-    const startedAt = new Date().toISOString();
-    this.emit({ type: 'step-started', stepId: step.id, action, at: Date.now() });
-    const previous = store.state.steps[step.id];
-    await store.update((draft) => {
-      draft.steps[step.id] = { status: 'running', mode: 'up', startedAt, outputs: previous?.outputs ?? {} };
-    });
-    try {
+    return this.execute(step.id, 'up', action, store.state.steps[step.id]?.outputs ?? {}, store, async () => {
       if (action === 'conflict') {
-        throw Object.assign(new Error(fresh.planned.reason ?? 'conflict'), { name: 'AwsRunbookConflict' });
+        throw new RunbookConflictError(fresh.planned.reason ?? 'conflict', 'resolve the conflict in AWS or in the config, then run `aws-runbook up` again');
       }
       const outputs = await step.apply(ctx, fresh.found);
       this.produced.set(step.id, outputs);
-      await store.update((draft) => {
-        draft.steps[step.id] = { status: 'done', action, finishedAt: new Date().toISOString(), outputs };
-      });
-      this.emit({ type: 'step-done', stepId: step.id, action, outputs, at: Date.now() });
+      await store.update((draft) => markDone(draft, step.id, action, outputs));
+      return outputs;
+    });
+  }
+
+  /**
+   * One step's side effects, bracketed by state writes: running before, the body's own record after,
+   * the classified error (with the operation that was in flight) on failure.
+   */
+  private async execute(
+    stepId: string,
+    mode: 'up' | 'down',
+    action: PlanAction | 'destroy',
+    outputsSoFar: Outputs,
+    store: StateStore,
+    body: () => Promise<Outputs>,
+  ): Promise<'ok' | 'stop'> {
+    this.emit({ type: 'step-started', stepId, action, at: Date.now() });
+    await store.update((draft) => markRunning(draft, stepId, mode, outputsSoFar));
+    try {
+      const outputs = await body();
+      this.emit({ type: 'step-done', stepId, action, outputs, at: Date.now() });
       return 'ok';
     } catch (error) {
-      const classified =
-        action === 'conflict'
-          ? { kind: 'conflict' as const, code: 'Conflict', message: fresh.planned.reason ?? 'conflict', hint: 'resolve the conflict in AWS or in the config, then run `aws-runbook up` again', retryable: false }
-          : this.classify(error);
-      this.failedSteps.add(step.id);
-      await store.update((draft) => {
-        const current = draft.steps[step.id];
-        draft.steps[step.id] = {
-          status: 'failed',
-          mode: 'up',
-          finishedAt: new Date().toISOString(),
-          outputs: current?.outputs ?? {},
-          error: classified,
-          ...(current && current.status !== 'done' && current.pendingOperation ? { pendingOperation: current.pendingOperation } : {}),
-        };
-      });
-      this.emit({ type: 'step-failed', stepId: step.id, error: classified, at: Date.now() });
+      const classified = this.classify(error);
+      this.failedSteps.add(stepId);
+      await store.update((draft) => markFailed(draft, stepId, mode, classified, outputsSoFar));
+      this.emit({ type: 'step-failed', stepId, error: classified, at: Date.now() });
       return 'stop';
     }
   }
@@ -327,45 +290,22 @@ export class Engine {
   private async destroyOne(entry: PlanEntry, store: StateStore): Promise<'ok' | 'stop'> {
     const { step, found } = entry;
     if (found.kind === 'absent' || !step.destroy) {
-      await store.update((draft) => {
-        delete draft.steps[step.id];
-      });
+      await store.update((draft) => forget(draft, step.id));
       return 'ok';
     }
     if (!found.ours) {
       this.emit({ type: 'step-skipped', stepId: step.id, reason: 'not ours (no aws-runbook:project tag): left in place', at: Date.now() });
       return 'ok';
     }
-    const ctx = this.context(step.id);
-    this.emit({ type: 'step-started', stepId: step.id, action: 'destroy', at: Date.now() });
-    await store.update((draft) => {
-      draft.steps[step.id] = { status: 'running', mode: 'down', startedAt: new Date().toISOString(), outputs: found.outputs };
-    });
-    try {
-      await step.destroy(ctx, found.outputs);
-      await store.update((draft) => {
-        delete draft.steps[step.id];
-      });
+    const destroy = step.destroy.bind(step);
+    return this.execute(step.id, 'down', 'destroy', found.outputs, store, async () => {
+      await destroy(this.context(step.id), found.outputs);
+      await store.update((draft) => forget(draft, step.id));
       this.produced.delete(step.id);
-      this.emit({ type: 'step-done', stepId: step.id, action: 'destroy', outputs: found.outputs, at: Date.now() });
-      return 'ok';
-    } catch (error) {
-      const classified = this.classify(error);
-      await store.update((draft) => {
-        const current = draft.steps[step.id];
-        draft.steps[step.id] = {
-          status: 'failed',
-          mode: 'down',
-          finishedAt: new Date().toISOString(),
-          outputs: found.outputs,
-          error: classified,
-          ...(current && current.status !== 'done' && current.pendingOperation ? { pendingOperation: current.pendingOperation } : {}),
-        };
-      });
-      this.emit({ type: 'step-failed', stepId: step.id, error: classified, at: Date.now() });
-      return 'stop';
-    }
+      return found.outputs;
+    });
   }
 }
 
 export { projectKey };
+export { MissingPrerequisiteError } from './prerequisites.js';

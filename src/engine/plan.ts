@@ -62,3 +62,31 @@ export async function planStep(
   };
   return { step, found, planned, inputsKnown };
 }
+
+/**
+ * The plan from config and state alone, without asking AWS (`plan --offline`, or when AWS does not
+ * answer): a step recorded as done is taken as present, anything else as absent.
+ */
+export function planOffline(
+  ordered: readonly Step[],
+  state: PersistedState | undefined,
+  contextFor: (stepId: string) => StepContext,
+): PlannedStep[] {
+  return ordered.map((step) => {
+    const recorded = state?.steps[step.id];
+    const found: FindResult =
+      recorded?.status === 'done'
+        ? { kind: 'present', outputs: recorded.outputs, ours: true, differences: [], unfinished: [] }
+        : { kind: 'absent' };
+    const ctx = contextFor(step.id);
+    const { action, reason } = decideAction(found, recorded, ctx.project);
+    return {
+      stepId: step.id,
+      section: step.section,
+      title: step.title,
+      action,
+      preview: step.preview(ctx, found),
+      ...(reason && action !== 'no-change' ? { reason } : {}),
+    };
+  });
+}

@@ -1,7 +1,7 @@
-import { parseSectionList } from '../../runbook/sections.js';
+import { buildRunbook, parseSectionList } from '../../runbook/sections.js';
+import { assertSectionConfig } from '../../runbook/requirements.js';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
-import type { SectionId } from '../../engine/types.js';
-import type { RunbookSession } from '../../engine/session.js';
+import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { onInterrupt, openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
@@ -14,8 +14,8 @@ export interface UpOptions {
 }
 
 /** The sections to run: `--only` (each must have steps in this version) or every available one. */
-export function selectSections(session: RunbookSession, only: string | undefined): SectionId[] {
-  const available = session.sections().filter((section) => section.available).map((section) => section.id);
+export function selectSections(runbook: readonly Section[], only: string | undefined): SectionId[] {
+  const available = runbook.filter((section) => section.steps.length > 0).map((section) => section.id);
   if (!only) return available;
   const wanted = parseSectionList(only);
   const missing = wanted.filter((id) => !available.includes(id));
@@ -42,9 +42,11 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
         'Preview with `aws-runbook plan`, then apply without questions with `aws-runbook up --yes`.',
     );
   }
-  const session = await openSession(global, io, 'up', 'write');
+  const session = await openSession(global, io, 'up', 'write', async (config, configPath) => {
+    await assertSectionConfig(config, selectSections(buildRunbook(config), options.only), configPath);
+  });
   try {
-    const sections = selectSections(session, options.only);
+    const sections = selectSections(session.runbook, options.only);
     if (!options.yes) {
       return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
     }
