@@ -106,6 +106,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .description('remove everything this project created, in reverse order (asks you to type the project name)')
     .option('--yes', 'remove without asking (required without a terminal)')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
+    .option('--final-snapshot', 'keep a final snapshot of the database before deleting it')
     .action(run(async (global, commandIO) => (await import('./commands/down.js')).downCommand(global, global as never, commandIO)));
 
   const sandbox = program.command('sandbox').description('the local AWS emulator used by --sandbox');

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
@@ -47,6 +48,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Every in-flight AWS call and wait listens to this one signal: dozens at once is expected.
+    setMaxListeners(256, this.controller.signal);
   }
 
   get signal(): AbortSignal {

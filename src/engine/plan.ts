@@ -21,12 +21,15 @@ export function decideAction(
   found: FindResult,
   recorded: PersistedState['steps'][string] | undefined,
   project: string,
+  what = 'a resource with this name',
 ): { action: PlanAction; reason?: string } {
   if (found.kind === 'absent') return { action: 'create' };
   if (!found.ours) {
+    const ids = Object.keys(found.outputs).length > 0 ? ` (${describeOutputs(found.outputs)})` : '';
+    const differences = found.differences.length > 0 ? `: ${found.differences.join('; ')}` : '';
     return {
       action: 'conflict',
-      reason: `a resource with this name already exists and is not tagged aws-runbook:project=${project} (${describeOutputs(found.outputs)}); rename or remove it, or change the suffix in the config`,
+      reason: `${what} already exists${ids} and is not tagged aws-runbook:project=${project}${differences}; rename or remove it, or change the suffix in the config`,
     };
   }
   if (found.differences.length > 0) {
@@ -50,7 +53,7 @@ export async function planStep(
   inputsKnown: boolean,
 ): Promise<PlanEntry> {
   const found = await step.find(ctx);
-  const { action, reason } = decideAction(found, state?.steps[step.id], ctx.project);
+  const { action, reason } = decideAction(found, state?.steps[step.id], ctx.project, step.title);
   const preview = step.preview(ctx, found);
   const planned: PlannedStep = {
     stepId: step.id,
@@ -79,7 +82,7 @@ export function planOffline(
         ? { kind: 'present', outputs: recorded.outputs, ours: true, differences: [], unfinished: [] }
         : { kind: 'absent' };
     const ctx = contextFor(step.id);
-    const { action, reason } = decideAction(found, recorded, ctx.project);
+    const { action, reason } = decideAction(found, recorded, ctx.project, step.title);
     return {
       stepId: step.id,
       section: step.section,

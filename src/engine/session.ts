@@ -92,6 +92,14 @@ export class RunbookSession implements RunbookController {
     });
   }
 
+  get config(): Config {
+    return this.options.config;
+  }
+
+  get aws(): AwsClients {
+    return this.options.aws;
+  }
+
   /** The name the operator types to confirm a teardown: the config's suffix, as written. */
   get projectName(): string {
     return this.options.config.suffix;

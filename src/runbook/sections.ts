@@ -1,6 +1,11 @@
 import type { Config } from '../config/schema.js';
 import { SECTION_IDS, type Section, type SectionId, type Step } from '../engine/types.js';
 import { vpcNetworkSteps } from '../tasks/network.js';
+import { natRouteTarget, natSteps } from '../tasks/nat.js';
+import { peeringSteps } from '../tasks/peering.js';
+import { predictedPingNotes, securitySteps } from '../tasks/security.js';
+import { databaseSteps } from '../tasks/database.js';
+import { storageSteps } from '../tasks/storage.js';
 
 interface SectionText {
   title: string;
@@ -11,7 +16,8 @@ interface SectionText {
 const SECTION_TEXT: Record<SectionId, SectionText> = {
   network: {
     title: 'Network',
-    description: 'The MVP VPC (10.1.0.0/16): public and private subnets, internet gateway, route tables (seed Part 1 §1).',
+    description:
+      'The MVP, IA and Cyber VPCs: public and private subnets, internet gateways, NAT gateways for IA and Cyber, route tables (seed Part 1 §1, Part 2 §1, §3, §4).',
   },
   peering: {
     title: 'Peering',
@@ -47,10 +53,42 @@ const SECTION_TEXT: Record<SectionId, SectionText> = {
 function stepsOf(section: SectionId, config: Config): Step[] {
   switch (section) {
     case 'network':
-      return vpcNetworkSteps(config, 'mvp');
+      return [
+        ...vpcNetworkSteps(config, 'mvp'),
+        ...vpcNetworkSteps(config, 'ia', { privateDefaultRoute: natRouteTarget(config, 'ia') }),
+        ...natSteps(config, 'ia'),
+        ...vpcNetworkSteps(config, 'cyber', { privateDefaultRoute: natRouteTarget(config, 'cyber') }),
+        ...natSteps(config, 'cyber'),
+      ];
+    case 'peering':
+      return withNotesOnLast(peeringSteps(config), predictedPingNotes(config));
+    case 'security':
+      return securitySteps(config);
+    case 'database':
+      return databaseSteps(config);
+    case 'storage':
+      return storageSteps(config);
     default:
       return [];
   }
+}
+
+/** The section's last step also shows `notes` in its preview (e.g. the predicted ping matrix under peering). */
+function withNotesOnLast(steps: Step[], notes: string[]): Step[] {
+  const last = steps.at(-1);
+  if (!last) return steps;
+  const decorated: Step = {
+    ...last,
+    find: last.find.bind(last),
+    apply: last.apply.bind(last),
+    ...(last.destroy ? { destroy: last.destroy.bind(last) } : {}),
+    ...(last.destroyPreview ? { destroyPreview: last.destroyPreview.bind(last) } : {}),
+    preview(ctx, found) {
+      const preview = last.preview(ctx, found);
+      return { ...preview, notes: [...(preview.notes ?? []), ...notes] };
+    },
+  };
+  return [...steps.slice(0, -1), decorated];
 }
 
 export function buildRunbook(config: Config): Section[] {

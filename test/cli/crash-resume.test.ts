@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+import { crashAtEachKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
 import { networkInventory } from '../helpers/inventory.js';
 
 let sandbox: Sandbox;
@@ -27,61 +28,43 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** The nth occurrence (1-based) of each action in the clean run, so every mutating call gets its crash. */
-function crashPoints(): { action: string; nth: number }[] {
-  const seen = new Map<string, number>();
-  return mutatingCalls.map((action) => {
-    const nth = (seen.get(action) ?? 0) + 1;
-    seen.set(action, nth);
-    return { action, nth };
-  });
-}
-
 describe('crash and resume of up --only network', () => {
   it('the clean run has the expected mutating calls', () => {
-    expect(mutatingCalls).toContain('CreateVpc');
-    expect(mutatingCalls.filter((action) => action === 'CreateSubnet')).toHaveLength(3);
-    expect(mutatingCalls).toContain('AttachInternetGateway');
-    expect(mutatingCalls).toContain('CreateRoute');
-    expect(mutatingCalls.filter((action) => action === 'AssociateRouteTable')).toHaveLength(3);
+    const count = (action: string) => mutatingCalls.filter((a) => a === action).length;
+    expect(count('CreateVpc')).toBe(3);
+    expect(count('CreateSubnet')).toBe(7);
+    expect(count('AttachInternetGateway')).toBe(3);
+    expect(count('AllocateAddress')).toBe(2);
+    expect(count('CreateNatGateway')).toBe(2);
+    expect(count('CreateRoute')).toBe(5);
+    expect(count('AssociateRouteTable')).toBe(7);
   });
 
-  it('kill -9 right after each mutating call landed, then up again: exactly one of everything', async () => {
-    const points = crashPoints();
-    expect(points.length).toBeGreaterThanOrEqual(12);
-    for (const [index, point] of points.entries()) {
-      const suffix = `Kill${index}`;
-      const cwd = await projectDir(suffix);
-      const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
-      const done = collect(child);
-      // Hold moto's answer until the tool is dead: the change is made, the tool never hears of it.
-      const unsubscribe = sandbox.gateway.onLanded({ action: point.action, nth: point.nth }, async () => {
-        child.kill('SIGKILL');
-        await done;
-      });
-      const killed = await done;
-      unsubscribe();
-      expect(killed.signal, `crash at ${point.action} #${point.nth}`).toBe('SIGKILL');
+  it('kill -9 right after each kind of mutating call landed, resuming each time: exactly one of everything', async () => {
+    const kinds = mutatingKinds(mutatingCalls);
+    expect(kinds.size).toBeGreaterThanOrEqual(9);
+    const cwd = await projectDir('Chain');
+    const args = ['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint];
+    const crashed = await crashAtEachKind(sandbox, cwd, args, kinds);
+    expect(crashed.length).toBeGreaterThanOrEqual(kinds.size - 2);
+    await finish(cwd, args);
+    expect(normalise(await networkInventory(sandbox.motoEndpoint, 'chain'), 'Chain')).toEqual(cleanInventory);
+  }, 300_000);
 
-      const resumed = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
-      expect(resumed.code, `resume after ${point.action} #${point.nth}: ${resumed.stderr}`).toBe(0);
-      expect(normalise(await networkInventory(sandbox.motoEndpoint, suffix.toLowerCase()), suffix)).toEqual(cleanInventory);
+  it('dropped responses (the change happened, the tool never heard) on one call of every create kind: no second copy', async () => {
+    const cwd = await projectDir('Drops');
+    const kinds = ['CreateVpc', 'CreateSubnet', 'CreateInternetGateway', 'AttachInternetGateway', 'CreateRouteTable', 'AssociateRouteTable', 'CreateRoute', 'AllocateAddress', 'CreateNatGateway'];
+    for (const action of kinds) sandbox.gateway.inject({ action, kind: 'drop-response', times: 1 });
+    const before = sandbox.gateway.log.length;
+    try {
+      const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      sandbox.gateway.clearFaults();
     }
-  }, 240_000);
-
-  it('a dropped response (the change happened, the tool never heard) does not create a second copy', async () => {
-    for (const action of ['CreateVpc', 'CreateSubnet', 'CreateInternetGateway', 'CreateRouteTable', 'AssociateRouteTable', 'CreateRoute']) {
-      const suffix = `Drop${action.slice(6, 12)}`;
-      const cwd = await projectDir(suffix);
-      sandbox.gateway.inject({ action, kind: 'drop-response', times: 1 });
-      try {
-        const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
-        expect(result.code, `dropped ${action}: ${result.stderr}`).toBe(0);
-      } finally {
-        sandbox.gateway.clearFaults();
-      }
-      expect(normalise(await networkInventory(sandbox.motoEndpoint, suffix.toLowerCase()), suffix)).toEqual(cleanInventory);
-    }
+    const dropped = sandbox.gateway.log.slice(before).filter((entry) => entry.dropped).map((entry) => entry.action);
+    expect(new Set(dropped)).toEqual(new Set(kinds));
+    expect(normalise(await networkInventory(sandbox.motoEndpoint, 'drops'), 'Drops')).toEqual(cleanInventory);
   }, 120_000);
 
   it('a second concurrent up exits 3 naming the holder, and the first is unaffected', async () => {

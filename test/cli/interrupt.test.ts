@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
+import { expectedNetwork } from '../helpers/expected-network.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -43,8 +44,7 @@ describe('Ctrl-C and kill -9', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/Resuming/);
     const inventory = await networkInventory(sandbox.motoEndpoint, 'sigint');
-    expect(inventory.internetGateways).toHaveLength(1);
-    expect(inventory.internetGateways[0]!.attachedTo).toEqual(['VPC-MVP-Sigint']);
+    expect(inventory).toEqual(expectedNetwork('Sigint'));
   }, 60_000);
 
   it('after kill -9, status names the interrupted step and the operation that was in flight', async () => {

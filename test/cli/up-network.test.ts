@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
+import { EMPTY_INVENTORY, expectedNetwork } from '../helpers/expected-network.js';
 
 let sandbox: Sandbox;
 
@@ -14,25 +15,11 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** What `up --only network` must build for a project (DESIGN.md §5, MVP VPC). */
-function expectedMvpNetwork(inventory: Awaited<ReturnType<typeof networkInventory>>, suffix: string) {
-  expect(inventory.vpcs).toEqual([{ name: `VPC-MVP-${suffix}`, cidr: '10.1.0.0/16', dnsHostnames: true }]);
-  expect(inventory.subnets.map((s) => [s.cidr, s.az, s.publicIp])).toEqual([
-    ['10.1.1.0/24', 'us-east-2a', true],
-    ['10.1.2.0/24', 'us-east-2b', false],
-    ['10.1.3.0/24', 'us-east-2a', false],
-  ]);
-  expect(inventory.internetGateways).toHaveLength(1);
-  expect(inventory.internetGateways[0]!.attachedTo).toEqual([`VPC-MVP-${suffix}`]);
-  expect(inventory.routeTables).toHaveLength(2);
-  const [priv, pub] = [...inventory.routeTables].sort((a, b) => a.routes.length - b.routes.length);
-  expect(pub!.routes).toEqual(['0.0.0.0/0 -> ' + inventory.internetGateways[0]!.name, '10.1.0.0/16 -> local']);
-  expect(pub!.associations).toEqual([inventory.subnets[0]!.name]);
-  expect(priv!.routes).toEqual(['10.1.0.0/16 -> local']);
-  expect(priv!.associations).toEqual([inventory.subnets[1]!.name, inventory.subnets[2]!.name].sort());
+function expectedNetworkOf(inventory: Awaited<ReturnType<typeof networkInventory>>, suffix: string) {
+  expect(inventory).toEqual(expectedNetwork(suffix));
 }
 
-describe('up --only network against moto through the gateway', () => {
+describe('up --only network (MVP, IA, Cyber) against moto through the gateway', () => {
   it('builds the MVP network, then a rerun plans no change and makes zero mutating calls, then down removes it all', async () => {
     const cwd = await projectDir('Net1');
     const endpoint = ['--endpoint-url', sandbox.endpoint];
@@ -41,7 +28,7 @@ describe('up --only network against moto through the gateway', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/AWS account 123456789012/);
-    expectedMvpNetwork(await networkInventory(sandbox.motoEndpoint, 'net1'), 'Net1');
+    expectedNetworkOf(await networkInventory(sandbox.motoEndpoint, 'net1'), 'Net1');
 
     const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
     expect(state.steps['network.mvp.vpc']).toMatchObject({ status: 'done', outputs: { vpcId: expect.stringMatching(/^vpc-/) } });
@@ -59,7 +46,7 @@ describe('up --only network against moto through the gateway', () => {
     const down = await runCli(['down', '--yes', ...endpoint], { cwd });
     expect(down.code).toBe(0);
     const after = await networkInventory(sandbox.motoEndpoint, 'net1');
-    expect(after).toEqual({ vpcs: [], subnets: [], internetGateways: [], routeTables: [] });
+    expect(after).toEqual(EMPTY_INVENTORY);
     const stateAfter = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
     expect(Object.keys(stateAfter.steps)).toEqual([]);
   });
@@ -68,7 +55,7 @@ describe('up --only network against moto through the gateway', () => {
     const cwd = await projectDir('Plain');
     const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.motoEndpoint], { cwd });
     expect(result.code).toBe(0);
-    expectedMvpNetwork(await networkInventory(sandbox.motoEndpoint, 'plain'), 'Plain');
+    expectedNetworkOf(await networkInventory(sandbox.motoEndpoint, 'plain'), 'Plain');
     const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.motoEndpoint], { cwd });
     expect(down.code).toBe(0);
     expect((await networkInventory(sandbox.motoEndpoint, 'plain')).vpcs).toEqual([]);
@@ -87,6 +74,6 @@ describe('up --only network against moto through the gateway', () => {
       sandbox.gateway.clearFaults();
     }
     expect(sandbox.gateway.log.filter((entry) => entry.faulted).length - faultedBefore).toBeGreaterThan(3);
-    expectedMvpNetwork(await networkInventory(sandbox.motoEndpoint, 'flaky'), 'Flaky');
+    expectedNetworkOf(await networkInventory(sandbox.motoEndpoint, 'flaky'), 'Flaky');
   });
 });

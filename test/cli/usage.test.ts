@@ -109,8 +109,14 @@ describe('plan and status', () => {
     const plan = JSON.parse(result.stdout);
     expect(plan).toMatchObject({ project: 'json', region: 'us-east-2', live: true, account: '123456789012' });
     expect(plan.sections.map((s: { id: string }) => s.id)).toEqual(['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup']);
-    expect(plan.sections[0].steps.every((s: { action: string }) => s.action === 'create')).toBe(true);
-    expect(plan.totals.create).toBe(plan.sections[0].steps.length);
+    const steps = plan.sections.flatMap((s: { steps: { action: string; preview: { monthlyCostUsd?: number } }[] }) => s.steps);
+    expect(steps.length).toBeGreaterThan(40);
+    expect(steps.every((s: { action: string }) => s.action === 'create')).toBe(true);
+    expect(plan.totals.create).toBe(steps.length);
+    const cost = steps.reduce((sum: number, s: { preview: { monthlyCostUsd?: number } }) => sum + (s.preview.monthlyCostUsd ?? 0), 0);
+    expect(plan.totals.monthlyCostUsd).toBeCloseTo(cost, 2);
+    expect(plan.totals.monthlyCostUsd).toBeGreaterThan(60); // two NAT gateways alone are 2 × $32.85
+    expect(plan.predictedPingMatrix.length).toBeGreaterThan(0);
     expect(sandbox.gateway.log.slice(before).filter((entry) => entry.mutating)).toEqual([]);
   });
 

@@ -44,5 +44,7 @@ describe('decideAction', () => {
     expect(verdict.action).toBe('conflict');
     expect(verdict.reason).toContain('aws-runbook:project=bfhk');
     expect(verdict.reason).toContain('vpcId=vpc-1');
+    const named = decideAction(present({ ours: false, outputs: {}, differences: ['CIDR is 10.9.0.0/16, wanted 10.1.0.0/16'] }), undefined, 'bfhk', 'VPC VPC-MVP-BFHK');
+    expect(named.reason).toMatch(/^VPC VPC-MVP-BFHK already exists and is not tagged aws-runbook:project=bfhk: CIDR is 10\.9\.0\.0\/16, wanted 10\.1\.0\.0\/16;/);
   });
 });

@@ -1,5 +1,7 @@
 import {
   DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeVpcPeeringConnectionsCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
@@ -22,12 +24,16 @@ export async function networkInventory(endpoint: string, project: string) {
     const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: filter }))).Subnets ?? [];
     const igws = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: filter }))).InternetGateways ?? [];
     const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: filter }))).RouteTables ?? [];
+    const nats = ((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== 'deleted');
     // moto may ignore a filter: keep only what really carries the tag.
     const ours = <T extends { Tags?: Tag[] }>(items: T[]) => items.filter((item) => tag(item.Tags, 'aws-runbook:project') === project);
     const nameOf = new Map<string, string>();
     for (const v of ours(vpcs)) nameOf.set(v.VpcId!, tag(v.Tags, 'Name')!);
     for (const s of ours(subnets)) nameOf.set(s.SubnetId!, tag(s.Tags, 'Name')!);
     for (const g of ours(igws)) nameOf.set(g.InternetGatewayId!, tag(g.Tags, 'Name')!);
+    for (const n of ours(nats)) nameOf.set(n.NatGatewayId!, tag(n.Tags, 'Name')!);
+    const peerings = (await ec2.send(new DescribeVpcPeeringConnectionsCommand({}))).VpcPeeringConnections ?? [];
+    for (const p of ours(peerings)) nameOf.set(p.VpcPeeringConnectionId!, tag(p.Tags, 'Name')!);
     const name = (id: string | undefined) => (id ? (nameOf.get(id) ?? id) : undefined);
     const vpcAttributes = await Promise.all(
       ours(vpcs).map(async (v) => {
@@ -42,6 +48,9 @@ export async function networkInventory(endpoint: string, project: string) {
         .sort((a, b) => String(a.cidr).localeCompare(String(b.cidr))),
       internetGateways: ours(igws)
         .map((g) => ({ name: tag(g.Tags, 'Name'), attachedTo: (g.Attachments ?? []).map((a) => name(a.VpcId)).sort() }))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      natGateways: ours(nats)
+        .map((n) => ({ name: tag(n.Tags, 'Name'), subnet: name(n.SubnetId), state: n.State }))
         .sort((a, b) => String(a.name).localeCompare(String(b.name))),
       routeTables: ours(tables)
         .map((t) => ({

@@ -10,6 +10,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { networkInventory } from '../helpers/inventory.js';
+import { expectedNetwork } from '../helpers/expected-network.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -48,12 +49,13 @@ describe('the TUI on the real engine, against moto', () => {
       expect(preview).toContain('[create]');
       const mutatingBefore = sandbox.gateway.mutatingCount();
       await screen.press('y');
-      const summary = await screen.waitForFrame('Summary', 20_000);
-      expect(summary).toMatch(/✓ Network\s+done/);
-      expect(sandbox.gateway.mutatingCount() - mutatingBefore).toBeGreaterThanOrEqual(14);
-      const inventory = await networkInventory(sandbox.motoEndpoint, 'tuireal');
-      expect(inventory.vpcs).toEqual([{ name: 'VPC-MVP-TuiReal', cidr: '10.1.0.0/16', dnsHostnames: true }]);
-      expect(inventory.subnets).toHaveLength(3);
+      const overview = await screen.waitForFrame('next: Peering', 30_000);
+      expect(overview).toMatch(/✓ Network/);
+      expect(sandbox.gateway.mutatingCount() - mutatingBefore).toBeGreaterThanOrEqual(40);
+      expect(await networkInventory(sandbox.motoEndpoint, 'tuireal')).toEqual(expectedNetwork('TuiReal'));
+      await screen.press('s');
+      const summary = await screen.waitForFrame('Summary', 10_000);
+      expect(summary).toMatch(/VPC-MVP-TuiReal/);
       await screen.press('q');
       await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
     } finally {
@@ -83,11 +85,8 @@ describe('the TUI on the real engine, against moto', () => {
       await screen.press('enter');
       await screen.waitForFrame('[adopt]', 15_000);
       await screen.press('y');
-      await screen.waitForFrame(/✓ Network|Summary/, 20_000);
-      const inventory = await networkInventory(sandbox.motoEndpoint, 'tuiresume');
-      expect(inventory.vpcs).toHaveLength(1);
-      expect(inventory.subnets).toHaveLength(3);
-      expect(inventory.routeTables).toHaveLength(2);
+      await screen.waitForFrame('next: Peering', 30_000);
+      expect(await networkInventory(sandbox.motoEndpoint, 'tuiresume')).toEqual(expectedNetwork('TuiResume'));
     } finally {
       await session.close();
     }

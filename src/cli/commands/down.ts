@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
+import { setDatabaseFinalSnapshot } from '../../tasks/database.js';
+import { countBucketVersions, STORAGE_STEP_IDS } from '../../tasks/storage.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { onInterrupt, openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
@@ -9,6 +11,8 @@ import { exitCodeForOutcome, selectSections } from './up.js';
 export interface DownOptions {
   yes?: boolean;
   only?: string;
+  /** Keep a final snapshot of the database (DeleteDBInstance FinalDBSnapshotIdentifier). */
+  finalSnapshot?: boolean;
 }
 
 async function askProjectName(expected: string, io: CommandIO): Promise<boolean> {
@@ -40,6 +44,8 @@ export async function downCommand(global: GlobalOptions, options: DownOptions, i
     const release = onInterrupt(() => session.abort(), io);
     try {
       await session.loadIdentity();
+      // Before the previews, so the preview and the delete name the same snapshot.
+      setDatabaseFinalSnapshot(Boolean(options.finalSnapshot));
       const entries = await session.planDown(sections);
       const doomed = entries.filter((entry) => entry.found.kind === 'present' && entry.found.ours && entry.step.destroy);
       if (doomed.length === 0) {
@@ -52,6 +58,10 @@ export async function downCommand(global: GlobalOptions, options: DownOptions, i
         const outputs = entry.found.kind === 'present' ? entry.found.outputs : {};
         const preview = entry.step.destroyPreview?.(session.engineContext(entry.step.id), outputs);
         io.out(`  - ${entry.step.title} (${Object.values(outputs).join(', ')})`);
+        if (entry.step.id === STORAGE_STEP_IDS.bucket && outputs.bucketName) {
+          const versions = await countBucketVersions(session.aws, outputs.bucketName);
+          io.out(`      the bucket is emptied first: ${versions} object version(s) and delete marker(s) are deleted for good`);
+        }
         for (const line of preview?.cli ?? []) io.out(`      ${line}`);
       }
       if (!options.yes && !(await askProjectName(session.projectName, io))) {

@@ -2,6 +2,9 @@ import { formatPlan } from '../../render/format-plan.js';
 import { parseSectionList } from '../../runbook/sections.js';
 import { classifyAwsError } from '../../aws/errors.js';
 import type { PlannedStep, SectionId } from '../../engine/types.js';
+import type { Config } from '../../config/schema.js';
+import { predictedPingNotes } from '../../tasks/security.js';
+import { designReachabilityModel, predictPingMatrix, verdictText } from '../../tasks/reachability.js';
 import { EXIT } from '../exit-codes.js';
 import { openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
@@ -22,6 +25,8 @@ export interface PlanJson {
   account?: string;
   sections: { id: SectionId; title: string; available: boolean; steps: PlannedStep[] }[];
   totals: { create: number; adopt: number; noChange: number; conflict: number; monthlyCostUsd: number };
+  /** The ping matrix predicted from the designed route tables, peering and security groups. */
+  predictedPingMatrix: { from: string; to: string; verdict: string; text: string }[];
 }
 
 export function planTotals(steps: readonly PlannedStep[]): PlanJson['totals'] {
@@ -36,6 +41,15 @@ export function planTotals(steps: readonly PlannedStep[]): PlanJson['totals'] {
     conflict: count('conflict'),
     monthlyCostUsd: Math.round(cost * 100) / 100,
   };
+}
+
+function predictedMatrix(config: Config): PlanJson['predictedPingMatrix'] {
+  return predictPingMatrix(designReachabilityModel(config)).cells.map((cell) => ({
+    from: cell.from,
+    to: cell.to,
+    verdict: cell.verdict.kind,
+    text: verdictText(cell.verdict),
+  }));
 }
 
 /** `plan`: the full preview, no change. Live when AWS answers; from config and state alone otherwise. */
@@ -73,12 +87,15 @@ export async function planCommand(global: GlobalOptions, options: PlanOptions, i
           steps: steps.filter((step) => step.section === section.id),
         })),
       totals: planTotals(steps),
+      predictedPingMatrix: predictedMatrix(session.config),
     };
     if (options.json) {
       io.out(JSON.stringify(json, null, 2));
     } else {
       if (!live) io.err(`Offline plan: ${offlineReason}.`);
       io.out(formatPlan(steps, { color: io.color }));
+      io.out('');
+      for (const line of predictedPingNotes(session.config)) io.out(line);
     }
     return EXIT.ok;
   } finally {

@@ -1,3 +1,5 @@
+import type { VpcKey } from '../../config/schema.js';
+
 /** Where the seed runbook (Partie 2 §2) slipped for the peerings; shown in the previews. */
 
 export const CONNECTION_NOTES: readonly string[] = [
@@ -6,9 +8,14 @@ export const CONNECTION_NOTES: readonly string[] = [
   'No hourly charge: a VPC peering costs nothing by itself; only the data crossing it is billed (inter-AZ data transfer, about $0.01/GB each way).',
 ];
 
-export function routeNotes(from: string, to: string, first: boolean): string[] {
-  const seedShape =
-    'The seed adds a peering route to only one table on each side (the hard-coded $RT_CYBER_ID and $RT_MVP_ID, never set) and never routes Cyber↔IA; ' +
-    'the tool routes the peer CIDR in every route table on both sides, and nothing between MVP and IA (peering is not transitive).';
-  return first ? [seedShape] : [`Route ${from} → ${to}: not in the seed (see the first peering route).`];
+const EVERY_TABLE = 'The tool routes the peer CIDR in every route table on both sides, and nothing between MVP and IA (peering is not transitive).';
+
+/** The seed's version of the route from `from`'s tables to `to`. */
+export function routeNotes(from: VpcKey, to: VpcKey): string[] {
+  const pair = [from, to].sort().join('-');
+  if (pair === 'cyber-ia') {
+    return ['The seed never adds a Cyber↔IA route, so its Cyber↔IA peering carries no traffic.', EVERY_TABLE];
+  }
+  const variable = from === 'cyber' ? '$RT_CYBER_ID' : '$RT_MVP_ID';
+  return [`The seed adds this route to a single table, ${variable}, a variable it never sets.`, EVERY_TABLE];
 }

@@ -16,8 +16,8 @@ export interface DeleteGroupOptions {
 export const DEFAULT_DELETE_TIMEOUT_MS = 60_000;
 
 function interfaceText(eni: NetworkInterface): string {
-  const owner = eni.Attachment?.InstanceId ? `instance ${eni.Attachment.InstanceId}` : (eni.Description ?? eni.InterfaceType ?? 'unattached');
-  return `${eni.NetworkInterfaceId ?? '?'} (${owner})`;
+  const owner = eni.Attachment?.InstanceId ? `instance ${eni.Attachment.InstanceId}` : eni.Description || eni.InterfaceType || undefined;
+  return owner ? `${eni.NetworkInterfaceId ?? '?'} (${owner})` : (eni.NetworkInterfaceId ?? '?');
 }
 
 /** Names what still uses the group, from what AWS shows now. */

@@ -22,12 +22,11 @@ function protocolName(protocol: string | undefined): string {
   return PROTOCOL_NAMES[p] ?? p;
 }
 
-/** The ports part of a rule's text: "22", "1000-2000", "all types", "" for all traffic. */
+/** The ports part of a rule's text: " 22", " 1000-2000", " (all types)", "" for all traffic. */
 function portsText(protocol: string, fromPort: number, toPort: number): string {
   if (protocol === '-1') return '';
   if (protocol === 'icmp') return fromPort === ALL_ICMP ? ' (all types)' : ` type ${fromPort}${toPort === ALL_ICMP ? '' : ` code ${toPort}`}`;
-  if (fromPort === toPort) return ` ${fromPort}`;
-  return fromPort === ALL_ICMP ? ' (all ports)' : ` ${fromPort}-${toPort}`;
+  return fromPort === toPort ? ` ${fromPort}` : ` ${fromPort}-${toPort}`;
 }
 
 function protocolText(protocol: string): string {

@@ -1,0 +1,35 @@
+import { HeadBucketCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isAwsErrorCode } from '../../aws/errors.js';
+
+export type BucketPresence = 'absent' | 'accessible' | 'forbidden' | 'other-region';
+
+/**
+ * HeadBucket with ExpectedBucketOwner: 404 = no such bucket anywhere; 403 = it exists and belongs to
+ * another account (or we may not read it); 301 = it exists in another region.
+ */
+export async function headBucket(s3: S3Client, bucket: string, account: string, signal?: AbortSignal): Promise<BucketPresence> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: account }), signal ? { abortSignal: signal } : {});
+    return 'accessible';
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || isAwsErrorCode(error, 'NotFound', 'NoSuchBucket')) return 'absent';
+    if (status === 403 || isAwsErrorCode(error, 'Forbidden', 'AccessDenied')) return 'forbidden';
+    if (status === 301 || isAwsErrorCode(error, 'PermanentRedirect', 'MovedPermanently')) return 'other-region';
+    throw error;
+  }
+}
+
+/**
+ * Whether the bucket is in this account's own bucket list. Emulators answer HeadBucket for any
+ * account's bucket and ignore ExpectedBucketOwner; the list is the account's own.
+ */
+export async function ownedByAccount(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const answer = await s3.send(new ListBucketsCommand({ Prefix: bucket, ContinuationToken: token }), signal ? { abortSignal: signal } : {});
+    if ((answer.Buckets ?? []).some((b) => b.Name === bucket)) return true;
+    token = answer.ContinuationToken;
+  } while (token);
+  return false;
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { buildRunbook } from '../../src/runbook/sections.js';
+import { configSchema } from '../../src/config/schema.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { fullInventory } from '../helpers/full-inventory.js';
+import { expectedInfrastructure } from '../helpers/expected-full.js';
+import { crashAtEachKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
+
+const ADMIN = '203.0.113.7/32';
+const hasCompute = buildRunbook(configSchema.parse({})).some((section) => section.id === 'compute' && section.steps.length > 0);
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+/** A project directory with a config that can build every section (admin CIDR, a fresh SSH key). */
+async function fullProject(suffix: string, extra = ''): Promise<string> {
+  const dir = await projectDir(suffix);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+  await writeFile(join(dir, 'aws-runbook.yaml'), `suffix: ${suffix}\naccess:\n  adminCidr: ${ADMIN}\n  publicKeyPath: ${join(dir, 'key.pub')}\n${extra}`);
+  return dir;
+}
+
+const normalise = (inventory: unknown, suffix: string) =>
+  JSON.parse(JSON.stringify(inventory).replaceAll(suffix, 'S').replaceAll(suffix.toLowerCase(), 's'));
+
+describe('the whole runbook (up --yes) against moto through the gateway', () => {
+  let cleanCalls: string[] = [];
+  let clean: unknown;
+
+  it('builds exactly DESIGN.md §5, then a rerun makes zero mutating calls, then down leaves nothing', async () => {
+    const cwd = await fullProject('Whole');
+    const endpoint = ['--endpoint-url', sandbox.endpoint];
+    const before = sandbox.gateway.log.length;
+    const up = await runCli(['up', '--yes', ...endpoint], { cwd });
+    expect(up.code, up.stderr).toBe(0);
+    cleanCalls = sandbox.gateway.log.slice(before).filter((e) => e.mutating).map((e) => e.action);
+    const inventory = await fullInventory(sandbox.motoEndpoint, 'whole');
+    expect(inventory).toEqual(expectedInfrastructure('Whole', { adminCidr: ADMIN, compute: hasCompute }));
+    clean = normalise(inventory, 'Whole');
+
+    const since = sandbox.gateway.log.length;
+    const rerun = await runCli(['up', '--yes', ...endpoint], { cwd });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(sandbox.gateway.log.slice(since).filter((e) => e.mutating).map((e) => e.action)).toEqual([]);
+
+    const down = await runCli(['down', '--yes', ...endpoint], { cwd });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/the bucket is emptied first: 0 object version/);
+    const after = await fullInventory(sandbox.motoEndpoint, 'whole');
+    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+    expect(after.network.vpcs).toEqual([]);
+    const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+    expect(state.steps).toEqual({});
+  }, 240_000);
+
+  it('kill -9 after each kind of mutating call of the whole runbook, resuming each time: the same infrastructure', async () => {
+    expect(cleanCalls.length).toBeGreaterThan(50);
+    const kinds = mutatingKinds(cleanCalls);
+    const cwd = await fullProject('Crash');
+    const args = ['up', '--yes', '--endpoint-url', sandbox.endpoint];
+    const crashed = await crashAtEachKind(sandbox, cwd, args, kinds);
+    // Steps run concurrently, so a crash at one kind often lands after other kinds already did: how many
+    // kinds get their own crash depends on timing. At least half of them always do.
+    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size / 2));
+    expect(crashed).toContain('CreateVpc');
+    await finish(cwd, args);
+    expect(normalise(await fullInventory(sandbox.motoEndpoint, 'crash'), 'Crash')).toEqual(clean);
+    const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(down.code, down.stderr).toBe(0);
+  }, 600_000);
+
+  it('dropped answers on one call of each kind of create: no second copy of anything', async () => {
+    const cwd = await fullProject('Dropped');
+    const kinds = [...mutatingKinds(cleanCalls).keys()].filter((action) => /^(Create|Allocate|Run|Import|Authorize|Accept)/.test(action));
+    expect(kinds.length).toBeGreaterThan(8);
+    for (const action of kinds) sandbox.gateway.inject({ action, kind: 'drop-response', times: 1 });
+    try {
+      const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      sandbox.gateway.clearFaults();
+    }
+    expect(normalise(await fullInventory(sandbox.motoEndpoint, 'dropped'), 'Dropped')).toEqual(clean);
+    await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+  }, 240_000);
+});
+
+describe('conflicts and bad input', () => {
+  it('a VPC with our Name but another CIDR stops the run with both CIDRs named, and nothing is half-done unrecorded', async () => {
+    const cwd = await fullProject('Clash');
+    const ec2 = new EC2Client({ region: 'us-east-2', endpoint: sandbox.motoEndpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: '10.9.0.0/16',
+        TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'VPC-MVP-Clash' }] }],
+      }),
+    );
+    ec2.destroy();
+    const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✗ network\.mvp\.vpc .*VPC-MVP-Clash .*already exists and is not tagged aws-runbook:project=clash/);
+    expect(result.stdout).toMatch(/10\.9\.0\.0\/16/);
+    const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+    expect(state.steps['network.mvp.vpc']).toMatchObject({ status: 'failed', error: { kind: 'conflict' } });
+    for (const [id, step] of Object.entries(state.steps) as [string, { status: string }][]) {
+      expect(['done', 'failed'], id).toContain(step.status);
+    }
+    await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+  }, 120_000);
+
+  it('a missing public key or admin CIDR is refused before anything happens (exit 2)', async () => {
+    const before = sandbox.gateway.log.length;
+    if (hasCompute) {
+      const cwd = await projectDir('NoKey', `access:\n  adminCidr: ${ADMIN}\n  publicKeyPath: /nonexistent/id.pub\n`);
+      const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/access\.publicKeyPath/);
+      expect(result.stderr).toMatch(/ssh-keygen/);
+    }
+    const noAdmin = await runCli(['up', '--yes', '--only', 'security', '--endpoint-url', sandbox.endpoint], { cwd: await projectDir('NoAdmin') });
+    expect(noAdmin.code).toBe(2);
+    expect(noAdmin.stderr).toMatch(/access\.adminCidr/);
+    expect(sandbox.gateway.log.length).toBe(before);
+  });
+
+  it('an availability zone that does not exist fails its subnet with AWS\'s reason, and the rest is recorded', async () => {
+    const cwd = await projectDir(
+      'BadAz',
+      'network:\n  ia:\n    cidr: 10.2.0.0/16\n    public: { cidr: 10.2.1.0/24, az: f }\n    private: [{ cidr: 10.2.2.0/24, az: a }]\n',
+    );
+    const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/network\.ia\.subnet-public/);
+    expect(result.stdout).toMatch(/us-east-2f/);
+    const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+    expect(state.steps['network.ia.subnet-public']).toMatchObject({ status: 'failed' });
+    expect(state.steps['network.mvp.vpc']).toMatchObject({ status: 'done' });
+    await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+  }, 120_000);
+});
