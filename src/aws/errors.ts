@@ -289,6 +289,12 @@ export function classifyAwsError(error: unknown, context: ClassifyContext = {}):
   if (error instanceof RunbookConflictError) {
     return { kind: 'conflict', code: error.name, message: oneLine(error.message), hint: error.hint, retryable: false };
   }
+  // Our own input errors (a missing public key, an unset admin CIDR) carry the fix themselves.
+  const own = error as { hint?: unknown; fix?: unknown; $metadata?: unknown } | null;
+  const ownHint = own && typeof own === 'object' && own.$metadata === undefined ? (str(own.hint) ?? str(own.fix)) : undefined;
+  if (ownHint) {
+    return { kind: 'invalid', code: str(e.name) ?? 'InvalidInput', message: oneLine(rawMessage), hint: ownHint, retryable: false };
+  }
   if (str(e.name) === 'AbortError' || str(e.code) === 'ABORT_ERR') {
     return { kind: 'aborted', code: 'AbortError', message: 'Stopped before the call finished.', hint: hintFor('aborted', 'AbortError', rawMessage, context), retryable: false };
   }

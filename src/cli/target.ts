@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_STATE_DIR } from '../state/store.js';
-import { startSandbox, SANDBOX_CREDENTIALS, type Sandbox } from '../sandbox/sandbox.js';
+import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
 import { UsageError } from './exit-codes.js';
 
 /** Global flags (DESIGN.md §2). */
@@ -59,7 +59,8 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     // An AWS_ENDPOINT_URL in the environment is ignored: the sandbox is the endpoint.
     delete process.env.AWS_ENDPOINT_URL;
     if (options.profile) throw new UsageError('--sandbox uses fake credentials; drop --profile.');
-    const sandbox = await startSandbox();
+    // Real AWS's waits (RDS, NAT, instances, peering) at 1/50 of their length: progress is visible, a rehearsal stays short.
+    const sandbox = await startSandbox({ latency: SANDBOX_REHEARSAL_LATENCY });
     // The SDK must never fall back to real credentials or the instance metadata service here.
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     process.env.AWS_ACCESS_KEY_ID = SANDBOX_CREDENTIALS.accessKeyId;

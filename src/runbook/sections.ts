@@ -6,6 +6,7 @@ import { peeringSteps } from '../tasks/peering.js';
 import { predictedPingNotes, securitySteps } from '../tasks/security.js';
 import { databaseSteps } from '../tasks/database.js';
 import { storageSteps } from '../tasks/storage.js';
+import { computeSteps } from '../tasks/compute.js';
 
 interface SectionText {
   title: string;
@@ -68,6 +69,8 @@ function stepsOf(section: SectionId, config: Config): Step[] {
       return databaseSteps(config);
     case 'storage':
       return storageSteps(config);
+    case 'compute':
+      return computeSteps(config);
     default:
       return [];
   }

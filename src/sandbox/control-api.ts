@@ -29,6 +29,11 @@ const faultRuleJson = z.object({
 const latencyJson = z.object({
   scale: z.number().min(0),
   perKindMs: z.record(z.string(), z.number().min(0)).optional(),
+  readyAfterMs: z
+    .object({ instance: z.number().min(0), natGateway: z.number().min(0), dbInstance: z.number().min(0), vpcPeering: z.number().min(0) })
+    .partial()
+    .strict()
+    .optional(),
 });
 
 export function isControlRequest(url: string | undefined): boolean {

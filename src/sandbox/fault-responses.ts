@@ -12,7 +12,7 @@ export interface CannedResponse {
   body: string;
 }
 
-interface AwsError {
+export interface AwsError {
   status: number;
   code: string;
   message: string;
@@ -91,7 +91,11 @@ function escapeXml(text: string): string {
 
 /** The answer real AWS gives for this fault, in the request's protocol, so the SDK classifies it as it would in AWS. */
 export function faultResponse(kind: AnsweredFaultKind, identity: RequestIdentity): CannedResponse {
-  const error = awsErrorFor(kind, identity);
+  return errorResponse(awsErrorFor(kind, identity), identity);
+}
+
+/** An AWS error answer in the request's protocol. */
+export function errorResponse(error: AwsError, identity: Pick<RequestIdentity, 'protocol'>): CannedResponse {
   const requestId = randomUUID();
   const code = escapeXml(error.code);
   const message = escapeXml(error.message);

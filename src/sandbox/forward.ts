@@ -76,3 +76,14 @@ export async function readWhole(stream: AsyncIterable<Buffer>): Promise<Buffer> 
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
+
+/** A raw header list with its content-length set to `length` (for an answer the gateway rewrote). */
+export function withContentLength(rawHeaders: readonly string[], length: number): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.toLowerCase() !== 'content-length') kept.push(name, rawHeaders[i + 1] as string);
+  }
+  kept.push('Content-Length', String(length));
+  return kept;
+}

@@ -3,20 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControlRequest, isControlRequest, type GatewayControls } from './control-api.js';
-import { faultResponse, type FaultKind } from './fault-responses.js';
+import { AnswerModel } from './answer-model.js';
+import { errorResponse, faultResponse, type AwsError, type CannedResponse } from './fault-responses.js';
 import { FaultPlan, type FaultRule } from './fault-rules.js';
-import { endToEndHeaders, forwardToTarget, readWhole } from './forward.js';
+import { endToEndHeaders, forwardToTarget, readWhole, withContentLength } from './forward.js';
+import { idempotentCallOf, IdempotencyLedger, type IdempotentCall, type RememberedAnswer } from './idempotency.js';
 import { LandedListeners, type LandedCall, type LandedHandler, type LandedMatch } from './landed-listeners.js';
 import { modelledDelayMs, type LatencyOptions } from './latency.js';
 import { loopbackTarget, type LoopbackTarget } from './loopback.js';
 import { identifyRequest, isFormEncoded, type RequestIdentity } from './request-identity.js';
-import { RequestLog, type LogCounts, type RequestLogEntry } from './request-log.js';
+import { RequestLog, type LogCounts, type MutatingFilter, type RequestLogEntry } from './request-log.js';
 
 export type { FaultKind } from './fault-responses.js';
 export type { FaultRule } from './fault-rules.js';
 export type { LatencyOptions } from './latency.js';
 export type { LandedCall, LandedMatch } from './landed-listeners.js';
-export type { RequestLogEntry } from './request-log.js';
+export type { RequestLogEntry, MutatingFilter } from './request-log.js';
+export { READY_AFTER_MS, type ReadinessKind } from './readiness.js';
 export { NonLoopbackTargetError } from './loopback.js';
 
 export interface GatewayOptions {
@@ -28,20 +31,37 @@ export interface GatewayOptions {
   faults?: FaultRule[];
   /** PRNG seed for share-based faults, so runs are reproducible. */
   seed?: number;
+  /** imageId → CreationDate, stamped on DescribeImages answers (the sandbox's seeded images, see ami-catalogue.ts). */
+  imageCreationDates?: Readonly<Record<string, string>>;
 }
+
+interface CallInFlight {
+  identity: RequestIdentity;
+  entry: RequestLogEntry;
+  formBody: Buffer | undefined;
+  dropResponse: boolean;
+  /** Set for a ClientToken call the ledger has not seen: moto's answer is remembered. */
+  idempotent?: IdempotentCall;
+}
+
+/** moto's own reset: what the gateway learnt about moto's resources is forgotten with it. */
+const MOTO_RESET_PATH = '/moto-api/reset';
 
 /** Query-protocol forms are small; anything bigger is not an AWS query call and is refused. */
 const MAX_FORM_BODY = 8 * 1024 * 1024;
 
 /**
- * Our HTTP proxy in front of moto: logs every call, injects faults, adds latency and tells tests when a call
- * lands. It forwards moto's answers unchanged except where a fault says otherwise.
+ * Our HTTP proxy in front of moto: logs every call, injects faults, adds latency, honours ClientTokens,
+ * models readiness (pending/creating while young) and tells tests when a call lands. It forwards moto's
+ * answers unchanged except where a fault, the ClientToken ledger or the readiness model says otherwise.
  */
 export class Gateway implements GatewayControls {
   private readonly requestLog = new RequestLog();
   private readonly landed = new LandedListeners();
   private readonly upstreamAgent = new Agent({ keepAlive: true });
   private readonly faults: FaultPlan;
+  private readonly answers: AnswerModel;
+  private readonly idempotency = new IdempotencyLedger();
   private latency: LatencyOptions | undefined;
   private stopped = false;
 
@@ -52,7 +72,8 @@ export class Gateway implements GatewayControls {
     options: GatewayOptions,
   ) {
     this.faults = new FaultPlan(options.faults, options.seed);
-    this.latency = options.latency;
+    this.answers = new AnswerModel(options.imageCreationDates);
+    this.setLatency(options.latency);
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -77,8 +98,8 @@ export class Gateway implements GatewayControls {
     return this.requestLog.all;
   }
 
-  /** Mutating calls; `since` keeps only entries with seq greater than it. */
-  mutatingCount(filter?: { service?: string; since?: number }): number {
+  /** Mutating calls; `since` keeps only entries with seq greater than it; `forwardedOnly` only those that reached moto. */
+  mutatingCount(filter?: MutatingFilter): number {
     return this.requestLog.mutatingCount(filter);
   }
 
@@ -103,13 +124,22 @@ export class Gateway implements GatewayControls {
     this.faults.clear();
   }
 
-  setLatency(latency: LatencyOptions): void {
+  /** Per-call delays and the readiness model; scale 0 (or none) = moto's instant answers, untouched. */
+  setLatency(latency: LatencyOptions | undefined): void {
     this.latency = latency;
+    this.answers.setReadyAfter(latency?.readyAfterMs);
+  }
+
+  /** Forget remembered ClientTokens and creation times (done by itself when a moto reset passes through). */
+  forgetResources(): void {
+    this.idempotency.clear();
+    this.answers.clear();
   }
 
   /**
    * Called when a matching call has been answered by moto (whatever its status) and BEFORE the answer goes
-   * back to the client; a returned promise holds the answer until it settles. Returns an unsubscribe function.
+   * back to the client; a returned promise holds the answer until it settles. Calls the gateway answers itself
+   * (injected faults, ClientToken replays and refusals) never land. Returns an unsubscribe function.
    */
   onLanded(match: LandedMatch, handler: LandedHandler): () => void {
     return this.landed.add(match, handler);
@@ -137,6 +167,7 @@ export class Gateway implements GatewayControls {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (isControlRequest(request.url)) return handleControlRequest(request, response, this);
+    if ((request.url ?? '').startsWith(MOTO_RESET_PATH)) this.forgetResources();
 
     const arrivedAt = Date.now();
     const formBody = isFormEncoded(request.headers) ? await this.readForm(request) : undefined;
@@ -145,27 +176,43 @@ export class Gateway implements GatewayControls {
 
     const fault = this.faults.choose(identity);
     if (fault !== undefined && fault !== 'drop-response') {
-      this.answerWithFault(request, response, entry, fault, identity);
+      request.resume(); // discard an unread body so the connection stays usable
+      this.answer(response, entry, faultResponse(fault, identity));
+      entry.faulted = fault;
       return;
     }
+    const call: CallInFlight = { identity, entry, formBody, dropResponse: fault === 'drop-response' };
+    const idempotent = idempotentCallOf(identity, request.headers, formBody);
+    if (!idempotent) return this.forwardLogged(request, response, call);
+
+    // One call per token at a time: a repeat waits for the first answer, then gets it.
+    const release = await this.idempotency.acquire(idempotent.key);
     try {
-      await this.forward(request, response, { identity, entry, formBody, dropResponse: fault === 'drop-response' });
+      const earlier = this.idempotency.earlier(idempotent);
+      if (earlier.kind === 'none') return await this.forwardLogged(request, response, { ...call, idempotent });
+      if (earlier.kind === 'refuse') return this.refuse(response, call, earlier.error);
+      this.replay(request, response, call, earlier.answer);
+    } finally {
+      release();
+    }
+  }
+
+  private async forwardLogged(request: IncomingMessage, response: ServerResponse, call: CallInFlight): Promise<void> {
+    try {
+      await this.forward(request, response, call);
     } catch (error) {
-      if (entry.status === 0) entry.status = 502;
+      if (call.entry.status === 0) call.entry.status = 502;
       throw error;
     }
   }
 
-  private async forward(
-    request: IncomingMessage,
-    response: ServerResponse,
-    call: { identity: RequestIdentity; entry: RequestLogEntry; formBody: Buffer | undefined; dropResponse: boolean },
-  ): Promise<void> {
+  private async forward(request: IncomingMessage, response: ServerResponse, call: CallInFlight): Promise<void> {
     const { identity, entry, formBody, dropResponse } = call;
     const delayMs = modelledDelayMs(identity.action, this.latency);
     if (delayMs > 0) await sleep(delayMs);
 
     const keepBodies = this.landed.interestedIn(identity);
+    const holdAnswer = keepBodies || dropResponse || call.idempotent !== undefined || this.answers.needsBody(identity) || identity.action === 'TerminateInstances';
     const sentChunks: Buffer[] = [];
     const answer = await forwardToTarget(this.target, this.upstreamAgent, {
       method: request.method ?? 'GET',
@@ -181,7 +228,7 @@ export class Gateway implements GatewayControls {
       entry.dropped = true;
     }
 
-    if (!keepBodies && !dropResponse) {
+    if (!holdAnswer) {
       response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
       // pipeline, not pipe: a client that hangs up mid-answer must free the connection to moto too
       pipeline(answer, response).catch(() => undefined);
@@ -189,6 +236,16 @@ export class Gateway implements GatewayControls {
     }
 
     const answerBody = await readWhole(answer);
+    const headers = endToEndHeaders(answer.rawHeaders);
+    const now = Date.now();
+    const succeeded = entry.status >= 200 && entry.status < 300;
+    if (succeeded) {
+      this.answers.learn(identity, answerBody, now);
+      if (identity.action === 'TerminateInstances') this.idempotency.noteTerminated(formBody);
+    }
+    if (call.idempotent) {
+      this.idempotency.remember(call.idempotent, { status: entry.status, statusMessage: answer.statusMessage, rawHeaders: headers, body: answerBody });
+    }
     if (keepBodies) {
       await this.landed.dispatch({
         entry,
@@ -202,8 +259,34 @@ export class Gateway implements GatewayControls {
       return;
     }
     if (request.socket.destroyed) return; // the client gave up while a handler held the answer
-    response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
-    response.end(answerBody);
+    const rewritten = succeeded ? this.rewrite(identity, answerBody, now) : undefined;
+    response.writeHead(entry.status, answer.statusMessage, rewritten ? withContentLength(headers, rewritten.length) : headers);
+    response.end(rewritten ?? answerBody);
+  }
+
+  private rewrite(identity: RequestIdentity, body: Buffer, now: number): Buffer | undefined {
+    return this.answers.rewrite(identity, body, now, this.latency?.scale ?? 0);
+  }
+
+  /** A repeated token: the first answer again (its states brought up to date), without forwarding. */
+  private replay(request: IncomingMessage, response: ServerResponse, call: CallInFlight, earlier: RememberedAnswer): void {
+    const { entry, identity } = call;
+    entry.idempotentReplay = true;
+    entry.status = earlier.status;
+    if (call.dropResponse) {
+      entry.faulted = 'drop-response';
+      entry.dropped = true;
+      request.socket.destroy();
+      return;
+    }
+    const rewritten = this.rewrite(identity, earlier.body, Date.now());
+    response.writeHead(earlier.status, earlier.statusMessage, rewritten ? withContentLength(earlier.rawHeaders, rewritten.length) : earlier.rawHeaders);
+    response.end(rewritten ?? earlier.body);
+  }
+
+  private refuse(response: ServerResponse, call: CallInFlight, error: AwsError): void {
+    call.entry.idempotencyError = error.code;
+    this.answer(response, call.entry, errorResponse(error, call.identity));
   }
 
   private async readForm(request: IncomingMessage): Promise<Buffer> {
@@ -212,17 +295,9 @@ export class Gateway implements GatewayControls {
     return readWhole(request);
   }
 
-  private answerWithFault(
-    request: IncomingMessage,
-    response: ServerResponse,
-    entry: RequestLogEntry,
-    fault: Exclude<FaultKind, 'drop-response'>,
-    identity: RequestIdentity,
-  ): void {
-    const canned = faultResponse(fault, identity);
+  /** An answer made by the gateway itself (a fault, a ClientToken refusal). */
+  private answer(response: ServerResponse, entry: RequestLogEntry, canned: CannedResponse): void {
     entry.status = canned.status;
-    entry.faulted = fault;
-    request.resume(); // discard an unread body so the connection stays usable
     response.writeHead(canned.status, { ...canned.headers, 'content-length': Buffer.byteLength(canned.body) });
     response.end(canned.body);
   }

@@ -1,3 +1,5 @@
+import type { ReadinessKind } from './readiness.js';
+
 export interface LatencyOptions {
   /** 0 = off; 1 = real-AWS-like. */
   scale: number;
@@ -6,6 +8,11 @@ export interface LatencyOptions {
    * (`Vpc`, `NatGateway`, `Bucket`…, see `resourceKindOf`) or `default`. Merged over `DEFAULT_LATENCY_MS`.
    */
   perKindMs?: Partial<Record<string, number>>;
+  /**
+   * Readiness times at scale 1 (ms), over READY_AFTER_MS in readiness.ts: how long an instance, a NAT
+   * gateway, an RDS instance or an accepted peering shows pending/creating/provisioning. Scaled too.
+   */
+  readyAfterMs?: Partial<Record<ReadinessKind, number>>;
 }
 
 /** Per-call API latency at scale 1: how long the AWS API takes to answer, not how long a resource takes to become ready. */

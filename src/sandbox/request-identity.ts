@@ -28,11 +28,24 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 /** `Credential=AKID/20260101/us-east-2/ec2/aws4_request` → `ec2` (also from a presigned `X-Amz-Credential`). */
 export function serviceFromCredentialScope(authorization: string | undefined, query: URLSearchParams): string | undefined {
+  return credentialScope(authorization, query)?.service;
+}
+
+export interface CredentialScope {
+  /** Who signed: what tells moto's accounts apart. */
+  accessKeyId: string;
+  region: string;
+  service: string;
+}
+
+/** The SigV4 credential scope of a request, from its Authorization header or a presigned `X-Amz-Credential`. */
+export function credentialScope(authorization: string | undefined, query: URLSearchParams = new URLSearchParams()): CredentialScope | undefined {
   const credential = authorization?.match(/Credential=([^,\s]+)/)?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
   if (!credential) return undefined;
   const scope = credential.split('/');
-  // AKID / date / region / service / aws4_request
-  return scope.length >= 5 ? scope[scope.length - 2] : undefined;
+  // AKID / date / region / service / aws4_request (an access key id never holds a slash)
+  if (scope.length < 5) return undefined;
+  return { accessKeyId: scope[0] as string, region: scope[scope.length - 3] as string, service: scope[scope.length - 2] as string };
 }
 
 /** Query-protocol bodies are small forms; they must be read to learn the action. */

@@ -14,6 +14,21 @@ export interface RequestLogEntry {
   faulted?: FaultKind;
   /** moto answered (the change is made) but the client's connection was cut instead of answered. */
   dropped?: boolean;
+  /** A repeated ClientToken: answered with the first call's answer, not forwarded (nothing changed). */
+  idempotentReplay?: boolean;
+  /** A ClientToken call refused by the gateway (IdempotentParameterMismatch, IdempotentInstanceTerminated), not forwarded. */
+  idempotencyError?: string;
+}
+
+/** Whether the call reached moto (not answered by an injected fault or from the ClientToken ledger). */
+export function wasForwarded(entry: RequestLogEntry): boolean {
+  return (entry.faulted === undefined || entry.faulted === 'drop-response') && !entry.idempotentReplay && entry.idempotencyError === undefined;
+}
+
+export interface MutatingFilter {
+  service?: string;
+  since?: number;
+  forwardedOnly?: boolean;
 }
 
 export interface LogCounts {
@@ -45,13 +60,17 @@ export class RequestLog {
     return entry;
   }
 
-  /** Mutating calls, optionally of one service and/or only those with seq > `since`. */
-  mutatingCount(filter: { service?: string; since?: number } = {}): number {
+  /**
+   * Mutating calls, optionally of one service and/or only those with seq > `since`; with
+   * `forwardedOnly`, only those that reached moto (replays, refusals and answered faults changed nothing).
+   */
+  mutatingCount(filter: MutatingFilter = {}): number {
     return this.entries.filter(
       (entry) =>
         entry.mutating &&
         (filter.service === undefined || entry.service === filter.service) &&
-        (filter.since === undefined || entry.seq > filter.since),
+        (filter.since === undefined || entry.seq > filter.since) &&
+        (!filter.forwardedOnly || wasForwarded(entry)),
     ).length;
   }
 

@@ -1,5 +1,6 @@
 import { CONTROL_PREFIX } from './control-api.js';
-import { SANDBOX_CREDENTIALS, startSandbox } from './sandbox.js';
+import { CANONICAL_OWNER_ID, SANDBOX_IMAGES } from './ami-catalogue.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_TIME_SCALE, startSandbox } from './sandbox.js';
 
 export interface ServeSandboxOptions {
   port?: number;
@@ -13,7 +14,9 @@ function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number
   const control = `${endpoint}${CONTROL_PREFIX}`;
   return [
     `Sandbox serving at ${endpoint} — AWS emulated by moto (${motoEndpoint}); nothing real is created.`,
-    `Latency scale: ${latencyScale}${latencyScale === 0 ? ' (no added latency)' : ''}.`,
+    `Latency scale: ${latencyScale}${latencyScale === 0 ? ' (no added latency: everything is ready at once)' : ` (instances, NAT gateways, RDS and peerings stay pending/creating for their real-AWS time × ${latencyScale}; a rehearsal uses ${SANDBOX_DEFAULT_TIME_SCALE})`}.`,
+    `Seeded images: Canonical (${CANONICAL_OWNER_ID}) Ubuntu 24.04 LTS, e.g. ${SANDBOX_IMAGES[0]?.name ?? ''}.`,
+    'RunInstances and CreateNatGateway honour ClientToken as AWS does (a repeat gets the first answer).',
     '',
     'Use it with the aws CLI (any region works; the credentials are fake):',
     `  export AWS_ACCESS_KEY_ID=${SANDBOX_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${SANDBOX_CREDENTIALS.secretAccessKey} AWS_REGION=us-east-2`,
@@ -28,6 +31,7 @@ function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number
     `      kinds: throttle, server-error, drop-response, permission-denied, quota-exceeded; "action":"*" for all`,
     `  curl -X DELETE ${control}faults                      # clear all faults`,
     `  curl -X PUT ${control}latency -d '{"scale":1}'        # 0 = off, 1 = real-AWS-like`,
+    `  curl -X PUT ${control}latency -d '{"scale":0.02,"readyAfterMs":{"dbInstance":60000}}'`,
     `  curl -X POST ${control}reset-log`,
     '',
     'Press Ctrl-C to stop.',

@@ -172,3 +172,13 @@ describe('classifyAwsError on errors captured from the real SDK', () => {
     expect(classifyAwsError(timeout)).toMatchObject({ kind: 'transient', code: 'ETIMEDOUT', retryable: true });
   });
 });
+
+describe('our own input errors', () => {
+  it('keep the fix they carry as the hint, classified invalid', async () => {
+    const { PublicKeyFileError } = await import('../../src/tasks/compute/public-key.js');
+    const classified = classifyAwsError(new PublicKeyFileError('/nowhere/id.pub', 'does not exist'));
+    expect(classified.kind).toBe('invalid');
+    expect(classified.hint).toMatch(/ssh-keygen -t ed25519/);
+    expect(classified.message).toMatch(/\/nowhere\/id\.pub/);
+  });
+});

@@ -35,6 +35,7 @@ const normalise = (inventory: unknown, suffix: string) =>
 
 describe('the whole runbook (up --yes) against moto through the gateway', () => {
   let cleanCalls: string[] = [];
+  let cleanDownCalls: string[] = [];
   let clean: unknown;
 
   it('builds exactly DESIGN.md §5, then a rerun makes zero mutating calls, then down leaves nothing', async () => {
@@ -53,8 +54,10 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(sandbox.gateway.log.slice(since).filter((e) => e.mutating).map((e) => e.action)).toEqual([]);
 
+    const downSince = sandbox.gateway.log.length;
     const down = await runCli(['down', '--yes', ...endpoint], { cwd });
     expect(down.code, down.stderr).toBe(0);
+    cleanDownCalls = sandbox.gateway.log.slice(downSince).filter((e) => e.mutating).map((e) => e.action);
     expect(down.stdout).toMatch(/the bucket is emptied first: 0 object version/);
     const after = await fullInventory(sandbox.motoEndpoint, 'whole');
     expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
@@ -78,6 +81,30 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
     expect(down.code, down.stderr).toBe(0);
   }, 600_000);
+
+  it('kill -9 after each kind of mutating call of down, resuming each time: nothing left', async () => {
+    const cwd = await fullProject('Teardown');
+    const endpoint = ['--endpoint-url', sandbox.endpoint];
+    const up = await runCli(['up', '--yes', ...endpoint], { cwd });
+    expect(up.code, up.stderr).toBe(0);
+    const kinds = mutatingKinds(cleanDownCalls);
+    expect(kinds.size).toBeGreaterThan(8);
+    const crashed = await crashAtEachKind(sandbox, cwd, ['down', '--yes', ...endpoint], kinds);
+    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size / 2));
+    await finish(cwd, ['down', '--yes', ...endpoint]);
+    const after = await fullInventory(sandbox.motoEndpoint, 'teardown');
+    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+    expect(after.network.vpcs).toEqual([]);
+  }, 600_000);
+
+  it('works against plain moto too (no gateway): the same infrastructure', async () => {
+    const cwd = await fullProject('Bare');
+    const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.motoEndpoint], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(normalise(await fullInventory(sandbox.motoEndpoint, 'bare'), 'Bare')).toEqual(clean);
+    const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.motoEndpoint], { cwd });
+    expect(down.code, down.stderr).toBe(0);
+  }, 240_000);
 
   it('dropped answers on one call of each kind of create: no second copy of anything', async () => {
     const cwd = await fullProject('Dropped');

@@ -22,6 +22,14 @@ export interface RouteTableStepSpec {
 }
 
 /** Outputs: `routeTableId`. An empty table (routes and associations are their own steps). */
+/**
+ * AWS remembers a ClientToken for a day: after `down` then `up`, a token made from the step alone would
+ * answer with the deleted table. The VPC id changes with every new VPC, so it goes into the token.
+ */
+function tokenPurpose(vpcId: string): string {
+  return `create in ${vpcId}`;
+}
+
 export function routeTableStep(spec: RouteTableStepSpec): Step {
   const lookupQuery = (ctx: StepContext, vpcId: string) => ({ project: ctx.project, stepId: spec.id, vpcId });
 
@@ -51,7 +59,7 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
         what: `${spec.role} route table ${spec.name}`,
         ...(id ? { id } : {}),
         create: [
-          `${shellVariable(spec.placeholder)}=$(aws ec2 create-route-table --vpc-id ${vpcRef} --client-token ${ctx.clientToken()} ${cliTagSpecifications('route-table', ctx.tags(spec.name))} --query RouteTable.RouteTableId --output text)`,
+          `${shellVariable(spec.placeholder)}=$(aws ec2 create-route-table --vpc-id ${vpcRef} --client-token ${ctx.clientToken(tokenPurpose(vpcRef))} ${cliTagSpecifications('route-table', ctx.tags(spec.name))} --query RouteTable.RouteTableId --output text)`,
         ],
         ...(spec.notes ? { notes: spec.notes } : {}),
       });
@@ -62,7 +70,7 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
       if (found.kind === 'present') {
         return { routeTableId: adoptableOutputs(found, spec.id, 'routeTableId').routeTableId as string };
       }
-      const clientToken = ctx.clientToken();
+      const clientToken = ctx.clientToken(tokenPurpose(vpcId));
       const routeTableId = await mutate(
         ctx,
         'CreateRouteTable',

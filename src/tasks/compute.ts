@@ -1,0 +1,33 @@
+import type { Config } from '../config/schema.js';
+import type { Step } from '../engine/types.js';
+import { amiStep } from './compute/ami-step.js';
+import { instanceStep } from './compute/instance-step.js';
+import { keyPairStep } from './compute/key-pair-step.js';
+import { instanceSpecs } from './compute/names.js';
+
+export { COMPUTE_STEP_IDS, SECURITY_GROUP_STEP_IDS, instanceSpecs, keyPairName, type InstanceKey, type InstanceSpec } from './compute/names.js';
+export { CANONICAL_OWNER_ID, UBUNTU_IMAGE } from './compute/ubuntu-image.js';
+export { PublicKeyFileError, parsePublicKey, readOperatorPublicKey, type OperatorPublicKey } from './compute/public-key.js';
+
+/**
+ * The compute section: the key pair, the Ubuntu image lookup and the five instances (DESIGN.md §5).
+ *
+ * | step id             | needs                                                                | outputs |
+ * | ------------------- | -------------------------------------------------------------------- | ------- |
+ * | compute.key-pair    | —                                                                    | keyName, keyPairId |
+ * | compute.ami         | — (read-only lookup, no destroy)                                     | imageId, name, creationDate, rootDeviceName, rootVolumeSizeGb |
+ * | compute.ecommerce   | ami, key-pair, network.mvp.subnet-public, security.web               | instanceId, privateIp, publicIp, availabilityZone |
+ * | compute.wordpress   | ami, key-pair, network.mvp.subnet-public, security.web               | same |
+ * | compute.gitlab      | ami, key-pair, network.cyber.subnet-public, security.cyber           | same (the SSH bastion) |
+ * | compute.monitoring  | ami, key-pair, network.cyber.subnet-private-1, security.cyber        | instanceId, privateIp, availabilityZone |
+ * | compute.ia          | ami, key-pair, network.ia.subnet-private-1, security.ia              | instanceId, privateIp, availabilityZone |
+ *
+ * Names (S = config.suffix): KeyVM-S, VM-Ecommerce-S, VM-WordPress-S, VMCyber-Gitlab-S,
+ * VMCyber-Monitoring-S, VMIA-Workstation-S. Types from config.instances. Every instance: IMDSv2
+ * required, encrypted gp3 root volume, tags on the instance and its volume, a ClientToken series
+ * (instance-launch.ts). The addresses in the outputs are never connected to by these steps (an
+ * emulator invents them); the hosts section reaches the hosts through the GitLab bastion.
+ */
+export function computeSteps(config: Config): Step[] {
+  return [keyPairStep(config), amiStep(), ...instanceSpecs(config).map((spec) => instanceStep(config, spec))];
+}
