@@ -8,6 +8,7 @@ import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_STATE_DIR } from '../state/store.js';
 import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
+import { rehearsalConfig } from '../sandbox/rehearsal-config.js';
 import { UsageError } from './exit-codes.js';
 
 /** Global flags (DESIGN.md §2). */
@@ -71,12 +72,13 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     // directory: a real run's state is never mixed with emulated resources.
     const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), 'aws-runbook-sandbox-'));
     write(`SANDBOX — nothing real is created: AWS is emulated by moto behind the gateway at ${sandbox.endpoint}.`);
+    const rehearsed = await rehearsalConfig(config, throwaway ?? baseStateDir, write);
     const aws = createAwsClients({ region: config.region, endpoint: sandbox.endpoint });
     // moto builds its EC2 backend on the first EC2 call (about two seconds): start that now, while the
     // operator reads the welcome screen, rather than during the first preview. A read; errors surface later.
     aws.ec2.send(new DescribeAvailabilityZonesCommand({})).catch(() => undefined);
     return {
-      config,
+      config: rehearsed,
       configPath: loaded.path,
       configFound: loaded.found,
       stateDir: throwaway ?? baseStateDir,

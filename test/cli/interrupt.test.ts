@@ -21,7 +21,8 @@ describe('Ctrl-C and kill -9', () => {
     const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
     const done = collect(child);
     let interruptedAt = 0;
-    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateInternetGateway' }, async () => {
+    // Three gateways are created at once: one Ctrl-C only (a second one means "exit at once").
+    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateInternetGateway', nth: 1 }, async () => {
       interruptedAt = Date.now();
       child.kill('SIGINT');
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -60,8 +61,15 @@ describe('Ctrl-C and kill -9', () => {
     const status = await runCli(['status', '--json'], { cwd });
     expect(status.code).toBe(0);
     const resume = JSON.parse(status.stdout).resume;
-    expect(resume).toMatchObject({ command: 'up', outcome: 'interrupted', stepId: 'network.mvp.vpc' });
-    expect(resume.pendingOperation).toMatch(/^CreateVpc/);
+    // Several steps run at once (three VPCs, gateways, addresses): one of those that were in flight is named.
+    expect(resume).toMatchObject({ command: 'up', outcome: 'interrupted' });
+    const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+    expect(state.steps[resume.stepId]).toMatchObject({ status: 'running' });
+    const pending = state.steps[resume.stepId].pendingOperation;
+    if (pending) expect(resume.pendingOperation).toMatch(new RegExp(`^${pending.action} `));
+    else expect(resume.pendingOperation).toBeUndefined();
+    // The VPC whose CreateVpc landed is recorded with that operation in flight.
+    expect(Object.values(state.steps).some((step) => (step as { pendingOperation?: { action: string } }).pendingOperation?.action === 'CreateVpc')).toBe(true);
     const text = await runCli(['status'], { cwd });
     expect(text.stdout).toMatch(/network\.mvp\.vpc/);
   }, 30_000);

@@ -147,6 +147,19 @@ describe('the sandbox', () => {
     expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
   });
 
+  it('--sandbox rehearses the whole runbook on a machine with no config, no admin CIDR and no SSH key', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const cwd = await mkdtemp(join(tmpdir(), 'awsrb-rehearsal-'));
+    const result = await runCli(['up', '--yes', '--sandbox'], { cwd, env: { HOME: cwd } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/documentation range/);
+    expect(result.stderr).toMatch(/throwaway key/);
+    expect(result.stdout).toMatch(/compute\.gitlab/);
+    expect(result.stdout).toMatch(/database\.instance/);
+    expect(result.stdout).toMatch(/run ok/);
+  }, 120_000);
+
   it('sandbox serve answers the SDK on the given port and stops on Ctrl-C', async () => {
     const port = await freeLoopbackPort();
     const child = spawnCli(['sandbox', 'serve', '--port', String(port)], { cwd: await projectDir('Serve') });
