@@ -13,28 +13,14 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isAwsErrorCode } from './errors.js';
 import type { TagLookup } from './find.js';
+import { allPages, sendOptions } from './paging.js';
 
 /**
  * Read-only EC2 describes used by the tasks: by id (not-found → undefined) and by filters (all
  * pages), plus the `TagLookup`s that `findByTags` double-checks.
  */
 
-type Options = { abortSignal?: AbortSignal };
-
-function opts(signal?: AbortSignal): Options {
-  return signal ? { abortSignal: signal } : {};
-}
-
-async function allPages<T>(page: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const { items, nextToken } = await page(token);
-    all.push(...items);
-    token = nextToken;
-  } while (token);
-  return all;
-}
+const opts = sendOptions;
 
 async function orUndefinedWhenMissing<T>(call: () => Promise<T | undefined>, ...notFound: string[]): Promise<T | undefined> {
   try {

@@ -2,6 +2,7 @@ import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } 
 import { isAwsErrorCode } from '../../aws/errors.js';
 import type { TagLookup } from '../../aws/find.js';
 import type { Outputs } from '../../engine/types.js';
+import { allPages, sendOptions } from '../../aws/paging.js';
 
 /** States of an instance that still exists for us; terminated and shutting-down ones are gone. */
 export const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
@@ -10,18 +11,14 @@ export function isLive(instance: Instance): boolean {
   return (LIVE_STATES as readonly string[]).includes(instance.State?.Name ?? '');
 }
 
-const opts = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
+const opts = sendOptions;
 
 /** Every instance matching the filters, all pages. */
 export async function describeInstances(ec2: EC2Client, filters: Filter[], signal?: AbortSignal): Promise<Instance[]> {
-  const all: Instance[] = [];
-  let token: string | undefined;
-  do {
-    const answer = await ec2.send(new DescribeInstancesCommand({ Filters: filters, NextToken: token }), opts(signal));
-    for (const reservation of answer.Reservations ?? []) all.push(...(reservation.Instances ?? []));
-    token = answer.NextToken;
-  } while (token);
-  return all;
+  return allPages(async (NextToken) => {
+    const answer = await ec2.send(new DescribeInstancesCommand({ Filters: filters, NextToken }), opts(signal));
+    return { items: (answer.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []), nextToken: answer.NextToken };
+  });
 }
 
 /** One instance by id; undefined when AWS does not know it (yet: describes lag a fresh launch). */

@@ -8,11 +8,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-rds';
 import { isAwsErrorCode } from '../../aws/errors.js';
+import { sendOptions } from '../../aws/paging.js';
 
 /** Read-only RDS describes (retrying client): not-found answers become undefined. */
 
-type Options = { abortSignal?: AbortSignal };
-const opts = (signal?: AbortSignal): Options => (signal ? { abortSignal: signal } : {});
+const opts = sendOptions;
 
 /** The subnet group of that name (compared lower-cased: RDS stores names in lower case), or undefined. */
 export async function describeSubnetGroup(rds: RDSClient, name: string, signal?: AbortSignal): Promise<DBSubnetGroup | undefined> {

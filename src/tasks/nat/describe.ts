@@ -1,10 +1,11 @@
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, type Address, type EC2Client, type Filter, type NatGateway } from '@aws-sdk/client-ec2';
 import { isAwsErrorCode } from '../../aws/errors.js';
 import type { TagLookup } from '../../aws/find.js';
+import { allPages, sendOptions } from '../../aws/paging.js';
 
 /** Read-only describes of Elastic IPs and NAT gateways, and the `TagLookup`s `findByTags` double-checks. */
 
-const opts = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
+const opts = sendOptions;
 
 /** A NAT gateway that is, or is becoming, usable. `deleting`/`deleted` ones are gone for our purposes; `failed` ones too (AWS deletes them). */
 export function isLiveNat(nat: NatGateway): boolean {
@@ -12,15 +13,11 @@ export function isLiveNat(nat: NatGateway): boolean {
 }
 
 export async function describeNatGateways(ec2: EC2Client, filters: Filter[], signal?: AbortSignal): Promise<NatGateway[]> {
-  const all: NatGateway[] = [];
-  let token: string | undefined;
-  do {
+  return allPages(async (NextToken) => {
     // DescribeNatGateways names its filter list `Filter`, not `Filters`.
-    const out = await ec2.send(new DescribeNatGatewaysCommand({ Filter: filters, NextToken: token }), opts(signal));
-    all.push(...(out.NatGateways ?? []));
-    token = out.NextToken;
-  } while (token);
-  return all;
+    const out = await ec2.send(new DescribeNatGatewaysCommand({ Filter: filters, NextToken }), opts(signal));
+    return { items: out.NatGateways ?? [], nextToken: out.NextToken };
+  });
 }
 
 export async function natGatewayById(ec2: EC2Client, natGatewayId: string, signal?: AbortSignal): Promise<NatGateway | undefined> {

@@ -1,13 +1,14 @@
 import { DescribeVpcPeeringConnectionsCommand, type EC2Client, type Filter, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import { isAwsErrorCode } from '../../aws/errors.js';
 import type { TagLookup } from '../../aws/find.js';
+import { allPages, sendOptions } from '../../aws/paging.js';
 
 /**
  * Read-only describes of VPC peering connections. moto ignores every Filter here, so callers (and
  * `findByTags`) re-check each item returned: tags, requester and accepter VPC ids, status.
  */
 
-const opts = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
+const opts = sendOptions;
 
 /** Statuses a peering never comes back from. */
 export const DEAD_PEERING = new Set(['deleted', 'deleting', 'rejected', 'expired', 'failed']);
@@ -17,14 +18,10 @@ export function isLivePeering(peering: VpcPeeringConnection): boolean {
 }
 
 export async function describePeerings(ec2: EC2Client, filters: Filter[], signal?: AbortSignal): Promise<VpcPeeringConnection[]> {
-  const all: VpcPeeringConnection[] = [];
-  let token: string | undefined;
-  do {
-    const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: filters, NextToken: token }), opts(signal));
-    all.push(...(out.VpcPeeringConnections ?? []));
-    token = out.NextToken;
-  } while (token);
-  return all;
+  return allPages(async (NextToken) => {
+    const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: filters, NextToken }), opts(signal));
+    return { items: out.VpcPeeringConnections ?? [], nextToken: out.NextToken };
+  });
 }
 
 export async function peeringById(ec2: EC2Client, id: string, signal?: AbortSignal): Promise<VpcPeeringConnection | undefined> {

@@ -10,23 +10,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isAwsErrorCode } from '../../aws/errors.js';
 import type { TagLookup } from '../../aws/find.js';
+import { allPages, sendOptions } from '../../aws/paging.js';
 
 /** Read-only describes of security groups and their rules (all pages; filters re-checked by the callers). */
 
-type Options = { abortSignal?: AbortSignal };
-
-const opts = (signal?: AbortSignal): Options => (signal ? { abortSignal: signal } : {});
-
-async function allPages<T>(page: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const { items, nextToken } = await page(token);
-    all.push(...items);
-    token = nextToken;
-  } while (token);
-  return all;
-}
+const opts = sendOptions;
 
 export function describeSecurityGroups(ec2: EC2Client, filters: Filter[], signal?: AbortSignal): Promise<SecurityGroup[]> {
   return allPages(async (NextToken) => {
