@@ -161,3 +161,27 @@ export async function destroySteps(steps: readonly Step[], host: MemoryHost): Pr
   }
   return destroyed;
 }
+
+/**
+ * Makes the first `commandName` sent through `client` lose its answer: the call reaches moto (the
+ * change is made), then the SDK sees a connection reset. Returns whether it has happened yet.
+ */
+export function loseFirstAnswer(
+  client: { middlewareStack: { add: (...args: never[]) => void } },
+  commandName: string,
+): () => boolean {
+  let lost = false;
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    const result = await next(args);
+    if (context.commandName === commandName && !lost) {
+      lost = true;
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }
+    return result;
+  };
+  (client.middlewareStack.add as (m: typeof middleware, o: { step: string; name: string }) => void)(middleware, {
+    step: 'initialize',
+    name: `loseFirst${commandName}Answer`,
+  });
+  return () => lost;
+}

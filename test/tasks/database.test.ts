@@ -23,6 +23,7 @@ import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import { ABSENT, present } from '../../src/tasks/found.js';
 import {
   destroySteps,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -266,40 +267,18 @@ describe('database section against moto', () => {
 
   it('a CreateDBInstance whose answer is lost is found again by its identifier: one instance, one create', async () => {
     await runSteps(steps().filter((s) => s.id !== INSTANCE), host);
-    let dropped = false;
-    clients.rdsOnce.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateDBInstanceCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropCreateDBInstanceAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.rdsOnce, 'CreateDBInstanceCommand');
     const outputs = await stepById(steps(), INSTANCE).apply(ctxOf(INSTANCE), ABSENT);
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal).filter((a) => a === 'CreateDBInstance')).toHaveLength(1);
     expect(outputs.dbInstanceIdentifier).toBe('database-1-bfhk');
     expect((await clients.rds.send(new DescribeDBInstancesCommand({}))).DBInstances).toHaveLength(1);
   });
 
   it('a CreateDBSubnetGroup whose answer is lost is found again by its name and tags', async () => {
-    let dropped = false;
-    clients.rdsOnce.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateDBSubnetGroupCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropCreateDBSubnetGroupAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.rdsOnce, 'CreateDBSubnetGroupCommand');
     await expect(stepById(steps(), GROUP).apply(ctxOf(GROUP), ABSENT)).resolves.toEqual({ dbSubnetGroupName: 'rds-private-bfhk' });
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal)).toEqual(['CreateDBSubnetGroup']);
     expect(host.outputsOf(GROUP)).toEqual({ dbSubnetGroupName: 'rds-private-bfhk' });
   });

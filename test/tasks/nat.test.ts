@@ -19,6 +19,7 @@ import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
   journalEc2Calls,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -235,22 +236,11 @@ describe('Elastic IP + NAT gateway against moto', () => {
 
   it('a CreateNatGateway whose answer is lost is found by its tags, not sent twice', async () => {
     const steps = await networkBeforeNat('ia');
-    let dropped = false;
-    clients.ec2Once.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateNatGatewayCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropFirstCreateNatGatewayAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.ec2Once, 'CreateNatGatewayCommand');
     journal.length = 0;
     const step = stepById(steps, ia.natGateway);
     const outputs = await step.apply(createStepContext(host, step.id), { kind: 'absent' });
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal)).toEqual(['CreateNatGateway']);
     const live = (await describeNatGateways(clients.ec2, [])).filter((n) => n.State !== 'deleted');
     expect(live.map((n) => n.NatGatewayId)).toEqual([outputs.natGatewayId]);

@@ -21,6 +21,7 @@ import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
   journalEc2Calls,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -293,21 +294,10 @@ describe('MVP network against moto', () => {
   });
 
   it('a CreateVpc whose answer is lost is found by its tags and not sent twice', async () => {
-    let dropped = false;
-    clients.ec2Once.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateVpcCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropFirstCreateVpcAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.ec2Once, 'CreateVpcCommand');
     const vpcStep = stepById(vpcNetworkSteps(config, 'mvp'), ids.vpc);
     const outputs = await vpcStep.apply(createStepContext(host, ids.vpc), { kind: 'absent' });
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal).filter((a) => a === 'CreateVpc')).toHaveLength(1);
     const tagged = await describeVpcs(clients.ec2, OURS);
     expect(tagged.map((v) => v.VpcId)).toEqual([outputs.vpcId]);

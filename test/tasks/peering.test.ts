@@ -21,6 +21,7 @@ import { describePeerings } from '../../src/tasks/peering/describe.js';
 import {
   destroySteps,
   journalEc2Calls,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -308,21 +309,10 @@ describe('peering against moto (networks built once)', () => {
   });
 
   it('a CreateVpcPeeringConnection whose answer is lost is found by its tags, not sent twice', async () => {
-    let dropped = false;
-    clients.ec2Once.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateVpcPeeringConnectionCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropFirstCreatePeeringAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.ec2Once, 'CreateVpcPeeringConnectionCommand');
     const step = stepById(peeringSteps(config), ids.cyberIa);
     const outputs = await step.apply(createStepContext(host, ids.cyberIa), { kind: 'absent' });
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal)).toEqual(['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection']);
     expect((await livePeerings(clients)).map((p) => [p.VpcPeeringConnectionId, p.Status?.Code])).toEqual([[outputs.vpcPeeringConnectionId, 'active']]);
   });

@@ -26,6 +26,7 @@ import { backupBucketName, countBucketVersions, storageSteps } from '../../src/t
 import { DELETE_BATCH, emptyBucket } from '../../src/tasks/storage/empty-bucket.js';
 import {
   destroySteps,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -218,20 +219,9 @@ describe('storage section against moto', () => {
   });
 
   it('a CreateBucket whose answer is lost is found in the account and not duplicated', async () => {
-    let dropped = false;
-    clients.s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'CreateBucketCommand' && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropCreateBucketAnswer' },
-    );
+    const lost = loseFirstAnswer(clients.s3, 'CreateBucketCommand');
     await step.apply(ctx(), ABSENT);
-    expect(dropped).toBe(true);
+    expect(lost()).toBe(true);
     expect(mutatingCalls(journal).filter((a) => a === 'CreateBucket')).toHaveLength(1);
     await expectFullyConfigured();
   });
