@@ -1,8 +1,11 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
+import { Gateway } from '../../src/sandbox/gateway.js';
+import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
 
 /** Real SDK clients aimed at one endpoint (the gateway, or moto directly). One attempt unless told otherwise. */
 export function clientsFor(endpoint: string, maxAttempts = 1) {
@@ -28,4 +31,38 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { $m
     return error as Error & { $metadata?: { httpStatusCode?: number } };
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** moto + a gateway in front of it for one test file; the log and faults are cleared before each test. */
+export interface GatewayOverMoto {
+  moto: MotoServer;
+  gateway: Gateway;
+  /** Clients through the gateway. */
+  aws: ReturnType<typeof clientsFor>;
+  /** Clients straight to moto (to see what really happened). */
+  direct: ReturnType<typeof clientsFor>;
+}
+
+export function useGatewayOverMoto(): GatewayOverMoto {
+  const env = {} as GatewayOverMoto;
+  beforeAll(async () => {
+    env.moto = await startMoto();
+    env.gateway = await Gateway.start({ target: env.moto.endpoint });
+    env.aws = clientsFor(env.gateway.endpoint);
+    env.direct = clientsFor(env.moto.endpoint);
+  });
+  afterAll(async () => {
+    await env.gateway?.stop();
+    await env.moto?.stop();
+  });
+  beforeEach(() => {
+    env.gateway.resetLog();
+    env.gateway.clearFaults();
+  });
+  return env;
+}
+
+/** The VPCs moto holds with this CIDR, asked directly. */
+export async function vpcsWithCidr(direct: ReturnType<typeof clientsFor>, cidr: string) {
+  return (await direct.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr-block', Values: [cidr] }] }))).Vpcs ?? [];
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AllocateAddressCommand,
   CreateInternetGatewayCommand,
@@ -11,45 +11,21 @@ import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Gateway, type FaultKind, type FaultRule } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
-import { clientsFor, fakeAuthorization, rejection } from './clients.js';
+import { clientsFor, fakeAuthorization, rejection, useGatewayOverMoto, vpcsWithCidr } from './clients.js';
 
-let moto: MotoServer;
-let gateway: Gateway;
-let aws: ReturnType<typeof clientsFor>;
-let direct: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  gateway = await Gateway.start({ target: moto.endpoint });
-  aws = clientsFor(gateway.endpoint);
-  direct = clientsFor(moto.endpoint);
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await moto?.stop();
-});
-
-beforeEach(() => {
-  gateway.resetLog();
-  gateway.clearFaults();
-});
-
-const vpcsWithCidr = async (cidr: string) =>
-  (await direct.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr-block', Values: [cidr] }] }))).Vpcs ?? [];
+const env = useGatewayOverMoto();
 
 type Call = () => Promise<unknown>;
 const calls: Record<string, Call> = {
-  'ec2 DescribeVpcs': () => aws.ec2.send(new DescribeVpcsCommand({})),
-  'ec2 CreateVpc': () => aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.200.0.0/16' })),
-  'ec2 AllocateAddress': () => aws.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })),
-  'ec2 RunInstances': () => aws.ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 })),
-  'ec2 CreateInternetGateway': () => aws.ec2.send(new CreateInternetGatewayCommand({})),
-  'rds DescribeDBInstances': () => aws.rds.send(new DescribeDBInstancesCommand({})),
-  'sts GetCallerIdentity': () => aws.sts.send(new GetCallerIdentityCommand({})),
-  's3 ListBuckets': () => aws.s3.send(new ListBucketsCommand({})),
-  's3 CreateBucket': () => aws.s3.send(new CreateBucketCommand({ Bucket: 'never-made', CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } })),
+  'ec2 DescribeVpcs': () => env.aws.ec2.send(new DescribeVpcsCommand({})),
+  'ec2 CreateVpc': () => env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.200.0.0/16' })),
+  'ec2 AllocateAddress': () => env.aws.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })),
+  'ec2 RunInstances': () => env.aws.ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 })),
+  'ec2 CreateInternetGateway': () => env.aws.ec2.send(new CreateInternetGatewayCommand({})),
+  'rds DescribeDBInstances': () => env.aws.rds.send(new DescribeDBInstancesCommand({})),
+  'sts GetCallerIdentity': () => env.aws.sts.send(new GetCallerIdentityCommand({})),
+  's3 ListBuckets': () => env.aws.s3.send(new ListBucketsCommand({})),
+  's3 CreateBucket': () => env.aws.s3.send(new CreateBucketCommand({ Bucket: 'never-made', CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } })),
 };
 
 describe('gateway: faults answered like AWS, as the SDK classifies them', () => {
@@ -71,22 +47,22 @@ describe('gateway: faults answered like AWS, as the SDK classifies them', () => 
     ['s3 CreateBucket', 'quota-exceeded', 'TooManyBuckets', 400],
   ])('%s + %s → %s (HTTP %i), not forwarded', async (call, kind, errorName, status) => {
     const [service = '', action = ''] = call.split(' ');
-    gateway.inject({ action, service, kind });
+    env.gateway.inject({ action, service, kind });
     const error = await rejection(calls[call]!());
     expect(error.name).toBe(errorName);
     expect(error.$metadata?.httpStatusCode).toBe(status);
-    expect(gateway.log).toMatchObject([{ service, action, status, faulted: kind }]);
+    expect(env.gateway.log).toMatchObject([{ service, action, status, faulted: kind }]);
   });
 
   it('does not forward a faulted create: moto never sees it', async () => {
-    gateway.inject({ action: 'CreateVpc', kind: 'quota-exceeded' });
-    await rejection(aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.201.0.0/16' })));
-    expect(await vpcsWithCidr('10.201.0.0/16')).toHaveLength(0);
+    env.gateway.inject({ action: 'CreateVpc', kind: 'quota-exceeded' });
+    await rejection(env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.201.0.0/16' })));
+    expect(await vpcsWithCidr(env.direct, '10.201.0.0/16')).toHaveLength(0);
   });
 
   it('answers a JSON-protocol throttle with __type ThrottlingException', async () => {
-    gateway.inject({ action: 'ListSecrets', kind: 'throttle' });
-    const response = await fetch(gateway.endpoint, {
+    env.gateway.inject({ action: 'ListSecrets', kind: 'throttle' });
+    const response = await fetch(env.gateway.endpoint, {
       method: 'POST',
       headers: { authorization: fakeAuthorization('secretsmanager'), 'x-amz-target': 'secretsmanager.ListSecrets' },
       body: '{}',
@@ -96,29 +72,29 @@ describe('gateway: faults answered like AWS, as the SDK classifies them', () => 
   });
 
   it('drop-response makes the change in moto but cuts the client off', async () => {
-    gateway.inject({ action: 'CreateVpc', kind: 'drop-response', times: 1 });
-    const error = await rejection(aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' })));
+    env.gateway.inject({ action: 'CreateVpc', kind: 'drop-response', times: 1 });
+    const error = await rejection(env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' })));
     expect(error.$metadata?.httpStatusCode).toBeUndefined(); // no HTTP answer at all
     expect(error.message).toMatch(/socket hang up|ECONNRESET/);
-    expect(await vpcsWithCidr('10.77.0.0/16')).toHaveLength(1);
-    expect(gateway.log).toMatchObject([{ action: 'CreateVpc', status: 200, faulted: 'drop-response', dropped: true }]);
+    expect(await vpcsWithCidr(env.direct, '10.77.0.0/16')).toHaveLength(1);
+    expect(env.gateway.log).toMatchObject([{ action: 'CreateVpc', status: 200, faulted: 'drop-response', dropped: true }]);
   });
 
   it('lets the SDK retry a server error through to success, each attempt logged', async () => {
-    gateway.inject({ action: 'DescribeAvailabilityZones', kind: 'server-error', times: 1 });
-    const retrying = clientsFor(gateway.endpoint, 2);
+    env.gateway.inject({ action: 'DescribeAvailabilityZones', kind: 'server-error', times: 1 });
+    const retrying = clientsFor(env.gateway.endpoint, 2);
     const zones = await retrying.ec2.send(new DescribeAvailabilityZonesCommand({}));
     expect(zones.AvailabilityZones?.length).toBeGreaterThan(0);
-    expect(gateway.log.map((entry) => entry.status)).toEqual([500, 200]);
+    expect(env.gateway.log.map((entry) => entry.status)).toEqual([500, 200]);
   });
 });
 
 describe('gateway: fault rules', () => {
   it('counts down times', async () => {
-    gateway.inject({ action: 'DescribeVpcs', kind: 'throttle', times: 2 });
+    env.gateway.inject({ action: 'DescribeVpcs', kind: 'throttle', times: 2 });
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      outcomes.push(await aws.ec2.send(new DescribeVpcsCommand({})).then(() => 'ok', (error: Error) => error.name));
+      outcomes.push(await env.aws.ec2.send(new DescribeVpcsCommand({})).then(() => 'ok', (error: Error) => error.name));
     }
     expect(outcomes).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded', 'ok']);
   });
@@ -126,7 +102,7 @@ describe('gateway: fault rules', () => {
   it('faults the same share of calls in the same order for the same seed', async () => {
     const rules: FaultRule[] = [{ action: 'DescribeAvailabilityZones', kind: 'throttle', share: 0.5 }];
     const pattern = async (seed: number) => {
-      const seeded = await Gateway.start({ target: moto.endpoint, faults: rules, seed });
+      const seeded = await Gateway.start({ target: env.moto.endpoint, faults: rules, seed });
       try {
         const ec2 = clientsFor(seeded.endpoint).ec2;
         let outcome = '';

@@ -1,36 +1,12 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { CreateVpcCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { Gateway, type LandedCall } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
-import { clientsFor, fakeAuthorization, rejection } from './clients.js';
+import type { LandedCall } from '../../src/sandbox/gateway.js';
+import { fakeAuthorization, rejection, useGatewayOverMoto, vpcsWithCidr } from './clients.js';
 
-let moto: MotoServer;
-let gateway: Gateway;
-let aws: ReturnType<typeof clientsFor>;
-let direct: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  gateway = await Gateway.start({ target: moto.endpoint });
-  aws = clientsFor(gateway.endpoint);
-  direct = clientsFor(moto.endpoint);
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await moto?.stop();
-});
-
-beforeEach(() => {
-  gateway.resetLog();
-  gateway.clearFaults();
-});
-
-const vpcsWithCidr = async (cidr: string) =>
-  (await direct.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr-block', Values: [cidr] }] }))).Vpcs ?? [];
+const env = useGatewayOverMoto();
 
 function gate() {
   let open!: () => void;
@@ -43,16 +19,16 @@ describe('gateway: onLanded / whenLanded', () => {
     const release = gate();
     const landed = gate();
     let seen: LandedCall | undefined;
-    const unsubscribe = gateway.onLanded({ action: 'CreateVpc', service: 'ec2' }, async (call) => {
+    const unsubscribe = env.gateway.onLanded({ action: 'CreateVpc', service: 'ec2' }, async (call) => {
       seen = call;
       landed.open();
       await release.opened;
     });
     let clientSettled = false;
-    const creating = aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.90.0.0/16' })).finally(() => (clientSettled = true));
+    const creating = env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.90.0.0/16' })).finally(() => (clientSettled = true));
 
     await landed.opened;
-    expect(await vpcsWithCidr('10.90.0.0/16')).toHaveLength(1);
+    expect(await vpcsWithCidr(env.direct, '10.90.0.0/16')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(clientSettled).toBe(false);
 
@@ -66,61 +42,61 @@ describe('gateway: onLanded / whenLanded', () => {
   });
 
   it('whenLanded with nth resolves on exactly that call', async () => {
-    const second = gateway.whenLanded({ action: /^Describe/, nth: 2 });
+    const second = env.gateway.whenLanded({ action: /^Describe/, nth: 2 });
     let calls = 0;
-    const unsubscribe = gateway.onLanded({ action: 'DescribeVpcs', nth: 2 }, () => {
+    const unsubscribe = env.gateway.onLanded({ action: 'DescribeVpcs', nth: 2 }, () => {
       calls += 1;
     });
-    for (let i = 0; i < 3; i += 1) await aws.ec2.send(new DescribeVpcsCommand({}));
+    for (let i = 0; i < 3; i += 1) await env.aws.ec2.send(new DescribeVpcsCommand({}));
     unsubscribe();
     const call = await second;
-    expect(call.entry.seq).toBe(gateway.log[1]?.seq);
+    expect(call.entry.seq).toBe(env.gateway.log[1]?.seq);
     expect(calls).toBe(1);
   });
 
   it('stops calling a handler once unsubscribed', async () => {
     let calls = 0;
-    const unsubscribe = gateway.onLanded({ action: 'DescribeVpcs' }, () => {
+    const unsubscribe = env.gateway.onLanded({ action: 'DescribeVpcs' }, () => {
       calls += 1;
     });
-    await aws.ec2.send(new DescribeVpcsCommand({}));
+    await env.aws.ec2.send(new DescribeVpcsCommand({}));
     unsubscribe();
-    await aws.ec2.send(new DescribeVpcsCommand({}));
+    await env.aws.ec2.send(new DescribeVpcsCommand({}));
     expect(calls).toBe(1);
   });
 
   it('reports a dropped answer as landed, then cuts the client', async () => {
-    gateway.inject({ action: 'CreateVpc', kind: 'drop-response', times: 1 });
-    const landed = gateway.whenLanded({ action: 'CreateVpc' });
-    await rejection(aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.91.0.0/16' })));
+    env.gateway.inject({ action: 'CreateVpc', kind: 'drop-response', times: 1 });
+    const landed = env.gateway.whenLanded({ action: 'CreateVpc' });
+    await rejection(env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.91.0.0/16' })));
     expect((await landed).entry).toMatchObject({ status: 200, dropped: true });
   });
 
   it('drops a held answer quietly when the client has gone, and keeps serving', async () => {
     const release = gate();
     const landed = gate();
-    const unsubscribe = gateway.onLanded({ action: 'CreateVpc' }, async () => {
+    const unsubscribe = env.gateway.onLanded({ action: 'CreateVpc' }, async () => {
       landed.open();
       await release.opened;
     });
     const abort = new AbortController();
-    const creating = aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.92.0.0/16' }), { abortSignal: abort.signal });
+    const creating = env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.92.0.0/16' }), { abortSignal: abort.signal });
     await landed.opened;
     abort.abort();
     expect((await rejection(creating)).name).toBe('AbortError');
     release.open();
     unsubscribe();
-    await expect(aws.ec2.send(new DescribeVpcsCommand({}))).resolves.toBeDefined();
-    expect(await vpcsWithCidr('10.92.0.0/16')).toHaveLength(1);
+    await expect(env.aws.ec2.send(new DescribeVpcsCommand({}))).resolves.toBeDefined();
+    expect(await vpcsWithCidr(env.direct, '10.92.0.0/16')).toHaveLength(1);
   });
 });
 
 describe('gateway: streaming', () => {
   it('passes a chunked upload sent after `Expect: 100-continue`', async () => {
     const Bucket = 'gateway-chunked';
-    await aws.s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
+    await env.aws.s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
     const chunks = [Buffer.alloc(300_000, 1), Buffer.from([0, 255, 13, 10, 0]), Buffer.alloc(200_000, 2)];
-    const { port } = new URL(gateway.endpoint);
+    const { port } = new URL(env.gateway.endpoint);
     const { status, gotContinue } = await new Promise<{ status: number; gotContinue: boolean }>((resolve, reject) => {
       let gotContinue = false;
       const upload = httpRequest({
@@ -143,8 +119,8 @@ describe('gateway: streaming', () => {
     });
     expect(gotContinue).toBe(true);
     expect(status).toBe(200);
-    const stored = await direct.s3.send(new GetObjectCommand({ Bucket, Key: 'chunked.bin' }));
+    const stored = await env.direct.s3.send(new GetObjectCommand({ Bucket, Key: 'chunked.bin' }));
     expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(Buffer.concat(chunks))).toBe(true);
-    expect(gateway.log.at(-1)).toMatchObject({ service: 's3', action: 'PutObject', mutating: true });
+    expect(env.gateway.log.at(-1)).toMatchObject({ service: 's3', action: 'PutObject', mutating: true });
   });
 });
