@@ -69,6 +69,32 @@ function criticalPath(steps: { id: string; needs: readonly string[] }[], duratio
   return Math.max(...steps.map((s) => finish(s.id)));
 }
 
+/**
+ * Where the makespan goes beyond the critical path: walking the critical path back from its last step, the
+ * time between a step's needs finishing and the step starting (waiting for a slot, the scheduler, the event loop).
+ */
+function gapsOnCriticalPath(steps: { id: string; needs: readonly string[] }[], events: EngineEvent[]): { total: number; largest: [string, number] } {
+  const started = new Map<string, number>();
+  const done = new Map<string, number>();
+  for (const event of events) {
+    if (event.type === 'step-started') started.set(event.stepId, event.at);
+    if (event.type === 'step-done') done.set(event.stepId, event.at);
+  }
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  let id = [...done.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  let total = 0;
+  let largest: [string, number] = ['-', 0];
+  while (id) {
+    const needs = (byId.get(id)?.needs ?? []).filter((n) => done.has(n));
+    const last = needs.sort((a, b) => (done.get(b) ?? 0) - (done.get(a) ?? 0))[0];
+    const gap = (started.get(id) ?? 0) - (last ? (done.get(last) ?? 0) : (started.get(id) ?? 0));
+    total += gap;
+    if (gap > largest[1]) largest = [id, gap];
+    id = last;
+  }
+  return { total, largest };
+}
+
 function durationsOf(events: EngineEvent[]): Map<string, number> {
   const started = new Map<string, number>();
   const durations = new Map<string, number>();
@@ -104,6 +130,10 @@ const rows: string[] = [];
     const firstStart = Math.min(...run.events.filter((e) => e.type === 'step-started').map((e) => e.at));
     const finished = run.events.find((e) => e.type === 'run-finished')?.at ?? firstStart;
     const makespan = finished - firstStart;
+    const gaps = gapsOnCriticalPath(steps, run.events);
+    rows.push(
+      `  gaps on the last-finishing chain: ${gaps.total} ms in all, largest ${gaps.largest[1]} ms before ${gaps.largest[0]}`,
+    );
     rows.push(
       `full up, latency ×${scale}     ${run.outcome}  wall ${(run.ms / 1000).toFixed(2)} s  apply makespan ${(makespan / 1000).toFixed(2)} s  critical path ${(cp / 1000).toFixed(2)} s  ratio ${(makespan / cp).toFixed(3)} (goal ≤ 1.05)`,
     );

@@ -38,6 +38,14 @@ export interface SessionInfo {
   endpoint?: string;
 }
 
+export interface PlanOptions {
+  /**
+   * Sections already confirmed in this run that will be applied together with the planned ones: their
+   * steps satisfy the prerequisite check (their outputs are not known yet, so dependants plan as "create").
+   */
+  alongWith?: readonly SectionId[];
+}
+
 /** How a run asks for confirmation of a step when in step-by-step mode. */
 export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
 
@@ -54,7 +62,7 @@ export interface RunbookController {
   resumeInfo(): ResumeInfo | undefined;
   sections(): SectionSummary[];
   /** Read-only plan of sections (find + preview); also emitted as step-planned events. */
-  plan(sections: SectionId[]): Promise<PlannedStep[]>;
+  plan(sections: SectionId[], options?: PlanOptions): Promise<PlannedStep[]>;
   /** Apply sections (already confirmed by the screen); `confirmStep` for step-by-step mode. */
   apply(sections: SectionId[], options?: { confirmStep?: StepConfirm }): Promise<RunOutcome>;
   /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */

@@ -3,19 +3,19 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ClassifiedError } from '../aws/error-kinds.js';
-import { classifyAwsError, RunbookConflictError } from '../aws/errors.js';
-import { forget, markDone, markFailed, markRunning } from './step-records.js';
+import { RunbookConflictError } from '../aws/errors.js';
+import { forget, markDone } from './step-records.js';
 import type { PersistedState } from '../state/schema.js';
 import type { StateStore } from '../state/store.js';
 import type { SecretRedactor } from '../state/redact.js';
 import { createStepContext, projectKey, type ContextHost } from './context.js';
 import { runDag } from './dag.js';
-import { dependentsOf, topologicalOrder } from './graph.js';
+import { dependentsOf, remainingWork, topologicalOrder } from './graph.js';
 import { planOffline, planStep, type PlanEntry } from './plan.js';
 import { checkOutsideNeeds } from './prerequisites.js';
+import { StepBracket } from './step-bracket.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { Outputs, PlanAction, PlannedStep, SectionId, Step, StepContext } from './types.js';
+import type { Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
 
 export interface EngineOptions {
   config: Config;
@@ -32,7 +32,9 @@ export interface EngineOptions {
 
 /**
  * Steps run at once by default: enough for every long wait of the runbook (RDS, NATs, instances) to
- * overlap with the short steps (bench/full-up.ts: makespan / critical path 1.15 at 8, 1.07 at 16).
+ * overlap with the short steps. bench/full-up.ts, makespan / critical path: 1.15 at 8, 1.07 at 16 in list
+ * order; 1.02–1.04 at 16 once free slots go to the longest chains first (`remainingWork`) and state
+ * writes made together share one fsync.
  */
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -47,10 +49,11 @@ export class Engine {
   private readonly produced = new Map<string, Outputs>();
   private readonly controller = new AbortController();
   private readonly concurrency: number;
-  private readonly failedSteps = new Set<string>();
+  private readonly bracket: StepBracket;
 
   constructor(private readonly options: EngineOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.bracket = new StepBracket({ emit: (event) => this.emit(event), redactor: options.redactor, signal: this.controller.signal });
     // Every in-flight AWS call and wait listens to this one signal: dozens at once is expected.
     setMaxListeners(256, this.controller.signal);
   }
@@ -110,8 +113,8 @@ export class Engine {
   }
 
   /** Selected steps needing a step outside the selection must find it recorded as done. */
-  checkOutsideNeeds(selected: readonly Step[], all: readonly Step[]): void {
-    checkOutsideNeeds(selected, all, this.recorded);
+  checkOutsideNeeds(selected: readonly Step[], all: readonly Step[], alsoApplied: readonly Step[] = []): void {
+    checkOutsideNeeds(selected, all, this.recorded, alsoApplied);
   }
 
   /** Read-only plan of the given steps, emitted as step-planned events. Finds run concurrently along `needs`. */
@@ -151,17 +154,6 @@ export class Engine {
     return planOffline(topologicalOrder(steps), this.recorded, (id) => this.context(id));
   }
 
-  private classify(error: unknown, action?: string): ClassifiedError {
-    const classified = this.controller.signal.aborted
-      ? { kind: 'aborted' as const, message: 'stopped by the operator', hint: 'run `aws-runbook up` to resume from this step', retryable: true }
-      : classifyAwsError(error, action ? { action } : undefined);
-    return {
-      ...classified,
-      message: this.options.redactor.redact(classified.message),
-      hint: this.options.redactor.redact(classified.hint),
-    };
-  }
-
   private async recordRunStart(command: 'up' | 'down', sections: SectionId[]): Promise<void> {
     await this.options.store?.update((draft) => {
       draft.lastRun = {
@@ -196,13 +188,14 @@ export class Engine {
         declined = true;
       });
     };
+    const work = remainingWork(entries.map((entry) => entry.step));
     const result = await runDag(
       entries.map((entry) => entry.step.id),
       (id) => byId.get(id)?.step.needs ?? [],
       worker,
-      { concurrency: confirmStep ? 1 : this.concurrency, signal: this.controller.signal },
+      { concurrency: confirmStep ? 1 : this.concurrency, signal: this.controller.signal, priority: (id) => work.get(id) ?? 0 },
     );
-    const failed = [...result.stopped].some((id) => this.failedSteps.has(id));
+    const failed = [...result.stopped].some((id) => this.bracket.failed(id));
     const outcome: RunOutcome = this.controller.signal.aborted ? 'aborted' : failed ? 'failed' : declined ? 'declined' : 'ok';
     for (const id of result.notStarted) {
       this.emit({ type: 'step-skipped', stepId: id, reason: outcome === 'aborted' ? 'not started: the run was stopped' : 'not started: an earlier step did not finish', at: Date.now() });
@@ -219,57 +212,52 @@ export class Engine {
   private async applyOne(entry: PlanEntry, store: StateStore, confirmStep: StepConfirm | undefined, onDecline: () => void): Promise<'ok' | 'stop'> {
     const { step } = entry;
     const ctx = this.context(step.id);
-    // A plan made before a needed step existed could not see this step's resource: look again.
-    const fresh = entry.inputsKnown ? entry : await planStep(step, ctx, store.state, true);
-    const { action } = fresh.planned;
-    if (action === 'no-change') {
-      const outputs = fresh.found.kind === 'present' ? fresh.found.outputs : {};
-      this.produced.set(step.id, outputs);
-      this.emit({ type: 'step-started', stepId: step.id, action, at: Date.now() });
-      this.emit({ type: 'step-done', stepId: step.id, action, outputs, at: Date.now() });
-      return 'ok';
-    }
-    if (confirmStep && !(await confirmStep(fresh.planned))) {
-      onDecline();
-      this.emit({ type: 'step-skipped', stepId: step.id, reason: 'declined by the operator', at: Date.now() });
-      return 'stop';
-    }
-    return this.execute(step.id, 'up', action, store.state.steps[step.id]?.outputs ?? {}, store, async () => {
-      if (action === 'conflict') {
-        throw new RunbookConflictError(fresh.planned.reason ?? 'conflict', 'resolve the conflict in AWS or in the config, then run `aws-runbook up` again');
+    const outputsSoFar = () => store.state.steps[step.id]?.outputs ?? {};
+    if (entry.inputsKnown || confirmStep) {
+      // A plan made before a needed step existed could not see this step's resource: look again (before the
+      // operator's y/n in step-by-step mode, so the prompt shows what will really happen).
+      const fresh = entry.inputsKnown ? entry : await planStep(step, ctx, store.state, true);
+      if (fresh.planned.action === 'no-change') return this.unchanged(step.id, fresh);
+      if (confirmStep && !(await confirmStep(fresh.planned))) {
+        onDecline();
+        this.emit({ type: 'step-skipped', stepId: step.id, reason: 'declined by the operator', at: Date.now() });
+        return 'stop';
       }
-      const outputs = await step.apply(ctx, fresh.found);
-      this.produced.set(step.id, outputs);
-      await store.update((draft) => markDone(draft, step.id, action, outputs));
-      return outputs;
+      return this.bracket.execute(step.id, 'up', fresh.planned.action, outputsSoFar(), store, () => this.applyFound(step, ctx, fresh, store));
+    }
+    // The look again is this step's own work: it runs inside the step (started, timed, failure recorded), so a
+    // slow describe shows on the step rather than as an unexplained gap between steps.
+    this.emit({ type: 'step-started', stepId: step.id, action: entry.planned.action, at: Date.now() });
+    let fresh: PlanEntry;
+    try {
+      fresh = await planStep(step, ctx, store.state, true);
+    } catch (error) {
+      return this.bracket.recordFailure(step.id, 'up', error, outputsSoFar(), store);
+    }
+    if (fresh.planned.action === 'no-change') return this.unchanged(step.id, fresh, { alreadyStarted: true });
+    return this.bracket.execute(step.id, 'up', fresh.planned.action, outputsSoFar(), store, () => this.applyFound(step, ctx, fresh, store), {
+      alreadyStarted: true,
     });
   }
 
-  /**
-   * One step's side effects, bracketed by state writes: running before, the body's own record after,
-   * the classified error (with the operation that was in flight) on failure.
-   */
-  private async execute(
-    stepId: string,
-    mode: 'up' | 'down',
-    action: PlanAction | 'destroy',
-    outputsSoFar: Outputs,
-    store: StateStore,
-    body: () => Promise<Outputs>,
-  ): Promise<'ok' | 'stop'> {
-    this.emit({ type: 'step-started', stepId, action, at: Date.now() });
-    await store.update((draft) => markRunning(draft, stepId, mode, outputsSoFar));
-    try {
-      const outputs = await body();
-      this.emit({ type: 'step-done', stepId, action, outputs, at: Date.now() });
-      return 'ok';
-    } catch (error) {
-      const classified = this.classify(error);
-      this.failedSteps.add(stepId);
-      await store.update((draft) => markFailed(draft, stepId, mode, classified, outputsSoFar));
-      this.emit({ type: 'step-failed', stepId, error: classified, at: Date.now() });
-      return 'stop';
+  /** A step the plan found as wanted: done without a call. */
+  private unchanged(stepId: string, fresh: PlanEntry, options: { alreadyStarted?: boolean } = {}): 'ok' {
+    const outputs = fresh.found.kind === 'present' ? fresh.found.outputs : {};
+    this.produced.set(stepId, outputs);
+    if (!options.alreadyStarted) this.emit({ type: 'step-started', stepId, action: 'no-change', at: Date.now() });
+    this.emit({ type: 'step-done', stepId, action: 'no-change', outputs, at: Date.now() });
+    return 'ok';
+  }
+
+  private async applyFound(step: Step, ctx: StepContext, fresh: PlanEntry, store: StateStore): Promise<Outputs> {
+    const { action } = fresh.planned;
+    if (action === 'conflict') {
+      throw new RunbookConflictError(fresh.planned.reason ?? 'conflict', 'resolve the conflict in AWS or in the config, then run `aws-runbook up` again');
     }
+    const outputs = await step.apply(ctx, fresh.found);
+    this.produced.set(step.id, outputs);
+    await store.update((draft) => markDone(draft, step.id, action, outputs));
+    return outputs;
   }
 
   /** Teardown: destroy what find says is ours, in reverse dependency order. */
@@ -304,7 +292,7 @@ export class Engine {
       return 'ok';
     }
     const destroy = step.destroy.bind(step);
-    return this.execute(step.id, 'down', 'destroy', found.outputs, store, async () => {
+    return this.bracket.execute(step.id, 'down', 'destroy', found.outputs, store, async () => {
       await destroy(this.context(step.id), found.outputs);
       await store.update((draft) => forget(draft, step.id));
       this.produced.delete(step.id);

@@ -34,3 +34,22 @@ export function dependentsOf(steps: readonly Step[]): Map<string, string[]> {
   }
   return dependents;
 }
+
+/** Seconds a step is assumed to take when it does not say (one or two API calls). */
+export const DEFAULT_TYPICAL_SECONDS = 1;
+
+/**
+ * For each step, the typical time from its start to the end of the longest chain of steps that need it
+ * (its own `typicalSeconds` included): the scheduler starts the step with the most work behind it first,
+ * so a free slot goes to the chain that ends with the RDS wait rather than to a route that ends nothing.
+ */
+export function remainingWork(steps: readonly Step[]): Map<string, number> {
+  const dependents = dependentsOf(steps);
+  const memo = new Map<string, number>();
+  const ordered = topologicalOrder(steps);
+  for (const step of [...ordered].reverse()) {
+    const after = Math.max(0, ...(dependents.get(step.id) ?? []).map((id) => memo.get(id) ?? 0));
+    memo.set(step.id, (step.typicalSeconds ?? DEFAULT_TYPICAL_SECONDS) + after);
+  }
+  return memo;
+}

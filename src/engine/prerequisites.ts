@@ -16,9 +16,18 @@ export class MissingPrerequisiteError extends Error {
   }
 }
 
-/** Selected steps needing a step outside the selection must find it recorded as done. */
-export function checkOutsideNeeds(selected: readonly Step[], all: readonly Step[], recorded: PersistedState | undefined): void {
-  const selectedIds = new Set(selected.map((step) => step.id));
+/**
+ * Selected steps needing a step outside the selection must find it recorded as done, or among `alsoApplied`:
+ * steps confirmed in the same run that will be applied together with the selection (the TUI `up` flow
+ * previews every section before applying them as one graph).
+ */
+export function checkOutsideNeeds(
+  selected: readonly Step[],
+  all: readonly Step[],
+  recorded: PersistedState | undefined,
+  alsoApplied: readonly Step[] = [],
+): void {
+  const selectedIds = new Set([...selected, ...alsoApplied].map((step) => step.id));
   for (const step of selected) {
     for (const need of step.needs) {
       if (selectedIds.has(need)) continue;

@@ -10,7 +10,7 @@ import { Engine } from './engine.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { ResumeInfo, RunbookController, SectionSummary, SessionInfo, StepConfirm } from './controller.js';
+import type { ResumeInfo, RunbookController, SectionSummary, PlanOptions, SessionInfo, StepConfirm } from './controller.js';
 import type { Identity, PlannedStep, Section, SectionId, Step, StepContext } from './types.js';
 
 export interface SessionOptions {
@@ -189,18 +189,19 @@ export class RunbookSession implements RunbookController {
 
   /**
    * Plan sections. With `requirePrerequisites` (before an apply), a step needing an unrecorded step of
-   * a section outside the selection is an error naming the section to run first.
+   * a section outside the selection is an error naming the section to run first; sections in `alongWith`
+   * (confirmed in this run, applied together with these) count as satisfying it.
    */
-  async planEntries(sections: SectionId[], requirePrerequisites = true): Promise<PlanEntry[]> {
+  async planEntries(sections: SectionId[], requirePrerequisites = true, alongWith: readonly SectionId[] = []): Promise<PlanEntry[]> {
     const steps = this.stepsOf(sections);
-    if (requirePrerequisites) this.engine.checkOutsideNeeds(steps, allSteps(this.runbook));
+    if (requirePrerequisites) this.engine.checkOutsideNeeds(steps, allSteps(this.runbook), this.stepsOf(alongWith));
     const entries = await this.engine.plan(steps, sections);
     for (const entry of entries) this.lastPlan.set(entry.step.id, entry);
     return entries;
   }
 
-  async plan(sections: SectionId[]): Promise<PlannedStep[]> {
-    return (await this.planEntries(sections)).map((entry) => entry.planned);
+  async plan(sections: SectionId[], options: PlanOptions = {}): Promise<PlannedStep[]> {
+    return (await this.planEntries(sections, true, options.alongWith)).map((entry) => entry.planned);
   }
 
   /** The `plan` command's live preview: no prerequisite check (missing parents plan as "create"). */

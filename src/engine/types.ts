@@ -80,6 +80,11 @@ export interface Step {
   readonly title: string;
   /** Ids of steps whose outputs this one uses; they run first. */
   readonly needs: readonly string[];
+  /**
+   * How long apply usually takes on AWS, waits included (an RDS instance: ~900). Only a scheduling hint:
+   * of the steps ready to start, those leading to the longest chains start first. Default 1.
+   */
+  readonly typicalSeconds?: number;
   /** Read-only: what exists in AWS for this step. Missing needed outputs mean "absent". */
   find(ctx: StepContext): Promise<FindResult>;
   /** Pure: describe the step given what find saw. */

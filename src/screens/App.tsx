@@ -22,7 +22,11 @@ export type AppStart =
 
 export interface AppProps {
   controller: RunbookController;
-  /** `welcome` (default): the guided TUI. `preview`: `aws-runbook up` in a TTY, each listed section previewed, confirmed, applied in turn. */
+  /**
+   * `welcome` (default): the guided TUI. `preview`: `aws-runbook up` in a TTY: each listed section is previewed
+   * and confirmed in turn, then all of them are applied together as one dependency graph, so a long wait
+   * (the RDS instance) overlaps the other sections' work instead of holding back their previews.
+   */
   start?: AppStart;
   /** Called once: 0 ok, 1 failed or declined, 130 aborted. */
   onExit: (code: number) => void;
@@ -31,7 +35,8 @@ export interface AppProps {
 interface RunCtx {
   sections: SectionId[];
   plan: PlannedStep[];
-  stepMode: boolean;
+  /** Sections whose steps are confirmed one by one. */
+  stepSections: SectionId[];
 }
 
 type Screen =
@@ -46,6 +51,8 @@ type Screen =
 export function App({ controller, start = { screen: 'welcome' }, onExit }: AppProps) {
   const upMode = start.screen === 'preview';
   const queue = useRef<SectionId[]>(upMode ? start.sections.slice(1) : []);
+  /** `up`: what the operator confirmed so far; applied together once the last section is confirmed. */
+  const confirmed = useRef<RunCtx>({ sections: [], plan: [], stepSections: [] });
   const [screen, setScreen] = useState<Screen>(() =>
     start.screen === 'preview' && start.sections[0] ? { name: 'preview', section: start.sections[0] } : { name: 'welcome' },
   );
@@ -81,10 +88,7 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
     if (quitting.current) return exit(exitCodeFor(result.outcome));
     if (result.outcome === 'failed') return setScreen({ name: 'failure', applyError: result.error, ...ctx });
     if (result.outcome !== 'ok') return setScreen({ name: 'progress', run, outcome: result.outcome, ...ctx });
-    if (upMode) {
-      const next = queue.current.shift();
-      return next ? setScreen({ name: 'preview', section: next }) : exit(0);
-    }
+    if (upMode) return exit(0);
     setScreen(allAvailableDone(controller.sections()) ? { name: 'summary' } : { name: 'overview' });
   };
 
@@ -92,7 +96,20 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
     const run = ++runCount.current;
     runMark.current = { run, baseline: viewRef.current.steps, titles: new Map(ctx.plan.map((s) => [s.stepId, s.title])) };
     setScreen({ name: 'progress', run, ...ctx });
-    void apply.start(ctx.sections, ctx.stepMode).then((result) => finished(result, ctx, run));
+    void apply.start(ctx.sections, ctx.stepSections).then((result) => finished(result, ctx, run));
+  };
+
+  const confirmSection = (section: SectionId, plan: PlannedStep[], stepMode: boolean) => {
+    if (!upMode) return runSections({ sections: [section], plan, stepSections: stepMode ? [section] : [] });
+    const sofar = confirmed.current;
+    confirmed.current = {
+      sections: [...sofar.sections, section],
+      plan: [...sofar.plan, ...plan],
+      stepSections: stepMode ? [...sofar.stepSections, section] : sofar.stepSections,
+    };
+    const next = queue.current.shift();
+    if (next) setScreen({ name: 'preview', section: next });
+    else runSections(confirmed.current);
   };
 
   const resume = (info: ResumeInfo) => {
@@ -139,7 +156,9 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
           controller={controller}
           section={screen.section}
           stepMode={upMode && start.stepMode}
-          onConfirm={(plan, stepMode) => runSections({ sections: [screen.section], plan, stepMode })}
+          alongWith={upMode ? confirmed.current.sections : undefined}
+          remaining={upMode ? queue.current.length : undefined}
+          onConfirm={(plan, stepMode) => confirmSection(screen.section, plan, stepMode)}
           onBack={upMode ? () => exit(1) : toOverview}
           backLabel={upMode ? 'decline (nothing is applied)' : 'back'}
           identity={view.identity}
@@ -172,7 +191,7 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
           sections={screen.sections}
           plan={screen.plan}
           applyError={screen.applyError}
-          onRetry={() => runSections({ sections: screen.sections, plan: screen.plan, stepMode: screen.stepMode })}
+          onRetry={() => runSections({ sections: screen.sections, plan: screen.plan, stepSections: screen.stepSections })}
           onOverview={toOverview}
         />
       );

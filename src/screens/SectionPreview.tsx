@@ -27,11 +27,15 @@ export interface SectionPreviewProps {
   backLabel?: string;
   /** The AWS account this would change, when known. */
   identity?: Identity;
+  /** `up`: sections confirmed before this one, applied together with it (they satisfy its prerequisites). */
+  alongWith?: SectionId[];
+  /** `up`: how many sections are still to preview after this one. */
+  remaining?: number;
 }
 
 /** What a section will do, before it does it: one block per step, the cost, then y / t / b. */
 export function SectionPreview(props: SectionPreviewProps) {
-  const { controller, section, stepMode = false, onConfirm, onBack, backLabel = 'back' } = props;
+  const { controller, section, stepMode = false, onConfirm, onBack, backLabel = 'back', alongWith, remaining } = props;
   const [plan, setPlan] = useState<PlanState>(() => ({ kind: 'planning', since: Date.now() }));
   const now = useNow(plan.kind === 'planning');
   const [title] = useState(() => controller.sections().find((s) => s.id === section)?.title ?? section);
@@ -39,7 +43,7 @@ export function SectionPreview(props: SectionPreviewProps) {
   const load = useCallback(() => {
     let live = true;
     setPlan({ kind: 'planning', since: Date.now() });
-    controller.plan([section]).then(
+    controller.plan([section], alongWith && alongWith.length > 0 ? { alongWith } : undefined).then(
       (steps) => {
         if (live) setPlan({ kind: 'ready', steps: steps.filter((s) => s.section === section) });
       },
@@ -50,7 +54,7 @@ export function SectionPreview(props: SectionPreviewProps) {
     return () => {
       live = false;
     };
-  }, [controller, section]);
+  }, [controller, section, alongWith]);
   useEffect(load, [load]);
 
   const conflicts = plan.kind === 'ready' ? plan.steps.filter((s) => s.action === 'conflict') : [];
@@ -63,8 +67,10 @@ export function SectionPreview(props: SectionPreviewProps) {
     else if (canConfirm && input === 't') onConfirm(plan.steps, true);
   });
 
+  const together = (alongWith?.length ?? 0) + 1;
+  const applyLabel = remaining ? 'confirm, preview the next section' : together > 1 ? `apply all ${together} sections` : 'apply';
   const hints: Hint[] = canConfirm
-    ? [['y/Enter', stepMode ? 'apply step by step' : 'apply'], ['t', 'step by step'], ['b/Esc', backLabel]]
+    ? [['y/Enter', stepMode ? `${applyLabel} step by step` : applyLabel], ['t', 'step by step'], ['b/Esc', backLabel]]
     : plan.kind === 'error'
       ? [['r', 'plan again'], ['b/Esc', backLabel]]
       : [['b/Esc', backLabel]];
@@ -102,6 +108,12 @@ export function SectionPreview(props: SectionPreviewProps) {
           ) : null}
         </>
       )}
+      {alongWith && alongWith.length > 0 ? (
+        <Text dimColor>
+          confirmed so far: {alongWith.join(', ')} — nothing is applied until the last section is confirmed; then all run
+          together
+        </Text>
+      ) : null}
       <KeyHints hints={hints} />
     </Box>
   );

@@ -36,18 +36,21 @@ export function useApply(controller: RunbookController) {
   }, []);
 
   const start = useCallback(
-    async (sections: SectionId[], stepMode: boolean): Promise<ApplyResult> => {
+    async (sections: SectionId[], stepSections: readonly SectionId[] = []): Promise<ApplyResult> => {
       const startedAt = Date.now();
       activeRef.current = true;
       setState({ active: true, startedAt, stopping: false });
+      // Only the steps of sections the operator asked to confirm one by one get a prompt.
       const confirmStep = (step: PlannedStep) =>
-        new Promise<boolean>((resolve) => {
-          answerRef.current = resolve;
-          setState((s) => ({ ...s, prompt: step }));
-        });
+        stepSections.includes(step.section)
+          ? new Promise<boolean>((resolve) => {
+              answerRef.current = resolve;
+              setState((s) => ({ ...s, prompt: step }));
+            })
+          : Promise.resolve(true);
       let result: ApplyResult;
       try {
-        const outcome = await controller.apply(sections, stepMode ? { confirmStep } : undefined);
+        const outcome = await controller.apply(sections, stepSections.length > 0 ? { confirmStep } : undefined);
         result = { outcome, elapsedMs: Date.now() - startedAt };
       } catch (error) {
         result = { outcome: 'failed', error: toClassified(error), elapsedMs: Date.now() - startedAt };

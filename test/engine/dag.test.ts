@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDag } from '../../src/engine/dag.js';
-import { topologicalOrder, dependentsOf } from '../../src/engine/graph.js';
+import { topologicalOrder, dependentsOf, remainingWork } from '../../src/engine/graph.js';
 import type { Step } from '../../src/engine/types.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,6 +93,24 @@ describe('runDag', () => {
     expect(result.notStarted.sort()).toEqual(['b', 'c']);
   });
 
+  it('gives a free slot to the ready node with the highest priority, not the first listed', async () => {
+    const { ids, deps } = graph({ first: [], route: [], other: [], rds: [] });
+    const order: string[] = [];
+    const priorities: Record<string, number> = { first: 0, route: 1, other: 2, rds: 900 };
+    await runDag(
+      ids,
+      deps,
+      async (id) => {
+        order.push(id);
+        await sleep(2);
+        return 'ok';
+      },
+      { concurrency: 1, priority: (id) => priorities[id] ?? 0 },
+    );
+    // All four are ready at once; one slot: highest priority first.
+    expect(order).toEqual(['rds', 'other', 'route', 'first']);
+  });
+
   it('ignores dependencies outside the graph', async () => {
     const result = await runDag(['b'], () => ['outside'], async () => 'ok', { concurrency: 1 });
     expect([...result.completed]).toEqual(['b']);
@@ -125,5 +143,20 @@ describe('topologicalOrder', () => {
     const dependents = dependentsOf([step('vpc'), step('subnet', ['vpc']), step('rt', ['vpc'])]);
     expect(dependents.get('vpc')).toEqual(['subnet', 'rt']);
     expect(dependents.get('subnet')).toEqual([]);
+  });
+});
+
+describe('remainingWork', () => {
+  it('adds a step’s typical time to the longest chain of steps that need it', () => {
+    const work = remainingWork([
+      step('vpc'),
+      step('subnet', ['vpc']),
+      { ...step('rds', ['subnet']), typicalSeconds: 900 },
+      step('route', ['vpc']),
+    ]);
+    expect(work.get('rds')).toBe(900);
+    expect(work.get('subnet')).toBe(901);
+    expect(work.get('route')).toBe(1);
+    expect(work.get('vpc')).toBe(902);
   });
 });

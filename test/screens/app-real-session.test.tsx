@@ -11,6 +11,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
+import { DATABASE_STEP_IDS } from '../../src/tasks/database/names.js';
+import type { EngineEvent } from '../../src/engine/events.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -22,7 +24,7 @@ afterAll(async () => {
 afterEach(() => cleanup());
 
 async function openSession(suffix: string, stateDir?: string) {
-  const config = configSchema.parse({ suffix });
+  const config = configSchema.parse({ suffix, access: { adminCidr: '203.0.113.7/32' } });
   return RunbookSession.open({
     config,
     configPath: '/nowhere/aws-runbook.yaml',
@@ -81,7 +83,10 @@ describe('the TUI on the real engine, against moto', () => {
       expect(session.resumeInfo()).toMatchObject({ command: 'up', outcome: 'interrupted' });
       const screen = await renderScreen(<App controller={session} onExit={onExit} />);
       const welcome = await screen.waitForFrame(/resume/i, 10_000);
-      expect(welcome).toMatch(/network\.mvp\.subnet|subnet/i);
+      // The step named is the one in flight when the first session stopped (several run at once).
+      const where = session.resumeInfo();
+      expect(where?.stepId).toMatch(/^network\./);
+      expect(welcome).toContain(`where: ${where?.stepTitle ?? where?.stepId}`);
       await screen.press('enter');
       await screen.waitForFrame('[adopt]', 15_000);
       await screen.press('y');
@@ -91,4 +96,46 @@ describe('the TUI on the real engine, against moto', () => {
       await session.close();
     }
   }, 60_000);
+
+  it('`up` confirms every section first, then applies them as one graph: the RDS wait overlaps the other sections', async () => {
+    const session = await openSession('TuiUpAll');
+    const onExit = vi.fn();
+    const events: EngineEvent[] = [];
+    const unsubscribe = session.subscribe((event) => events.push(event));
+    // A short latency profile: the RDS instance stays `creating` for 4.5 s, NAT gateways for 0.6 s.
+    sandbox.gateway.setLatency({ scale: 0.005 });
+    try {
+      const sections = ['network', 'peering', 'security', 'database'] as const;
+      const screen = await renderScreen(
+        <App controller={session} start={{ screen: 'preview', sections: [...sections], stepMode: false }} onExit={onExit} />,
+      );
+      for (const [index, section] of sections.entries()) {
+        // Later sections are previewed before anything is applied: their prerequisites are the sections confirmed above.
+        const frame = await screen.waitForFrame(index < sections.length - 1 ? 'confirm, preview the next section' : 'apply all 4 sections', 15_000);
+        expect(frame).not.toContain('not done yet');
+        expect(events.filter((e) => e.type === 'step-started')).toHaveLength(0);
+        expect(frame).toContain(section === 'database' ? 'aws rds create-db-instance' : '[create]');
+        await screen.press('y');
+      }
+      await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 60_000, interval: 100 });
+      expect(onExit).toHaveBeenCalledWith(0);
+
+      const at = (type: EngineEvent['type'], stepId: string) => {
+        const event = events.find((e) => e.type === type && 'stepId' in e && e.stepId === stepId);
+        if (!event || !('at' in event)) throw new Error(`no ${type} event for ${stepId}`);
+        return event.at;
+      };
+      const dbStarted = at('step-started', DATABASE_STEP_IDS.instance);
+      const dbDone = at('step-done', DATABASE_STEP_IDS.instance);
+      const peeringDone = events.flatMap((e) => (e.type === 'step-done' && e.stepId.startsWith('peering.') ? [e.at] : []));
+      expect(peeringDone.length).toBeGreaterThan(0);
+      // Every peering step finished while the database instance was still being created.
+      expect(Math.max(...peeringDone)).toBeLessThan(dbDone);
+      expect(peeringDone.some((t) => t > dbStarted)).toBe(true);
+    } finally {
+      sandbox.gateway.setLatency(undefined);
+      unsubscribe();
+      await session.close();
+    }
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import type { ClassifiedError } from '../../src/aws/error-kinds.js';
 import type {
+  PlanOptions,
   ResumeInfo,
   RunbookController,
   SectionSummary,
@@ -41,7 +42,11 @@ export class FakeController implements RunbookController {
   readonly calls = {
     loadIdentity: 0,
     plan: [] as SectionId[][],
+    /** The `alongWith` of each plan call (empty when none). */
+    planAlongWith: [] as SectionId[][],
     apply: [] as { sections: SectionId[]; stepMode: boolean }[],
+    /** Steps the screen was asked to confirm one by one (step-by-step mode). */
+    confirmed: [] as string[],
     abort: 0,
     close: 0,
   };
@@ -114,8 +119,9 @@ export class FakeController implements RunbookController {
     return this.options.sections.map((s) => ({ ...s, recorded: this.recorded.get(s.id) ?? s.recorded }));
   }
 
-  async plan(sections: SectionId[]): Promise<PlannedStep[]> {
+  async plan(sections: SectionId[], options?: PlanOptions): Promise<PlannedStep[]> {
     this.calls.plan.push([...sections]);
+    this.calls.planAlongWith.push([...(options?.alongWith ?? [])]);
     await new Promise((r) => setTimeout(r, 5));
     this.emit({ type: 'plan-started', sections, at: Date.now() });
     const steps = sections.flatMap((id) => this.options.plans[id] ?? []);
@@ -140,7 +146,7 @@ export class FakeController implements RunbookController {
       this.emit({ type: 'section-started', section, mode: 'up', at: Date.now() });
       for (const step of this.options.plans[section] ?? []) {
         if (this.done.has(step.stepId)) continue;
-        if (options?.confirmStep && !(await options.confirmStep(step))) {
+        if (options?.confirmStep && !(await this.confirm(options.confirmStep, step))) {
           this.emit({ type: 'step-skipped', stepId: step.stepId, reason: 'declined', at: Date.now() });
           continue;
         }
@@ -167,6 +173,15 @@ export class FakeController implements RunbookController {
       this.emit({ type: 'section-finished', section, outcome: 'ok', at: Date.now() });
     }
     return finish('ok');
+  }
+
+  /** Calls the screen's confirmStep; records the steps that actually prompted (answered after a tick). */
+  private async confirm(confirmStep: StepConfirm, step: PlannedStep): Promise<boolean> {
+    let settled = false;
+    const answer = confirmStep(step).finally(() => (settled = true));
+    await Promise.resolve();
+    if (!settled) this.calls.confirmed.push(step.stepId);
+    return answer;
   }
 
   private stopped(section: SectionId, finish: (o: RunOutcome, s?: SectionId) => RunOutcome): RunOutcome {

@@ -138,21 +138,63 @@ describe('failure, retry, abort, conflicts', () => {
 });
 
 describe('App started on preview (`aws-runbook up` in a TTY)', () => {
-  it('previews and applies each listed section in turn, then exits 0', async () => {
+  it('previews and confirms each listed section in turn, then applies them all as one run and exits 0', async () => {
+    const controller = new FakeController({ sections: SECTIONS, plans });
+    const onExit = vi.fn();
+    const screen = await renderScreen(
+      <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
+    );
+    let frame = await screen.waitForFrame('[create] MVP VPC');
+    expect(frame).toContain('y/Enter confirm, preview the next section');
+    // `up` skips Welcome, so the preview says which account it would change.
+    await screen.waitForFrame('bfhk · us-east-2 · account 123456789012 · Preview: Network');
+    await screen.press('y');
+    frame = await screen.waitForFrame('[create] Cyber to MVP peering');
+    // Nothing applied yet: the network section waits for the last confirmation.
+    expect(controller.calls.apply).toHaveLength(0);
+    expect(frame).toContain('confirmed so far: network');
+    expect(frame).toContain('y/Enter apply all 2 sections');
+    // The peering preview was planned with network counted as applied in the same run (no prerequisite error).
+    expect(controller.calls.plan).toEqual([['network'], ['peering']]);
+    expect(controller.calls.planAlongWith).toEqual([[], ['network']]);
+    expect(onExit).not.toHaveBeenCalled();
+    await screen.press('y');
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
+    expect(controller.calls.apply).toEqual([{ sections: ['network', 'peering'], stepMode: false }]);
+  });
+
+  it('declining a later section applies nothing of the sections confirmed before it', async () => {
     const controller = new FakeController({ sections: SECTIONS, plans });
     const onExit = vi.fn();
     const screen = await renderScreen(
       <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
     );
     await screen.waitForFrame('[create] MVP VPC');
-    // `up` skips Welcome, so the preview says which account it would change.
-    await screen.waitForFrame('bfhk · us-east-2 · account 123456789012 · Preview: Network');
     await screen.press('y');
     await screen.waitForFrame('[create] Cyber to MVP peering');
-    expect(onExit).not.toHaveBeenCalled();
+    await screen.press('b');
+    expect(onExit).toHaveBeenCalledWith(1);
+    expect(controller.calls.apply).toHaveLength(0);
+  });
+
+  it('t on one section asks step by step for that section only, in the combined run', async () => {
+    const controller = new FakeController({ sections: SECTIONS, plans });
+    const onExit = vi.fn();
+    const screen = await renderScreen(
+      <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
+    );
+    await screen.waitForFrame('[create] MVP VPC');
     await screen.press('y');
+    await screen.waitForFrame('[create] Cyber to MVP peering');
+    await screen.press('t');
+    const peeringSteps = (plans.peering ?? []).map((s) => s.stepId);
+    for (let i = 0; i < peeringSteps.length; i++) {
+      await vi.waitFor(() => expect(controller.calls.confirmed).toHaveLength(i + 1));
+      await screen.press('y');
+    }
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
-    expect(controller.calls.apply.map((c) => c.sections)).toEqual([['network'], ['peering']]);
+    expect(controller.calls.apply).toEqual([{ sections: ['network', 'peering'], stepMode: true }]);
+    expect(controller.calls.confirmed).toEqual(peeringSteps);
   });
 
   it('exits 1 after a failed run', async () => {

@@ -80,6 +80,56 @@ describe('StateStore', () => {
     expect((await readState(dir))?.steps['order']?.outputs['sequence']).toBe(expected);
   });
 
+  it('writes updates made while a write is in flight together, each resolving once it is on disk', async () => {
+    const store = await open();
+    const settled: string[] = [];
+    const updates = Array.from({ length: 30 }, (_, i) =>
+      store
+        .update((draft) => {
+          draft.steps[`s${i}`] = doneStep(`vpc-${i}`);
+        })
+        .then(async () => {
+          // When an update resolves, its change is in the file already.
+          const onDisk = await readState(dir);
+          settled.push(onDisk?.steps[`s${i}`] ? 'on disk' : 'missing');
+        }),
+    );
+    await Promise.all(updates);
+    expect(settled).toEqual(Array.from({ length: 30 }, () => 'on disk'));
+    expect(Object.keys((await readState(dir))?.steps ?? {})).toHaveLength(30);
+    // Made in the same tick, the 30 updates share one write.
+    expect(store.writes).toBe(1);
+    // Made while that write is in flight, later ones wait for it, then share the next.
+    const late = [store.update((draft) => void (draft.steps['x'] = doneStep('vpc-x')))];
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 10; i++) late.push(store.update((draft) => void (draft.steps[`y${i}`] = doneStep(`vpc-y${i}`))));
+    await Promise.all(late);
+    expect(store.writes).toBeGreaterThanOrEqual(2);
+    expect(store.writes).toBeLessThanOrEqual(3);
+    expect(Object.keys((await readState(dir))?.steps ?? {})).toHaveLength(41);
+  });
+
+  it('in a group written together, a throwing or invalid update is refused alone', async () => {
+    const store = await open();
+    const first = store.update((draft) => {
+      draft.steps['a'] = doneStep('vpc-a');
+    });
+    const thrown = store.update(() => {
+      throw new Error('boom');
+    });
+    const invalid = store.update((draft) => {
+      draft.steps['bad'] = { status: 'done', action: 'create', finishedAt: 'yesterday', outputs: {} };
+    });
+    const good = store.update((draft) => {
+      draft.steps['c'] = doneStep('vpc-c');
+    });
+    await first;
+    await expect(thrown).rejects.toThrow('boom');
+    expect(await errorOf(invalid)).toBeInstanceOf(StateError);
+    await good;
+    expect(Object.keys((await readState(dir))?.steps ?? {})).toEqual(['a', 'c']);
+  });
+
   it('keeps the state unchanged when a mutation throws or makes the state invalid, and keeps going', async () => {
     const store = await open();
     await store.update((draft) => {

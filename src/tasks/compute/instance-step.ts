@@ -97,6 +97,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
   return {
     id: spec.id,
     section: 'compute',
+    typicalSeconds: 30, // pending → running
     title: `Instance ${spec.name} (${type}, ${spec.subnetName})`,
     needs: [ami, keyPair, spec.subnetStepId, spec.securityStepId],
 

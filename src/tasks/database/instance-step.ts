@@ -97,6 +97,7 @@ export function instanceStep(config: Config): Step {
   return {
     id,
     section: 'database',
+    typicalSeconds: 900, // Multi-AZ creation: 15-20 minutes on AWS
     title: `RDS MariaDB ${wanted.engineVersion} ${wanted.identifier} (${wanted.instanceClass}, ${wanted.storageGb} GB, Multi-AZ)`,
     needs: [DATABASE_STEP_IDS.subnetGroup, RDS_SECURITY_GROUP_STEP],
 

@@ -80,6 +80,7 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
   return {
     id: spec.id,
     section: 'network',
+    typicalSeconds: 120, // pending → available: a few minutes on AWS
     title: `NAT gateway ${spec.name}`,
     needs: [spec.subnetStepId, spec.eipStepId, spec.igwAttachmentStepId],
 

@@ -111,6 +111,7 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
   return {
     id: spec.id,
     section: 'peering',
+    typicalSeconds: 5, // request, accept, provisioning → active
     title: `VPC peering ${spec.name} (${spec.requesterName} → ${spec.accepterName})`,
     needs: [spec.requesterVpcStepId, spec.accepterVpcStepId],
 
