@@ -115,6 +115,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .description('run moto + the gateway on loopback until Ctrl-C, for the aws CLI or any SDK')
     .option('--port <port>', 'gateway port (default: a free one)')
     .option('--latency-scale <factor>', 'added latency, 0 = none, 1 = like real AWS', '0')
+    .option('--lab <file>', 'lab map (JSON): answers show these hosts\' addresses, console output, RDS endpoint, secrets')
     .action(run(async (global, commandIO) => (await import('./commands/sandbox-serve.js')).sandboxServeCommand(global as never, commandIO)));
 
   return program;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { FaultRule } from './fault-rules.js';
 import type { LatencyOptions } from './latency.js';
+import { LabMapError, labMapFromText, type LabMap } from './lab-map.js';
 
 /** Requests under this path are the gateway's own control API and never reach moto. */
 export const CONTROL_PREFIX = '/_sandbox/';
@@ -13,6 +14,7 @@ export interface GatewayControls {
   clearFaults(): void;
   setLatency(latency: LatencyOptions): void;
   resetLog(): void;
+  setLab(lab: LabMap | undefined): void;
 }
 
 const faultKind = z.enum(['throttle', 'server-error', 'drop-response', 'permission-denied', 'quota-exceeded']);
@@ -41,16 +43,22 @@ export function isControlRequest(url: string | undefined): boolean {
 }
 
 const MAX_CONTROL_BODY = 64 * 1024;
+/** A lab map carries console outputs (a boot log with host key fingerprints): more room. */
+const MAX_LAB_BODY = 1024 * 1024;
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readText(request: IncomingMessage, limit = MAX_CONTROL_BODY): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_CONTROL_BODY) throw new Error('control request body too large');
+    if (size > limit) throw new Error(`control request body too large (over ${limit} bytes)`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const text = await readText(request);
   return text.trim() === '' ? {} : JSON.parse(text);
 }
 
@@ -69,7 +77,7 @@ export function faultRuleFromJson(json: unknown): FaultRule {
   return { ...parsed, action };
 }
 
-/** Serve one control request: log, faults, latency, reset-log. */
+/** Serve one control request: log, faults, latency, reset-log, lab. */
 export async function handleControlRequest(request: IncomingMessage, response: ServerResponse, controls: GatewayControls): Promise<void> {
   const route = `${request.method ?? 'GET'} ${(request.url ?? '').split('?')[0]}`;
   try {
@@ -88,10 +96,18 @@ export async function handleControlRequest(request: IncomingMessage, response: S
       case 'POST /_sandbox/reset-log':
         controls.resetLog();
         return reply(response, 204);
+      case 'POST /_sandbox/lab':
+        // Parsed from text by lab-map.ts: its errors never quote the map (it may hold secrets).
+        controls.setLab(labMapFromText(await readText(request, MAX_LAB_BODY), 'POST /_sandbox/lab'));
+        return reply(response, 204);
+      case 'DELETE /_sandbox/lab':
+        controls.setLab(undefined);
+        return reply(response, 204);
       default:
         return reply(response, 404, { error: `no control route ${route}` });
     }
   } catch (error) {
+    if (error instanceof LabMapError) return reply(response, 400, { error: error.message, hint: error.hint });
     const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
     return reply(response, 400, { error: message });
   }

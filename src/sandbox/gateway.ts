@@ -6,12 +6,15 @@ import { handleControlRequest, isControlRequest, type GatewayControls } from './
 import { AnswerModel } from './answer-model.js';
 import { errorResponse, faultResponse, type AwsError, type CannedResponse } from './fault-responses.js';
 import { FaultPlan, type FaultRule } from './fault-rules.js';
-import { endToEndHeaders, forwardToTarget, readWhole, withContentLength } from './forward.js';
-import { idempotentCallOf, IdempotencyLedger, type IdempotentCall, type RememberedAnswer } from './idempotency.js';
+import { endToEndHeaders, forwardToTarget, readWhole } from './forward.js';
+import { HeldAnswers, markDropped, type CallInFlight } from './held-answer.js';
+import { idempotentCallOf, IdempotencyLedger, type RememberedAnswer } from './idempotency.js';
+import type { LabMap } from './lab-map.js';
 import { LandedListeners, type LandedCall, type LandedHandler, type LandedMatch } from './landed-listeners.js';
 import { modelledDelayMs, type LatencyOptions } from './latency.js';
 import { loopbackTarget, type LoopbackTarget } from './loopback.js';
-import { identifyRequest, isFormEncoded, type RequestIdentity } from './request-identity.js';
+import { instanceLookup } from './moto-lookup.js';
+import { identifyRequest, isFormEncoded } from './request-identity.js';
 import { RequestLog, type LogCounts, type MutatingFilter, type RequestLogEntry } from './request-log.js';
 
 export type { FaultKind } from './fault-responses.js';
@@ -21,6 +24,7 @@ export type { LandedCall, LandedMatch } from './landed-listeners.js';
 export type { RequestLogEntry, MutatingFilter } from './request-log.js';
 export { READY_AFTER_MS, type ReadinessKind } from './readiness.js';
 export { NonLoopbackTargetError } from './loopback.js';
+export { LabMapError, type LabMap } from './lab-map.js';
 
 export interface GatewayOptions {
   /** moto's endpoint; must be a loopback http:// URL. */
@@ -33,15 +37,8 @@ export interface GatewayOptions {
   seed?: number;
   /** imageId → CreationDate, stamped on DescribeImages answers (the sandbox's seeded images, see ami-catalogue.ts). */
   imageCreationDates?: Readonly<Record<string, string>>;
-}
-
-interface CallInFlight {
-  identity: RequestIdentity;
-  entry: RequestLogEntry;
-  formBody: Buffer | undefined;
-  dropResponse: boolean;
-  /** Set for a ClientToken call the ledger has not seen: moto's answer is remembered. */
-  idempotent?: IdempotentCall;
+  /** Which lab host plays each instance, the RDS endpoint, secrets: answers show these (see lab-map.ts). */
+  lab?: LabMap;
 }
 
 /** moto's own reset: what the gateway learnt about moto's resources is forgotten with it. */
@@ -52,8 +49,9 @@ const MAX_FORM_BODY = 8 * 1024 * 1024;
 
 /**
  * Our HTTP proxy in front of moto: logs every call, injects faults, adds latency, honours ClientTokens,
- * models readiness (pending/creating while young) and tells tests when a call lands. It forwards moto's
- * answers unchanged except where a fault, the ClientToken ledger or the readiness model says otherwise.
+ * models readiness (pending/creating while young), shows the lab's hosts, and tells tests when a call
+ * lands. It forwards moto's answers unchanged except where a fault, the ClientToken ledger, the readiness
+ * model or the lab map says otherwise.
  */
 export class Gateway implements GatewayControls {
   private readonly requestLog = new RequestLog();
@@ -62,6 +60,7 @@ export class Gateway implements GatewayControls {
   private readonly faults: FaultPlan;
   private readonly answers: AnswerModel;
   private readonly idempotency = new IdempotencyLedger();
+  private readonly held: HeldAnswers;
   private latency: LatencyOptions | undefined;
   private stopped = false;
 
@@ -73,7 +72,15 @@ export class Gateway implements GatewayControls {
   ) {
     this.faults = new FaultPlan(options.faults, options.seed);
     this.answers = new AnswerModel(options.imageCreationDates);
+    this.held = new HeldAnswers({
+      answers: this.answers,
+      idempotency: this.idempotency,
+      landed: this.landed,
+      scale: () => this.latency?.scale ?? 0,
+      lookupFor: (authorization) => instanceLookup(this.target, this.upstreamAgent, authorization),
+    });
     this.setLatency(options.latency);
+    this.setLab(options.lab);
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -130,6 +137,11 @@ export class Gateway implements GatewayControls {
     this.answers.setReadyAfter(latency?.readyAfterMs);
   }
 
+  /** The lab map answers show from now on (undefined: moto's answers as they are). */
+  setLab(lab: LabMap | undefined): void {
+    this.answers.setLab(lab);
+  }
+
   /** Forget remembered ClientTokens and creation times (done by itself when a moto reset passes through). */
   forgetResources(): void {
     this.idempotency.clear();
@@ -181,7 +193,8 @@ export class Gateway implements GatewayControls {
       entry.faulted = fault;
       return;
     }
-    const call: CallInFlight = { identity, entry, formBody, dropResponse: fault === 'drop-response' };
+    const authorization = request.headers.authorization;
+    const call: CallInFlight = { identity, entry, formBody, dropResponse: fault === 'drop-response', authorization };
     const idempotent = idempotentCallOf(identity, request.headers, formBody);
     if (!idempotent) return this.forwardLogged(request, response, call);
 
@@ -191,7 +204,7 @@ export class Gateway implements GatewayControls {
       const earlier = this.idempotency.earlier(idempotent);
       if (earlier.kind === 'none') return await this.forwardLogged(request, response, { ...call, idempotent });
       if (earlier.kind === 'refuse') return this.refuse(response, call, earlier.error);
-      this.replay(request, response, call, earlier.answer);
+      await this.replay(request, response, call, earlier.answer);
     } finally {
       release();
     }
@@ -212,76 +225,33 @@ export class Gateway implements GatewayControls {
     if (delayMs > 0) await sleep(delayMs);
 
     const keepBodies = this.landed.interestedIn(identity);
-    const holdAnswer = keepBodies || dropResponse || call.idempotent !== undefined || this.answers.needsBody(identity) || identity.action === 'TerminateInstances';
-    const sentChunks: Buffer[] = [];
+    const sentChunks: Buffer[] | undefined = keepBodies ? [] : undefined;
     const answer = await forwardToTarget(this.target, this.upstreamAgent, {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
       rawHeaders: request.rawHeaders,
       body: formBody,
       stream: request,
-      onChunk: keepBodies ? (chunk) => sentChunks.push(chunk) : undefined,
+      onChunk: sentChunks ? (chunk) => sentChunks.push(chunk) : undefined,
     });
     entry.status = answer.statusCode ?? 502;
-    if (dropResponse) {
-      entry.faulted = 'drop-response';
-      entry.dropped = true;
-    }
+    if (dropResponse) markDropped(entry); // before landed listeners see the entry
 
-    if (!holdAnswer) {
+    if (!this.held.mustHold(call, keepBodies)) {
       response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
       // pipeline, not pipe: a client that hangs up mid-answer must free the connection to moto too
       pipeline(answer, response).catch(() => undefined);
       return;
     }
-
-    const answerBody = await readWhole(answer);
-    const headers = endToEndHeaders(answer.rawHeaders);
-    const now = Date.now();
-    const succeeded = entry.status >= 200 && entry.status < 300;
-    if (succeeded) {
-      this.answers.learn(identity, answerBody, now);
-      if (identity.action === 'TerminateInstances') this.idempotency.noteTerminated(formBody);
-    }
-    if (call.idempotent) {
-      this.idempotency.remember(call.idempotent, { status: entry.status, statusMessage: answer.statusMessage, rawHeaders: headers, body: answerBody });
-    }
-    if (keepBodies) {
-      await this.landed.dispatch({
-        entry,
-        requestBody: Buffer.concat(sentChunks).toString('utf8'),
-        responseBody: answerBody.toString('utf8'),
-      });
-    }
-    if (dropResponse) {
-      // The change is made in moto; the client sees its connection cut, as when a response is lost in transit.
-      request.socket.destroy();
-      return;
-    }
-    if (request.socket.destroyed) return; // the client gave up while a handler held the answer
-    const rewritten = succeeded ? this.rewrite(identity, answerBody, now) : undefined;
-    response.writeHead(entry.status, answer.statusMessage, rewritten ? withContentLength(headers, rewritten.length) : headers);
-    response.end(rewritten ?? answerBody);
-  }
-
-  private rewrite(identity: RequestIdentity, body: Buffer, now: number): Buffer | undefined {
-    return this.answers.rewrite(identity, body, now, this.latency?.scale ?? 0);
+    const held = await this.held.settle(call, answer, sentChunks);
+    await this.held.deliver(request, response, call, held);
   }
 
   /** A repeated token: the first answer again (its states brought up to date), without forwarding. */
-  private replay(request: IncomingMessage, response: ServerResponse, call: CallInFlight, earlier: RememberedAnswer): void {
-    const { entry, identity } = call;
-    entry.idempotentReplay = true;
-    entry.status = earlier.status;
-    if (call.dropResponse) {
-      entry.faulted = 'drop-response';
-      entry.dropped = true;
-      request.socket.destroy();
-      return;
-    }
-    const rewritten = this.rewrite(identity, earlier.body, Date.now());
-    response.writeHead(earlier.status, earlier.statusMessage, rewritten ? withContentLength(earlier.rawHeaders, rewritten.length) : earlier.rawHeaders);
-    response.end(rewritten ?? earlier.body);
+  private async replay(request: IncomingMessage, response: ServerResponse, call: CallInFlight, earlier: RememberedAnswer): Promise<void> {
+    call.entry.idempotentReplay = true;
+    call.entry.status = earlier.status;
+    await this.held.deliver(request, response, call, earlier);
   }
 
   private refuse(response: ServerResponse, call: CallInFlight, error: AwsError): void {

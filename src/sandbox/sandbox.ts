@@ -1,5 +1,5 @@
 import { imageCreationDates, writeAmiCatalogue, type AmiCatalogueFile } from './ami-catalogue.js';
-import { Gateway, type FaultRule, type LatencyOptions } from './gateway.js';
+import { Gateway, type FaultRule, type LabMap, type LatencyOptions } from './gateway.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { READY_AFTER_MS } from './readiness.js';
 
@@ -39,6 +39,8 @@ export interface SandboxOptions {
   /** Default: none (scale 0, moto's instant answers). A rehearsal uses SANDBOX_REHEARSAL_LATENCY. */
   latency?: LatencyOptions;
   faults?: FaultRule[];
+  /** The lab hosts answers show (test/lab); also settable later with gateway.setLab or POST /_sandbox/lab. */
+  lab?: LabMap;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: options.port,
       latency: options.latency,
       faults: options.faults,
+      lab: options.lab,
       imageCreationDates: imageCreationDates(),
     });
   } catch (error) {

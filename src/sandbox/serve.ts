@@ -1,22 +1,36 @@
 import { CONTROL_PREFIX } from './control-api.js';
 import { CANONICAL_OWNER_ID, SANDBOX_IMAGES } from './ami-catalogue.js';
+import type { LabMap } from './lab-map.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_TIME_SCALE, startSandbox } from './sandbox.js';
 
 export interface ServeSandboxOptions {
   port?: number;
   /** 0 = no added latency (default); 1 = real-AWS-like. */
   latencyScale?: number;
+  /** The lab hosts answers show (`--lab FILE`, already read and validated). */
+  lab?: LabMap;
   write: (line: string) => void;
   signal?: AbortSignal;
 }
 
-function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number): string[] {
+function labLine(lab: LabMap | undefined): string {
+  if (!lab) return 'Lab map: none (answers show moto\'s own addresses).';
+  const steps = Object.keys(lab.instances);
+  const parts = [`${steps.length} instance(s)${steps.length > 0 ? ` (${steps.join(', ')})` : ''}`];
+  if (lab.rds) parts.push(`RDS endpoint ${lab.rds.address}:${lab.rds.port}`);
+  const secrets = Object.keys(lab.secrets ?? {}).length + (lab.rds?.masterUserSecret !== undefined ? 1 : 0);
+  if (secrets > 0) parts.push(`${secrets} secret(s)`);
+  return `Lab map: ${parts.join(', ')} — answers show the lab's hosts; the gateway never connects to them.`;
+}
+
+function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number, lab: LabMap | undefined): string[] {
   const control = `${endpoint}${CONTROL_PREFIX}`;
   return [
     `Sandbox serving at ${endpoint} — AWS emulated by moto (${motoEndpoint}); nothing real is created.`,
     `Latency scale: ${latencyScale}${latencyScale === 0 ? ' (no added latency: everything is ready at once)' : ` (instances, NAT gateways, RDS and peerings stay pending/creating for their real-AWS time × ${latencyScale}; a rehearsal uses ${SANDBOX_DEFAULT_TIME_SCALE})`}.`,
     `Seeded images: Canonical (${CANONICAL_OWNER_ID}) Ubuntu 24.04 LTS, e.g. ${SANDBOX_IMAGES[0]?.name ?? ''}.`,
     'RunInstances and CreateNatGateway honour ClientToken as AWS does (a repeat gets the first answer).',
+    labLine(lab),
     '',
     'Use it with the aws CLI (any region works; the credentials are fake):',
     `  export AWS_ACCESS_KEY_ID=${SANDBOX_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${SANDBOX_CREDENTIALS.secretAccessKey} AWS_REGION=us-east-2`,
@@ -33,6 +47,8 @@ function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number
     `  curl -X PUT ${control}latency -d '{"scale":1}'        # 0 = off, 1 = real-AWS-like`,
     `  curl -X PUT ${control}latency -d '{"scale":0.02,"readyAfterMs":{"dbInstance":60000}}'`,
     `  curl -X POST ${control}reset-log`,
+    `  curl -X POST ${control}lab -d @lab.json                # lab map: instance addresses, console output, RDS endpoint, secrets`,
+    `  curl -X DELETE ${control}lab                         # moto's own addresses again`,
     '',
     'Press Ctrl-C to stop.',
   ];
@@ -42,9 +58,9 @@ function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number
 export async function serveSandbox(options: ServeSandboxOptions): Promise<void> {
   const latencyScale = options.latencyScale ?? 0;
   if (options.signal?.aborted) return;
-  const sandbox = await startSandbox({ port: options.port, latency: { scale: latencyScale } });
+  const sandbox = await startSandbox({ port: options.port, latency: { scale: latencyScale }, lab: options.lab });
   try {
-    for (const line of usageLines(sandbox.endpoint, sandbox.motoEndpoint, latencyScale)) options.write(line);
+    for (const line of usageLines(sandbox.endpoint, sandbox.motoEndpoint, latencyScale, options.lab)) options.write(line);
     await new Promise<void>((resolve) => {
       if (!options.signal) return; // no signal: serve until the process ends
       if (options.signal.aborted) return resolve();
