@@ -26,6 +26,8 @@ const faultRuleJson = z.object({
   share: z.number().min(0).max(1).optional(),
   times: z.number().int().min(0).optional(),
   service: z.string().min(1).optional(),
+  mutatingOnly: z.boolean().optional(),
+  oncePerRequest: z.boolean().optional(),
 });
 
 const latencyJson = z.object({

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControlRequest, isControlRequest, type GatewayControls } from './control-api.js';
 import { AnswerModel } from './answer-model.js';
 import { errorResponse, faultResponse, type AwsError, type CannedResponse } from './fault-responses.js';
-import { FaultPlan, type FaultRule } from './fault-rules.js';
+import { FaultPlan, requestKey, type FaultRule } from './fault-rules.js';
 import { endToEndHeaders, forwardToTarget, readWhole } from './forward.js';
 import { HeldAnswers, markDropped, type CallInFlight } from './held-answer.js';
 import { idempotentCallOf, IdempotencyLedger, type RememberedAnswer } from './idempotency.js';
@@ -186,7 +186,7 @@ export class Gateway implements GatewayControls {
     const identity = identifyRequest({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: formBody });
     const entry = this.requestLog.append(identity, arrivedAt);
 
-    const fault = this.faults.choose(identity);
+    const fault = this.faults.choose(identity, requestKey(request, formBody));
     if (fault !== undefined && fault !== 'drop-response') {
       request.resume(); // discard an unread body so the connection stays usable
       this.answer(response, entry, faultResponse(fault, identity));

@@ -106,17 +106,26 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     expect(down.code, down.stderr).toBe(0);
   }, 240_000);
 
-  it('dropped answers on one call of each kind of create: no second copy of anything', async () => {
+  it('every mutating call of the whole runbook loses its first answer (the change is made, the tool never hears): no second copy of anything', async () => {
     const cwd = await fullProject('Dropped');
-    const kinds = [...mutatingKinds(cleanCalls).keys()].filter((action) => /^(Create|Allocate|Run|Import|Authorize|Accept)/.test(action));
-    expect(kinds.length).toBeGreaterThan(8);
-    for (const action of kinds) sandbox.gateway.inject({ action, kind: 'drop-response', times: 1 });
+    const start = sandbox.gateway.log.length;
+    sandbox.gateway.inject({ action: '*', kind: 'drop-response', mutatingOnly: true, oncePerRequest: true });
+    const runs: number[] = [];
     try {
-      const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
-      expect(result.code, result.stderr).toBe(0);
+      // A step that cannot tell whether its lost call happened stops the run; the next run reconciles it.
+      for (let run = 0; run < 4 && runs.at(-1) !== 0; run++) {
+        const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+        runs.push(result.code ?? -1);
+      }
     } finally {
       sandbox.gateway.clearFaults();
     }
+    expect(runs.at(-1)).toBe(0);
+    const mutating = sandbox.gateway.log.slice(start).filter((entry) => entry.mutating);
+    const dropped = mutating.filter((entry) => entry.dropped);
+    // Every kind of change of a clean run had at least one answer lost, and about every call did.
+    expect(new Set(dropped.map((entry) => entry.action))).toEqual(new Set(mutatingKinds(cleanCalls).keys()));
+    expect(dropped.length).toBeGreaterThanOrEqual(cleanCalls.length);
     expect(normalise(await fullInventory(sandbox.motoEndpoint, 'dropped'), 'Dropped')).toEqual(clean);
     await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
   }, 240_000);

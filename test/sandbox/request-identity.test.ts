@@ -3,7 +3,7 @@ import { identifyRequest, serviceFromCredentialScope } from '../../src/sandbox/r
 import { s3ActionOf } from '../../src/sandbox/s3-actions.js';
 import { modelledDelayMs, resourceKindOf } from '../../src/sandbox/latency.js';
 import { loopbackTarget, NonLoopbackTargetError } from '../../src/sandbox/loopback.js';
-import { FaultPlan } from '../../src/sandbox/fault-rules.js';
+import { FaultPlan, requestKey } from '../../src/sandbox/fault-rules.js';
 import { faultRuleFromJson } from '../../src/sandbox/control-api.js';
 
 const authFor = (service: string) =>
@@ -144,6 +144,28 @@ describe('fault plan', () => {
     ]);
     expect([plan.choose(call), plan.choose(call), plan.choose(call)]).toEqual(['server-error', 'server-error', 'throttle']);
     expect(plan.choose({ service: 'rds', action: 'DescribeDBInstances' })).toBeUndefined();
+  });
+
+  it('mutatingOnly + oncePerRequest: each distinct change faulted once, its resend and every read let through', () => {
+    const plan = new FaultPlan([{ action: '*', kind: 'drop-response', mutatingOnly: true, oncePerRequest: true }]);
+    const change = { service: 'ec2', action: 'CreateVpc', mutating: true };
+    const read = { service: 'ec2', action: 'DescribeVpcs', mutating: false };
+    expect(plan.choose(read, 'GET / a')).toBeUndefined();
+    expect(plan.choose(change, 'POST / vpc-1')).toBe('drop-response');
+    expect(plan.choose(change, 'POST / vpc-1')).toBeUndefined();
+    expect(plan.choose(change, 'POST / vpc-2')).toBe('drop-response');
+  });
+
+  it('a request key leaves out what changes between two sends of the same call', () => {
+    const body = Buffer.from('Action=CreateVpc&CidrBlock=10.1.0.0%2F16');
+    const first = requestKey({ method: 'POST', url: '/', headers: { authorization: 'sig-1', 'x-amz-date': '1' } }, body);
+    const resend = requestKey({ method: 'POST', url: '/', headers: { authorization: 'sig-2', 'x-amz-date': '2' } }, body);
+    const other = requestKey({ method: 'POST', url: '/', headers: {} }, Buffer.from('Action=CreateVpc&CidrBlock=10.2.0.0%2F16'));
+    expect(resend).toBe(first);
+    expect(other).not.toBe(first);
+    const s3 = (sha: string) => requestKey({ method: 'PUT', url: '/bucket?versioning', headers: { 'x-amz-content-sha256': sha } }, undefined);
+    expect(s3('abc')).toBe(s3('abc'));
+    expect(s3('abc')).not.toBe(s3('def'));
   });
 
   it('parses a JSON rule with a regex action', () => {
