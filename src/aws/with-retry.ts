@@ -9,7 +9,7 @@ export interface MutateOnceOptions<T> {
    */
   refind?: () => Promise<T | undefined>;
   signal?: AbortSignal;
-  /** Sends at most this many times (default 4). */
+  /** Sends at most this many times (default 8: throttling comes in bursts; each resend waits longer). */
   attempts?: number;
   /** First backoff ceiling, ms (default 250); doubles each attempt, capped by maxDelayMs (default 8000). */
   baseDelayMs?: number;
@@ -58,7 +58,7 @@ export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: n
  * but not resent. Other errors (permission, invalid, conflict, ...) are thrown as they are.
  */
 export async function mutateOnce<T>(options: MutateOnceOptions<T>): Promise<T> {
-  const attempts = Math.max(1, options.attempts ?? 4);
+  const attempts = Math.max(1, options.attempts ?? 8);
   const base = options.baseDelayMs ?? 250;
   const max = options.maxDelayMs ?? 8000;
   for (let attempt = 1; ; attempt += 1) {

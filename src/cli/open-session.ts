@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { RunbookSession } from '../engine/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
+import { addressPolicyFor } from '../ssh/address-policy.js';
 import type { CommandIO } from './io.js';
 
 /** Config, target and session for a command; the caller must `close()` the session. */
@@ -10,11 +11,12 @@ export async function openSession(
   command: string,
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
-  precheck?: (config: Config, configPath: string) => Promise<void>,
+  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean }) => Promise<void>,
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
-    await precheck?.(target.config, target.configPath);
+    const addressPolicy = await addressPolicyFor(target.aws.endpoint);
+    await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable });
     return await RunbookSession.open({
       config: target.config,
       configPath: target.configPath,
@@ -22,6 +24,7 @@ export async function openSession(
       stateDir: target.stateDir,
       aws: target.aws,
       sandbox: Boolean(target.sandbox),
+      addressPolicy,
       mode,
       command,
       onClose: () => target.release(),

@@ -96,6 +96,8 @@ export const configSchema = z
         /** Allow 0.0.0.0/0 as adminCidr (never the default). */
         allowOpenAdminCidr: z.boolean().default(false),
         publicKeyPath: z.string().min(1).default('~/.ssh/id_ed25519.pub'),
+        /** The private half, for SSH to the hosts. Default: publicKeyPath without `.pub`. */
+        privateKeyPath: z.string().min(1).optional(),
       })
       .strict()
       .superRefine((access, ctx) => addProblems(ctx, accessProblems(access)))

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { AwsTag, Outputs, StepContext } from './types.js';
+import type { AwsTag, HostAccess, Outputs, StepContext } from './types.js';
 
 export const TAG_PROJECT = 'aws-runbook:project';
 export const TAG_STEP = 'aws-runbook:step';
@@ -15,6 +15,7 @@ export function projectKey(config: Config): string {
 export interface ContextHost {
   config: Config;
   aws: AwsClients;
+  hosts: HostAccess;
   signal: AbortSignal;
   /** Outputs known for a step: recorded in state or produced earlier in this run. */
   outputsOf(stepId: string): Outputs | undefined;
@@ -41,6 +42,7 @@ export function createStepContext(host: ContextHost, stepId: string): StepContex
     config: host.config,
     project,
     aws: host.aws,
+    hosts: host.hosts,
     signal: host.signal,
     output,
     ref(id, key, placeholder) {
@@ -74,3 +76,12 @@ export function createStepContext(host: ContextHost, stepId: string): StepContex
     },
   };
 }
+
+/** For runs and tests that reach no host: every connect fails, naming why. */
+export const NO_HOSTS: HostAccess = {
+  reachable: false,
+  connect: async (host) => {
+    throw new Error(`no SSH access in this run: ${host} cannot be reached (a read-only plan or a test without hosts)`);
+  },
+  close: async () => undefined,
+};

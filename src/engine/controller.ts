@@ -10,8 +10,10 @@ export interface SectionSummary {
   stepIds: string[];
   /** What the state file says of this section. */
   recorded: 'not-started' | 'partial' | 'done' | 'failed';
-  /** Set when this section has no step yet in this version of the tool. */
+  /** False when the section cannot run here: no step yet in this version, or no host to reach. */
   available: boolean;
+  /** Why it is not available ("coming later", "needs hosts to reach over SSH: …"). */
+  unavailable?: string;
 }
 
 /** What an earlier, unfinished run left behind (read from the state file). */

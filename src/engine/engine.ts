@@ -8,14 +8,14 @@ import { forget, markDone } from './step-records.js';
 import type { PersistedState } from '../state/schema.js';
 import type { StateStore } from '../state/store.js';
 import type { SecretRedactor } from '../state/redact.js';
-import { createStepContext, projectKey, type ContextHost } from './context.js';
+import { createStepContext, NO_HOSTS, projectKey, type ContextHost } from './context.js';
 import { runDag } from './dag.js';
 import { dependentsOf, remainingWork, topologicalOrder } from './graph.js';
 import { planOffline, planStep, type PlanEntry } from './plan.js';
 import { checkOutsideNeeds } from './prerequisites.js';
 import { StepBracket } from './step-bracket.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
+import type { HostAccess, Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
 
 export interface EngineOptions {
   config: Config;
@@ -24,6 +24,8 @@ export interface EngineOptions {
   redactor: SecretRedactor;
   /** How many steps run at once. */
   concurrency?: number;
+  /** SSH to the hosts; default: none (every connect fails). */
+  hosts?: HostAccess;
   /** The state store for runs that change things; absent for read-only plans. */
   store?: StateStore;
   /** The recorded state for read-only plans (when there is no store). */
@@ -74,6 +76,11 @@ export class Engine {
     this.options.emit(event);
   }
 
+  /** Outputs known for a step: produced in this run, or recorded. */
+  knownOutputs(stepId: string): Outputs | undefined {
+    return this.outputsOf(stepId);
+  }
+
   private outputsOf(stepId: string): Outputs | undefined {
     return this.produced.get(stepId) ?? this.recorded?.steps[stepId]?.outputs;
   }
@@ -83,6 +90,7 @@ export class Engine {
     return {
       config: this.options.config,
       aws: this.options.aws,
+      hosts: this.options.hosts ?? NO_HOSTS,
       signal: this.controller.signal,
       outputsOf: (id) => this.outputsOf(id),
       beginOperation: async (stepId, action, clientToken) => {

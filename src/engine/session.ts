@@ -5,7 +5,9 @@ import { getIdentity } from '../aws/identity.js';
 import { readState, StateError, StateStore } from '../state/store.js';
 import type { PersistedState } from '../state/schema.js';
 import { SecretRedactor } from '../state/redact.js';
-import { allSteps, buildRunbook } from '../runbook/sections.js';
+import { allSteps, buildRunbook, unavailableReason } from '../runbook/sections.js';
+import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
+import { Fleet } from '../tasks/hosts/fleet.js';
 import { Engine } from './engine.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
@@ -24,6 +26,8 @@ export interface SessionOptions {
   mode: 'read' | 'write';
   command: string;
   concurrency?: number;
+  /** Where SSH may connect; default: asked of the endpoint (AWS: anywhere; an emulator: its lab's addresses). */
+  addressPolicy?: AddressPolicy;
   /** Run when the session closes (e.g. stop the sandbox). */
   onClose?: () => Promise<void>;
 }
@@ -37,6 +41,7 @@ export class RunbookSession implements RunbookController {
   readonly runbook: Section[];
   readonly redactor: SecretRedactor;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly fleet: Fleet;
   private engine: Engine;
   private lastPlan = new Map<string, PlanEntry>();
   private identity?: Identity;
@@ -47,8 +52,15 @@ export class RunbookSession implements RunbookController {
     private readonly store: StateStore | undefined,
     private readonly recorded: PersistedState | undefined,
     redactor: SecretRedactor,
+    addressPolicy: AddressPolicy,
   ) {
     this.redactor = redactor;
+    this.fleet = new Fleet({
+      config: options.config,
+      aws: options.aws,
+      outputsOf: (stepId) => this.engine.knownOutputs(stepId),
+      policy: addressPolicy,
+    });
     this.runbook = buildRunbook(options.config);
     this.info = {
       project: projectKey(options.config),
@@ -66,9 +78,10 @@ export class RunbookSession implements RunbookController {
     const project = projectKey(options.config);
     // One redactor for the state file, events and logs: a secret added to it never reaches any of them.
     const redactor = new SecretRedactor();
+    const policy = options.addressPolicy ?? (await addressPolicyFor(options.aws.endpoint));
     if (options.mode === 'write') {
       const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });
-      return new RunbookSession(options, store, undefined, redactor);
+      return new RunbookSession(options, store, undefined, redactor, policy);
     }
     const recorded = await readState(options.stateDir);
     if (recorded && (recorded.project !== project || recorded.region !== options.config.region)) {
@@ -77,7 +90,7 @@ export class RunbookSession implements RunbookController {
           `but the config says "${project}" in ${options.config.region}. Use --state DIR to pick another state directory.`,
       );
     }
-    return new RunbookSession(options, undefined, recorded, redactor);
+    return new RunbookSession(options, undefined, recorded, redactor, policy);
   }
 
   private newEngine(): Engine {
@@ -86,10 +99,16 @@ export class RunbookSession implements RunbookController {
       aws: this.options.aws,
       emit: (event) => this.emit(event),
       redactor: this.redactor,
+      hosts: this.fleet,
       ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
       ...(this.store ? { store: this.store } : {}),
       ...(this.recorded ? { recorded: this.recorded } : {}),
     });
+  }
+
+  /** Whether the hosts can be reached over SSH in this session (see SSH_SECTIONS). */
+  get hostsReachable(): boolean {
+    return this.fleet.reachable;
   }
 
   get config(): Config {
@@ -179,7 +198,16 @@ export class RunbookSession implements RunbookController {
           : statuses.some((s) => s !== undefined)
             ? 'partial'
             : 'not-started';
-      return { id: section.id, title: section.title, description: section.description, stepIds: ids, recorded, available: ids.length > 0 };
+      const unavailable = unavailableReason(section, this.hostsReachable);
+      return {
+        id: section.id,
+        title: section.title,
+        description: section.description,
+        stepIds: ids,
+        recorded,
+        available: unavailable === undefined,
+        ...(unavailable ? { unavailable } : {}),
+      };
     });
   }
 
@@ -261,6 +289,7 @@ export class RunbookSession implements RunbookController {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.fleet.close();
     await this.store?.close();
     this.options.aws.destroy();
     await this.options.onClose?.();

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { SshConnection } from '../ssh/connect.js';
 
 /** Section ids, in runbook order (DESIGN.md §2). Names are a contract: `--only` takes them. */
 export const SECTION_IDS = ['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup'] as const;
@@ -45,12 +46,30 @@ export interface StepPreview {
   monthlyCostUsd?: number;
 }
 
+/** The five instances of the compute section, by config key. */
+export type HostName = keyof Config['instances'];
+
+/**
+ * SSH to the runbook's hosts for the host-setup steps: one verified connection per host, reused, through
+ * the bastion (the GitLab host) for every other host. Addresses come from the instances, host keys from
+ * the `hosts.host-key.*` steps' outputs (the instance's console), the key from the config.
+ */
+export interface HostAccess {
+  /** Whether hosts can be reached in this run (false through an emulator without a lab: its addresses are invented). */
+  readonly reachable: boolean;
+  connect(host: HostName, signal?: AbortSignal): Promise<SshConnection>;
+  /** Close every connection (end of a run). */
+  close(): Promise<void>;
+}
+
 /** Everything a step may use. Built by the engine; tasks never import the engine's internals. */
 export interface StepContext {
   readonly config: Config;
   /** Lower-case project key, the value of the aws-runbook:project tag (e.g. "bfhk"). */
   readonly project: string;
   readonly aws: AwsClients;
+  /** SSH to the hosts (host-setup steps only). */
+  readonly hosts: HostAccess;
   readonly signal: AbortSignal;
   /** A known output of another step (from state or from this run), or undefined. */
   output(stepId: string, key: string): string | undefined;

@@ -104,7 +104,7 @@ export function formatStatus(input: StatusInput, options: TextFormatOptions = {}
   for (const section of input.sections) {
     const name = p.bold(section.id.padEnd(width));
     if (!section.available) {
-      lines.push(`${name}${p.dim('coming later')}`);
+      lines.push(`${name}${p.dim(section.unavailable ?? 'coming later')}`);
       continue;
     }
     const count = `${section.stepIds.length} ${section.stepIds.length === 1 ? 'step' : 'steps'}`;

@@ -7,6 +7,7 @@ import { predictedPingNotes, securitySteps } from '../tasks/security.js';
 import { databaseSteps } from '../tasks/database.js';
 import { storageSteps } from '../tasks/storage.js';
 import { computeSteps } from '../tasks/compute.js';
+import { hostSteps } from '../tasks/hosts.js';
 
 interface SectionText {
   title: string;
@@ -71,6 +72,8 @@ function stepsOf(section: SectionId, config: Config): Step[] {
       return storageSteps(config);
     case 'compute':
       return computeSteps(config);
+    case 'hosts':
+      return hostSteps(config);
     default:
       return [];
   }
@@ -92,6 +95,18 @@ function withNotesOnLast(steps: Step[], notes: string[]): Step[] {
     },
   };
   return [...steps.slice(0, -1), decorated];
+}
+
+/** Sections whose steps work over SSH on the hosts: they need hosts the tool may reach. */
+export const SSH_SECTIONS: readonly SectionId[] = ['hosts', 'backup'];
+
+/** Why a section cannot run in this session, or undefined when it can. */
+export function unavailableReason(section: Section, hostsReachable: boolean): string | undefined {
+  if (section.steps.length === 0) return 'coming later';
+  if (!hostsReachable && SSH_SECTIONS.includes(section.id)) {
+    return 'needs hosts to reach over SSH: through an emulator without a lab, instance addresses are invented and never connected to';
+  }
+  return undefined;
 }
 
 export function buildRunbook(config: Config): Section[] {

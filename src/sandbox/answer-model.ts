@@ -25,6 +25,11 @@ export class AnswerModel {
     this.readiness.setReadyAfter(overrides);
   }
 
+  /** The addresses the lab map answers for (no secrets). */
+  labAddresses(): string[] {
+    return this.lab.addresses();
+  }
+
   /** The lab map answers are rewritten with; undefined = none. */
   setLab(map: LabMap | undefined): void {
     this.lab.set(map);

@@ -15,6 +15,8 @@ export interface GatewayControls {
   setLatency(latency: LatencyOptions): void;
   resetLog(): void;
   setLab(lab: LabMap | undefined): void;
+  /** The addresses the lab map answers for: the only ones a tool may connect to through this sandbox. */
+  labAddresses(): string[];
 }
 
 const faultKind = z.enum(['throttle', 'server-error', 'drop-response', 'permission-denied', 'quota-exceeded']);
@@ -102,6 +104,8 @@ export async function handleControlRequest(request: IncomingMessage, response: S
         // Parsed from text by lab-map.ts: its errors never quote the map (it may hold secrets).
         controls.setLab(labMapFromText(await readText(request, MAX_LAB_BODY), 'POST /_sandbox/lab'));
         return reply(response, 204);
+      case 'GET /_sandbox/lab/addresses':
+        return reply(response, 200, { addresses: controls.labAddresses() });
       case 'DELETE /_sandbox/lab':
         controls.setLab(undefined);
         return reply(response, 204);

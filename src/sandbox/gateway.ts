@@ -138,6 +138,10 @@ export class Gateway implements GatewayControls {
   }
 
   /** The lab map answers show from now on (undefined: moto's answers as they are). */
+  labAddresses(): string[] {
+    return this.answers.labAddresses();
+  }
+
   setLab(lab: LabMap | undefined): void {
     this.answers.setLab(lab);
   }

@@ -71,6 +71,17 @@ export class LabOverrides {
     return changed ? buildXmlAnswer(tree, answer) : undefined;
   }
 
+  /**
+   * The addresses the lab answers for (instances' and the RDS endpoint's), and nothing else: what the tool
+   * asks before it connects anywhere through an emulator. No secret is in it.
+   */
+  addresses(): string[] {
+    const map = this.map;
+    if (!map) return [];
+    const instances = Object.values(map.instances).flatMap((host) => [host.privateIp, ...(host.publicIp ? [host.publicIp] : [])]);
+    return [...new Set([...instances, ...(map.rds ? [map.rds.address] : [])])];
+  }
+
   /** Forget what was learnt about moto's instances (moto was reset); the map stays. */
   clear(): void {
     this.stepOf.clear();

@@ -30,6 +30,7 @@ export function Overview({ controller, elapsedMs, onOpen, onSummary, identity }:
       const chosen = sections[cursor];
       if (!chosen) return;
       if (chosen.available) onOpen(chosen.id);
+      else if (chosen.unavailable && chosen.unavailable !== 'coming later') setMessage(`${chosen.title} cannot run here: ${chosen.unavailable}.`);
       else setMessage(`${chosen.title} is coming later: this version has no steps for it yet.`);
     } else if (input === 's') onSummary();
   });
@@ -48,7 +49,7 @@ export function Overview({ controller, elapsedMs, onOpen, onSummary, identity }:
             {section.available ? (
               <Text dimColor>{`${icon.label} · ${section.stepIds.length} step${section.stepIds.length === 1 ? '' : 's'}`}</Text>
             ) : (
-              <Text italic>coming later</Text>
+              <Text italic>{section.unavailable === undefined || section.unavailable === 'coming later' ? 'coming later' : 'needs hosts (lab or AWS)'}</Text>
             )}
           </Text>
         );

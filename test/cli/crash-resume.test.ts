@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
-import { crashAtEachKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
 import { networkInventory } from '../helpers/inventory.js';
 
 let sandbox: Sandbox;
-/** The mutating calls of a clean `up --only network`, in order: the points to crash at. */
+/**
+ * The mutating calls of a clean `up --only network`. (kill -9 after every kind of call, network's included,
+ * is test/cli/full-up.test.ts's crash chain over the whole runbook.)
+ */
 let mutatingCalls: string[] = [];
 let cleanInventory: Awaited<ReturnType<typeof networkInventory>>;
 
@@ -39,17 +41,6 @@ describe('crash and resume of up --only network', () => {
     expect(count('CreateRoute')).toBe(5);
     expect(count('AssociateRouteTable')).toBe(7);
   });
-
-  it('kill -9 right after each kind of mutating call landed, resuming each time: exactly one of everything', async () => {
-    const kinds = mutatingKinds(mutatingCalls);
-    expect(kinds.size).toBeGreaterThanOrEqual(9);
-    const cwd = await projectDir('Chain');
-    const args = ['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint];
-    const crashed = await crashAtEachKind(sandbox, cwd, args, kinds);
-    expect(crashed.length).toBeGreaterThanOrEqual(kinds.size - 2);
-    await finish(cwd, args);
-    expect(normalise(await networkInventory(sandbox.motoEndpoint, 'chain'), 'Chain')).toEqual(cleanInventory);
-  }, 300_000);
 
   it('dropped responses (the change happened, the tool never heard) on one call of every create kind: no second copy', async () => {
     const cwd = await projectDir('Drops');

@@ -9,7 +9,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { fullInventory } from '../helpers/full-inventory.js';
 import { expectedInfrastructure } from '../helpers/expected-full.js';
-import { crashAtEachKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
+import { crashAtEveryKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
 
 const ADMIN = '203.0.113.7/32';
 const hasCompute = buildRunbook(configSchema.parse({})).some((section) => section.id === 'compute' && section.steps.length > 0);
@@ -69,32 +69,38 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
   it('kill -9 after each kind of mutating call of the whole runbook, resuming each time: the same infrastructure', async () => {
     expect(cleanCalls.length).toBeGreaterThan(50);
     const kinds = mutatingKinds(cleanCalls);
-    const cwd = await fullProject('Crash');
     const args = ['up', '--yes', '--endpoint-url', sandbox.endpoint];
-    const crashed = await crashAtEachKind(sandbox, cwd, args, kinds);
-    // Steps run concurrently, so a crash at one kind often lands after other kinds already did: how many
-    // kinds get their own crash depends on timing. At least half of them always do.
-    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size / 2));
-    expect(crashed).toContain('CreateVpc');
-    await finish(cwd, args);
-    expect(normalise(await fullInventory(sandbox.motoEndpoint, 'crash'), 'Crash')).toEqual(clean);
-    const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
-    expect(down.code, down.stderr).toBe(0);
+    const suffix = (chain: number) => `Crash${chain}`;
+    const { crashed, projects } = await crashAtEveryKind(sandbox, (chain) => fullProject(suffix(chain)), args, kinds, async (cwd) => {
+      await finish(cwd, args);
+    });
+    // Every kind of change had a kill -9 right after it landed, in one project or another.
+    expect(new Set(crashed)).toEqual(new Set(kinds.keys()));
+    for (const [chain, cwd] of projects.entries()) {
+      expect(normalise(await fullInventory(sandbox.motoEndpoint, suffix(chain).toLowerCase()), suffix(chain))).toEqual(clean);
+      const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(down.code, down.stderr).toBe(0);
+    }
   }, 600_000);
 
   it('kill -9 after each kind of mutating call of down, resuming each time: nothing left', async () => {
-    const cwd = await fullProject('Teardown');
     const endpoint = ['--endpoint-url', sandbox.endpoint];
-    const up = await runCli(['up', '--yes', ...endpoint], { cwd });
-    expect(up.code, up.stderr).toBe(0);
     const kinds = mutatingKinds(cleanDownCalls);
     expect(kinds.size).toBeGreaterThan(8);
-    const crashed = await crashAtEachKind(sandbox, cwd, ['down', '--yes', ...endpoint], kinds);
-    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size / 2));
-    await finish(cwd, ['down', '--yes', ...endpoint]);
-    const after = await fullInventory(sandbox.motoEndpoint, 'teardown');
-    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
-    expect(after.network.vpcs).toEqual([]);
+    const suffix = (chain: number) => `Teardown${chain}`;
+    const built = async (chain: number) => {
+      const cwd = await fullProject(suffix(chain));
+      const up = await runCli(['up', '--yes', ...endpoint], { cwd });
+      expect(up.code, up.stderr).toBe(0);
+      return cwd;
+    };
+    const { crashed, projects } = await crashAtEveryKind(sandbox, built, ['down', '--yes', ...endpoint], kinds, (cwd) => finish(cwd, ['down', '--yes', ...endpoint]));
+    expect(new Set(crashed)).toEqual(new Set(kinds.keys()));
+    for (const chain of projects.keys()) {
+      const after = await fullInventory(sandbox.motoEndpoint, suffix(chain).toLowerCase());
+      expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+      expect(after.network.vpcs).toEqual([]);
+    }
   }, 600_000);
 
   it('works against plain moto too (no gateway): the same infrastructure', async () => {

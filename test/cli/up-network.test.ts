@@ -63,8 +63,8 @@ describe('up --only network (MVP, IA, Cyber) against moto through the gateway', 
 
   it('ends correct with throttling and 500s injected on a share of calls', async () => {
     const cwd = await projectDir('Flaky');
-    sandbox.gateway.inject({ action: '*', kind: 'throttle', share: 0.25 });
-    sandbox.gateway.inject({ action: '*', kind: 'server-error', share: 0.15 });
+    sandbox.gateway.inject({ action: '*', kind: 'throttle', share: 0.2 });
+    sandbox.gateway.inject({ action: '*', kind: 'server-error', share: 0.1 });
     const faultedBefore = sandbox.gateway.log.filter((entry) => entry.faulted).length;
     try {
       const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });

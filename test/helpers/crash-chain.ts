@@ -10,12 +10,13 @@ export function mutatingKinds(actions: readonly string[]): Map<string, number> {
 }
 
 /**
- * A chain of crashes in one project: each run of `args` is killed with SIGKILL right after the next
- * kind of mutating call lands (moto made the change, the tool never heard), and the next run must
- * reconcile it. Kinds come in the order of a clean run; a kind whose every occurrence already landed
- * is passed over. When a run finishes before reaching its kind, `rebuild` (if given: e.g. `up` again
- * before a chain of `down`) restores the starting point and the kind is tried once more. Returns the
- * kinds crashed at. The sandbox must serve only this project while the chain runs (its log counts).
+ * A chain of crashes in one project: each run of `args` is killed with SIGKILL right after a mutating call
+ * of a kind not crashed at yet lands (moto made the change, the tool never heard), and the next run must
+ * reconcile it. Greedy: whichever such kind lands first in a run is the one crashed at, so the order the
+ * scheduler picks (concurrent, longest chains first) does not matter. A kind whose every occurrence landed
+ * before it could be crashed at is passed over; when a run finishes without landing any kind left,
+ * `rebuild` (if given: e.g. `up` again before a chain of `down`) restores the starting point once. Returns
+ * the kinds crashed at. The sandbox must serve only this project while the chain runs (its log counts).
  */
 export async function crashAtEachKind(
   sandbox: Sandbox,
@@ -30,27 +31,32 @@ export async function crashAtEachKind(
   const landed = (action: string) =>
     sandbox.gateway.log.slice(start).filter((entry) => entry.mutating && entry.action === action && !entry.faulted && (entry.status === 0 || entry.status < 300)).length;
   const crashed: string[] = [];
-  for (const [action, total] of kinds) {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (landed(action) >= total) break;
-      const child = spawnCli(args, { cwd });
-      const done = collect(child);
-      const unsubscribe = sandbox.gateway.onLanded({ action }, async () => {
+  let rebuilt = false;
+  for (;;) {
+    const left = [...kinds].filter(([action, total]) => !crashed.includes(action) && landed(action) < total).map(([action]) => action);
+    if (left.length === 0) break;
+    const child = spawnCli(args, { cwd });
+    const done = collect(child);
+    let killedAt: string | undefined;
+    const unsubscribers = left.map((action) =>
+      sandbox.gateway.onLanded({ action }, async () => {
+        killedAt ??= action;
         child.kill('SIGKILL');
         await done;
-      });
-      const result = await done;
-      unsubscribe();
-      if (result.signal === 'SIGKILL') {
-        crashed.push(action);
-        break;
-      }
-      // The run finished before reaching this kind again.
-      expect(result.code, `run that should have crashed at ${action}: ${result.stderr}`).toBe(0);
-      if (!rebuild) return crashed;
-      await rebuild();
-      start = sandbox.gateway.log.length;
+      }),
+    );
+    const result = await done;
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    if (result.signal === 'SIGKILL' && killedAt) {
+      crashed.push(killedAt);
+      continue;
     }
+    // The run finished without landing any kind left.
+    expect(result.code, `run that should have crashed at one of ${left.join(', ')}: ${result.stderr}`).toBe(0);
+    if (!rebuild || rebuilt) break;
+    rebuilt = true;
+    await rebuild();
+    start = sandbox.gateway.log.length;
   }
   return crashed;
 }
@@ -59,4 +65,32 @@ export async function crashAtEachKind(
 export async function finish(cwd: string, args: string[]): Promise<void> {
   const result = await runCli(args, { cwd });
   expect(result.code, `final run: ${result.stderr}`).toBe(0);
+}
+
+/**
+ * Crash chains until every kind got its crash: kinds passed over in one project (every occurrence landed
+ * while the run was being killed at another kind) get a chain of their own in a fresh project. Each chain
+ * is finished (`finishChain`) before the next starts. Returns the kinds crashed at and the projects used.
+ */
+export async function crashAtEveryKind(
+  sandbox: Sandbox,
+  newProject: (chain: number) => Promise<string>,
+  args: string[],
+  kinds: Map<string, number>,
+  finishChain: (cwd: string) => Promise<void>,
+  maxChains = 4,
+): Promise<{ crashed: string[]; projects: string[] }> {
+  const crashed: string[] = [];
+  const projects: string[] = [];
+  let left = new Map(kinds);
+  for (let chain = 0; chain < maxChains && left.size > 0; chain++) {
+    const cwd = await newProject(chain);
+    projects.push(cwd);
+    const got = await crashAtEachKind(sandbox, cwd, args, left);
+    crashed.push(...got);
+    await finishChain(cwd);
+    if (got.length === 0) break;
+    left = new Map([...left].filter(([action]) => !got.includes(action)));
+  }
+  return { crashed, projects };
 }

@@ -1,8 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
-import { createStepContext, type ContextHost } from '../../src/engine/context.js';
-import type { FindResult, Outputs, Step } from '../../src/engine/types.js';
+import { createStepContext, NO_HOSTS, type ContextHost } from '../../src/engine/context.js';
+import type { FindResult, HostAccess, Outputs, Step } from '../../src/engine/types.js';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
 
 /**
@@ -66,6 +66,8 @@ export class MemoryHost implements ContextHost {
     readonly config: Config,
     readonly aws: AwsClients,
     readonly journal: JournalEntry[] = [],
+    /** SSH to hosts (the lab's, in lab tests); none by default. */
+    readonly hosts: HostAccess = NO_HOSTS,
   ) {}
 
   outputsOf(stepId: string): Outputs | undefined {

@@ -17,7 +17,9 @@ export type { LabHostKey, LabNodeKey } from './topology.js';
 export type { LabCall } from './standins.js';
 
 /** Every lab run lives under here (root-owned, not world-writable: sshd's StrictModes checks the path). */
-export const LAB_BASE_DIR = '/var/lib/aws-runbook-lab';
+import { LAB_BASE_DIR } from './paths.js';
+
+export { LAB_BASE_DIR };
 
 export interface StartLabOptions {
   /** The RDS master (admin) password; default random. Never printed. */

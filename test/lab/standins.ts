@@ -1,6 +1,10 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { LAB_BASE_DIR } from './paths.js';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 
 /**
  * The stand-in commands of a lab host (test/lab/standins/*.mjs): small /bin/sh stubs in the host's own
@@ -8,7 +12,35 @@ import { join } from 'node:path';
  * systemctl are there from the start; docker and gitlab-ctl appear once apt-get installs their package.
  */
 
-export const STANDIN_ENTRY = fileURLToPath(new URL('./standins/standin.mjs', import.meta.url));
+/**
+ * The stand-ins' code, copied out of the checkout into the lab's base dir: the hosts run it, and a checkout
+ * under /tmp (or any per-host private path) is not visible from inside a host. The copy is named by the
+ * hash of the code, so runs of the same code share it and concurrent copies cannot clash.
+ */
+function standinCodeDir(): string {
+  const source = fileURLToPath(new URL('./standins/', import.meta.url));
+  const files = readdirSync(source).sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update(readFileSync(join(source, file)));
+  hash.update('node_modules/yaml');
+  const target = join(LAB_BASE_DIR, `standins-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(target)) return target;
+  mkdirSync(LAB_BASE_DIR, { recursive: true, mode: 0o755 });
+  const temp = `${target}.${process.pid}`;
+  cpSync(source, temp, { recursive: true });
+  // The one package the stand-ins import (compose files are YAML); it has no dependencies of its own.
+  const yamlPackage = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
+  cpSync(yamlPackage, join(temp, 'node_modules', 'yaml'), { recursive: true });
+  chmodSync(temp, 0o755);
+  try {
+    renameSync(temp, target);
+  } catch {
+    rmSync(temp, { recursive: true, force: true }); // another test file copied the same code first
+  }
+  return target;
+}
+
+export const STANDIN_ENTRY = join(standinCodeDir(), 'standin.mjs');
 export const BASE_STANDINS = ['apt-get', 'apt', 'systemctl'];
 
 /** The same stub standins/state.mjs writes when a package is "installed". */

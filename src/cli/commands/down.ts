@@ -36,7 +36,7 @@ export async function downCommand(global: GlobalOptions, options: DownOptions, i
   }
   const session = await openSession(global, io, 'down', 'write');
   try {
-    const sections = selectSections(session.runbook, options.only);
+    const sections = selectSections(session.runbook, options.only, true /* teardown removes AWS resources; it never needs SSH */);
     const render = createPlainRenderer({ write: io.out, verbose: Boolean(global.verbose), color: io.color });
     const unsubscribe = session.subscribe((event) => {
       if (event.type !== 'step-planned' && event.type !== 'plan-started' && event.type !== 'plan-finished') render(event);

@@ -1,4 +1,4 @@
-import { buildRunbook, parseSectionList } from '../../runbook/sections.js';
+import { buildRunbook, parseSectionList, unavailableReason } from '../../runbook/sections.js';
 import { assertSectionConfig } from '../../runbook/requirements.js';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
 import type { Section, SectionId } from '../../engine/types.js';
@@ -13,16 +13,21 @@ export interface UpOptions {
   step?: boolean;
 }
 
-/** The sections to run: `--only` (each must have steps in this version) or every available one. */
-export function selectSections(runbook: readonly Section[], only: string | undefined): SectionId[] {
-  const available = runbook.filter((section) => section.steps.length > 0).map((section) => section.id);
+/**
+ * The sections to run: `--only` (each must be able to run here) or every available one: with steps in
+ * this version, and for the SSH sections, hosts the tool may reach.
+ */
+export function selectSections(runbook: readonly Section[], only: string | undefined, hostsReachable: boolean): SectionId[] {
+  const available = runbook.filter((section) => unavailableReason(section, hostsReachable) === undefined).map((section) => section.id);
   if (!only) return available;
   const wanted = parseSectionList(only);
-  const missing = wanted.filter((id) => !available.includes(id));
+  const missing = wanted.flatMap((id) => {
+    const section = runbook.find((s) => s.id === id);
+    const reason = section ? unavailableReason(section, hostsReachable) : 'unknown';
+    return reason ? [`${id} (${reason === 'coming later' ? 'no steps in this version of aws-runbook yet' : reason})`] : [];
+  });
   if (missing.length > 0) {
-    throw new UsageError(
-      `--only: section ${missing.join(', ')} has no steps in this version of aws-runbook yet; available now: ${available.join(', ')}`,
-    );
+    throw new UsageError(`--only: section ${missing.join('; ')} cannot run here; available now: ${available.join(', ')}`);
   }
   return wanted;
 }
@@ -42,11 +47,11 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
         'Preview with `aws-runbook plan`, then apply without questions with `aws-runbook up --yes`.',
     );
   }
-  const session = await openSession(global, io, 'up', 'write', async (config, configPath) => {
-    await assertSectionConfig(config, selectSections(buildRunbook(config), options.only), configPath);
+  const session = await openSession(global, io, 'up', 'write', async (config, configPath, where) => {
+    await assertSectionConfig(config, selectSections(buildRunbook(config), options.only, where.hostsReachable), configPath);
   });
   try {
-    const sections = selectSections(session.runbook, options.only);
+    const sections = selectSections(session.runbook, options.only, session.hostsReachable);
     if (!options.yes) {
       return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
     }

@@ -1,0 +1,54 @@
+/**
+ * Where the tool may open an SSH connection (DESIGN.md §9). Against AWS itself (no endpoint override) the
+ * addresses come from AWS and are real. Through an emulator they are invented (moto's 10.x and
+ * public-looking ones) and must never be connected to, except those the sandbox's lab map says a lab host
+ * of ours answers for: the gateway lists them at GET /_sandbox/lab/addresses (no secret in it).
+ */
+export interface AddressPolicy {
+  /** True when an SSH connection to this address is allowed. */
+  allows(address: string): boolean;
+  /** For errors: "AWS", "the lab (6 addresses)", "an emulator without a lab". */
+  readonly where: string;
+  /** Whether any host can be reached at all (false: an emulator without a lab). */
+  readonly reachable: boolean;
+}
+
+export class UnreachableAddressError extends Error {
+  override readonly name = 'UnreachableAddressError';
+  readonly fix: string;
+  constructor(host: string, address: string, where: string) {
+    super(`${host}: refusing to connect to ${address}: it was answered by ${where}, whose addresses are invented, not a host of ours`);
+    this.fix =
+      'hosts can be set up against AWS, or in the lab (test/lab) whose sandbox maps instances to real lab hosts; ' +
+      'a plain --sandbox rehearsal or --endpoint-url emulator stops before SSH';
+  }
+}
+
+const AWS_POLICY: AddressPolicy = { allows: () => true, where: 'AWS', reachable: true };
+
+/** The path the sandbox gateway serves its lab addresses on (src/sandbox/control-api.ts). */
+export const LAB_ADDRESSES_PATH = '/_sandbox/lab/addresses';
+
+/** The policy for a run: AWS's own endpoint → any address; an emulator → only its lab's, if it has one. */
+export async function addressPolicyFor(endpoint: string | undefined, options: { timeoutMs?: number } = {}): Promise<AddressPolicy> {
+  if (!endpoint) return AWS_POLICY;
+  const addresses = await labAddresses(endpoint, options.timeoutMs ?? 2000);
+  const allowed = new Set(addresses);
+  return {
+    allows: (address) => allowed.has(address),
+    where: allowed.size > 0 ? `the sandbox's lab (${allowed.size} addresses)` : 'an emulator without a lab',
+    reachable: allowed.size > 0,
+  };
+}
+
+/** The lab's addresses, or none (plain moto, LocalStack, a gateway without a lab map: 404 or no answer). */
+async function labAddresses(endpoint: string, timeoutMs: number): Promise<string[]> {
+  try {
+    const response = await fetch(new URL(LAB_ADDRESSES_PATH, endpoint), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return [];
+    const body = (await response.json()) as { addresses?: unknown };
+    return Array.isArray(body.addresses) ? body.addresses.filter((a): a is string => typeof a === 'string') : [];
+  } catch {
+    return [];
+  }
+}

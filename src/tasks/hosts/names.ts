@@ -1,0 +1,31 @@
+import type { Config } from '../../config/schema.js';
+import type { HostName } from '../../engine/types.js';
+import { COMPUTE_STEP_IDS, instanceSpecs } from '../compute/names.js';
+
+/** The login user of the Ubuntu AMI (and of the lab hosts). */
+export const LOGIN_USER = 'ubuntu';
+
+/** The bastion: the GitLab host, in the Cyber public subnet; every other host is reached through it. */
+export const BASTION: HostName = 'gitlab';
+
+export const HOST_NAMES: readonly HostName[] = ['gitlab', 'ecommerce', 'wordpress', 'monitoring', 'ia'];
+
+/** The compute step that launched a host (output `instanceId`). */
+export function instanceStepId(host: HostName): string {
+  return COMPUTE_STEP_IDS[host];
+}
+
+/** The step that read a host's key fingerprints from its console (output `fingerprints`). */
+export function hostKeyStepId(host: HostName): string {
+  return `hosts.host-key.${host}`;
+}
+
+/** Seed-style instance name, for titles: VM-GitLab-BFHK. */
+export function instanceName(config: Config, host: HostName): string {
+  return instanceSpecs(config).find((spec) => spec.key === host)?.name ?? host;
+}
+
+/** The private key for SSH: access.privateKeyPath, or the public key's path without `.pub`. */
+export function privateKeyPathOf(config: Config): string {
+  return config.access.privateKeyPath ?? config.access.publicKeyPath.replace(/\.pub$/, '');
+}

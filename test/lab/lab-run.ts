@@ -1,0 +1,124 @@
+import { writeFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResultPromise } from 'execa';
+import { CLI, cliEnv } from '../helpers/cli.js';
+import { startLab, LAB_BASE_DIR, type Lab, type StartLabOptions } from './lab.js';
+
+/**
+ * The lab end to end: the lab's hosts, the sandbox (moto + gateway, with the lab map) and the tool, the
+ * last two inside the operator namespace (no route out: loopback, and the lab's public addresses through
+ * the router). The tool talks to the sandbox on the operator's loopback and reaches hosts over real SSH.
+ */
+export interface LabRun {
+  lab: Lab;
+  /** The project directory (aws-runbook.yaml, .aws-runbook/state.json). */
+  cwd: string;
+  /** The sandbox endpoint, on the operator namespace's loopback. */
+  endpoint: string;
+  /** Runs `aws-runbook ARGS --endpoint-url ENDPOINT` in the operator namespace; never throws on the exit code. */
+  tool(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** The state file as the tool left it. */
+  state(): Promise<{ steps: Record<string, { status: string; outputs?: Record<string, string> }> }>;
+  /** A control request to the gateway (GET log, POST faults…), from inside the operator namespace. */
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export interface LabRunOptions extends StartLabOptions {
+  suffix?: string;
+  /** Extra YAML for the project config. */
+  configYaml?: string;
+}
+
+const SANDBOX_PORT = 4566;
+
+export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> {
+  const lab = await startLab(options);
+  let sandbox: ResultPromise | undefined;
+  try {
+    // Under the lab's base dir (not /tmp): the run dir is readable by the lab user, and removed by stop().
+    await mkdir(LAB_BASE_DIR, { recursive: true });
+    const cwd = await mkdtemp(join(LAB_BASE_DIR, `${lab.prefix}-project-`));
+    const labFile = join(cwd, 'lab.json');
+    await writeFile(labFile, JSON.stringify(lab.labMap()), { mode: 0o600 });
+    const suffix = options.suffix ?? 'Lab';
+    await writeFile(
+      join(cwd, 'aws-runbook.yaml'),
+      [
+        `suffix: ${suffix}`,
+        'region: us-east-2',
+        'access:',
+        `  adminCidr: ${lab.adminCidr}`,
+        `  publicKeyPath: ${lab.clientKey.privateKeyPath}.pub`,
+        `  privateKeyPath: ${lab.clientKey.privateKeyPath}`,
+        options.configYaml ?? '',
+      ].join('\n'),
+    );
+    await writeFile(`${lab.clientKey.privateKeyPath}.pub`, `${lab.clientKey.publicKey.trim()}\n`);
+    sandbox = lab.runInOperator(process.execPath, [CLI, 'sandbox', 'serve', '--port', String(SANDBOX_PORT), '--lab', labFile], {
+      env: cliEnv(),
+      extendEnv: false,
+      reject: false,
+      buffer: false,
+      stdout: 'pipe',
+    });
+    const endpoint = `http://127.0.0.1:${SANDBOX_PORT}`;
+    await waitForLine(sandbox, 'Sandbox serving at', 60_000);
+
+    const tool: LabRun['tool'] = async (args, toolOptions = {}) => {
+      const result = await lab.runInOperator(process.execPath, [CLI, ...args, '--endpoint-url', endpoint], {
+        cwd,
+        env: cliEnv(toolOptions.env),
+        extendEnv: false,
+        reject: false,
+        timeout: toolOptions.timeoutMs ?? 180_000,
+      });
+      return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+    };
+    const control: LabRun['control'] = async (method, path, body) => {
+      const args = ['-sS', '-X', method, `${endpoint}/_sandbox/${path}`, ...(body === undefined ? [] : ['-d', JSON.stringify(body)])];
+      const result = await lab.runInOperator('curl', args, { reject: false });
+      const text = String(result.stdout);
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    };
+    return {
+      lab,
+      cwd,
+      endpoint,
+      tool,
+      control,
+      state: async () => JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8')),
+      stop: async () => {
+        sandbox?.kill('SIGINT');
+        await Promise.race([sandbox, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        await lab.stop();
+        await rm(cwd, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    sandbox?.kill('SIGKILL');
+    await lab.stop();
+    throw error;
+  }
+}
+
+function waitForLine(child: ResultPromise, text: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the lab sandbox did not start within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.then(
+      (result) => {
+        clearTimeout(timer);
+        reject(new Error(`the lab sandbox exited (${result.exitCode}): ${String(result.stderr)}`));
+      },
+      reject,
+    );
+  });
+}
