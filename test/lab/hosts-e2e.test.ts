@@ -21,4 +21,35 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
       expect(state.steps[`hosts.login.${host}`]?.status).toBe('done');
     }
   }, 300_000);
+
+  it('a second up changes nothing: every step is no-change and no mutating AWS call is made', async () => {
+    await run.control('POST', 'reset-log');
+    const result = await run.tool(['up', '--yes']);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const log = (await run.control('GET', 'log')) as { log: { mutating: boolean; action: string }[] };
+    expect(log.log.filter((entry) => entry.mutating).map((entry) => entry.action)).toEqual([]);
+  }, 120_000);
+
+  it('a host presenting another key than its console printed is refused, loudly, before any command runs', async () => {
+    // Another project in the same lab: its ecommerce instance's console shows the wordpress host's keys.
+    const map = run.lab.labMap();
+    const wordpressConsole = map.instances['compute.wordpress']?.consoleOutput ?? '';
+    const ecommerce = map.instances['compute.ecommerce'];
+    if (!ecommerce) throw new Error('the lab map has no ecommerce instance');
+    await run.control('POST', 'lab', { ...map, instances: { ...map.instances, 'compute.ecommerce': { ...ecommerce, consoleOutput: wordpressConsole } } });
+    const callsBefore = (await run.lab.calls('ecommerce')).length;
+    try {
+      const cwd = await run.newProject('LabSpoof');
+      const result = await run.tool(['up', '--yes'], { cwd });
+      expect(result.code).toBe(1);
+      const output = `${result.stdout}\n${result.stderr}`;
+      expect(output).toMatch(/ecommerce[^\n]*host key|host key[^\n]*ecommerce/i);
+      expect(output).toContain('HostKeyMismatchError');
+      // It names the key the host presented (one of ecommerce's own) and refuses it.
+      expect(run.lab.hosts.ecommerce.fingerprints.some((fp) => output.includes(`presented ${fp.sha256}`))).toBe(true);
+      expect(await run.lab.calls('ecommerce')).toHaveLength(callsBefore); // nothing ran on the host
+    } finally {
+      await run.control('POST', 'lab', map);
+    }
+  }, 180_000);
 });

@@ -16,7 +16,9 @@ export interface LabRun {
   /** The sandbox endpoint, on the operator namespace's loopback. */
   endpoint: string;
   /** Runs `aws-runbook ARGS --endpoint-url ENDPOINT` in the operator namespace; never throws on the exit code. */
-  tool(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  tool(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Another project (own config and state) in the same lab, for `tool(args, { cwd })`. */
+  newProject(suffix: string): Promise<string>;
   /** The state file as the tool left it. */
   state(): Promise<{ steps: Record<string, { status: string; outputs?: Record<string, string> }> }>;
   /** A control request to the gateway (GET log, POST faults…), from inside the operator namespace. */
@@ -38,22 +40,27 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
   try {
     // Under the lab's base dir (not /tmp): the run dir is readable by the lab user, and removed by stop().
     await mkdir(LAB_BASE_DIR, { recursive: true });
-    const cwd = await mkdtemp(join(LAB_BASE_DIR, `${lab.prefix}-project-`));
+    const projects: string[] = [];
+    const newProject = async (suffix: string) => {
+      const dir = await mkdtemp(join(LAB_BASE_DIR, `${lab.prefix}-project-`));
+      projects.push(dir);
+      await writeFile(
+        join(dir, 'aws-runbook.yaml'),
+        [
+          `suffix: ${suffix}`,
+          'region: us-east-2',
+          'access:',
+          `  adminCidr: ${lab.adminCidr}`,
+          `  publicKeyPath: ${lab.clientKey.privateKeyPath}.pub`,
+          `  privateKeyPath: ${lab.clientKey.privateKeyPath}`,
+          options.configYaml ?? '',
+        ].join('\n'),
+      );
+      return dir;
+    };
+    const cwd = await newProject(options.suffix ?? 'Lab');
     const labFile = join(cwd, 'lab.json');
     await writeFile(labFile, JSON.stringify(lab.labMap()), { mode: 0o600 });
-    const suffix = options.suffix ?? 'Lab';
-    await writeFile(
-      join(cwd, 'aws-runbook.yaml'),
-      [
-        `suffix: ${suffix}`,
-        'region: us-east-2',
-        'access:',
-        `  adminCidr: ${lab.adminCidr}`,
-        `  publicKeyPath: ${lab.clientKey.privateKeyPath}.pub`,
-        `  privateKeyPath: ${lab.clientKey.privateKeyPath}`,
-        options.configYaml ?? '',
-      ].join('\n'),
-    );
     await writeFile(`${lab.clientKey.privateKeyPath}.pub`, `${lab.clientKey.publicKey.trim()}\n`);
     sandbox = lab.runInOperator(process.execPath, [CLI, 'sandbox', 'serve', '--port', String(SANDBOX_PORT), '--lab', labFile], {
       env: cliEnv(),
@@ -67,7 +74,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
 
     const tool: LabRun['tool'] = async (args, toolOptions = {}) => {
       const result = await lab.runInOperator(process.execPath, [CLI, ...args, '--endpoint-url', endpoint], {
-        cwd,
+        cwd: toolOptions.cwd ?? cwd,
         env: cliEnv(toolOptions.env),
         extendEnv: false,
         reject: false,
@@ -86,13 +93,14 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
       cwd,
       endpoint,
       tool,
+      newProject,
       control,
       state: async () => JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8')),
       stop: async () => {
         sandbox?.kill('SIGINT');
         await Promise.race([sandbox, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         await lab.stop();
-        await rm(cwd, { recursive: true, force: true });
+        await Promise.all(projects.map((dir) => rm(dir, { recursive: true, force: true })));
       },
     };
   } catch (error) {
