@@ -3,10 +3,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RDSClient, RDSClientConfig } from '@aws-sdk/client-rds';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { fromIni } from '@aws-sdk/credential-providers';
 
-// The RDS and S3 SDK modules take about half a second each to load; sections that do not use them
-// should not pay for it. The SDK packages are CommonJS (no "exports" map), so `require` yields the
+// The RDS, S3 and Secrets Manager SDK modules take about half a second each to load; sections that
+// do not use them should not pay for it. The SDK packages are CommonJS (no "exports" map), so `require` yields the
 // very module instance an `import` would.
 const require = createRequire(import.meta.url);
 
@@ -33,6 +35,11 @@ export interface AwsClients {
   readonly rds: RDSClient;
   readonly rdsOnce: RDSClient;
   readonly s3: S3Client;
+  /** IAM (global): the backup role and instance profile. */
+  readonly iam: IAMClient;
+  readonly iamOnce: IAMClient;
+  /** Reads the RDS-managed master password (GetSecretValue) for the host steps. */
+  readonly secretsManager: SecretsManagerClient;
   readonly sts: STSClient;
   destroy(): void;
 }
@@ -64,6 +71,11 @@ export function createAwsClients(target: AwsTarget): AwsClients {
   const rdsOnce = lazy(() => new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(once as RDSClientConfig));
   // Path-style addressing: emulators answer on one host, not on bucket sub-domains.
   const s3 = lazy(() => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ ...reads, forcePathStyle: Boolean(endpoint) } as S3ClientConfig));
+  const secretsManager = lazy(
+    () => new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(reads as SecretsManagerClientConfig),
+  );
+  const iam = lazy(() => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(reads as IAMClientConfig));
+  const iamOnce = lazy(() => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(once as IAMClientConfig));
   const clients: AwsClients = {
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
@@ -78,6 +90,15 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     },
     get s3() {
       return s3();
+    },
+    get iam() {
+      return iam();
+    },
+    get iamOnce() {
+      return iamOnce();
+    },
+    get secretsManager() {
+      return secretsManager();
     },
     destroy() {
       for (const client of made.splice(0)) client.destroy();

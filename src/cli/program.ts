@@ -62,7 +62,7 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
       run(async (global, commandIO) => {
         if (program.args.length > 0) {
           throw new UsageError(
-            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, down, sandbox serve (see \`aws-runbook --help\`).`,
+            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, down, backup, sandbox serve (see \`aws-runbook --help\`).`,
           );
         }
         return (await import('./commands/tui.js')).tuiCommand(global, commandIO);
@@ -108,6 +108,12 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--final-snapshot', 'keep a final snapshot of the database before deleting it')
     .action(run(async (global, commandIO) => (await import('./commands/down.js')).downCommand(global, global as never, commandIO)));
+
+  program
+    .command('backup')
+    .description('dump the databases (mariadb-dump | gzip on the shop host) straight into the backup bucket, now')
+    .option('--database <names>', 'only these databases, comma-separated (default: every application database)')
+    .action(run(async (global, commandIO) => (await import('./commands/backup.js')).backupCommand(global, global as never, commandIO)));
 
   const sandbox = program.command('sandbox').description('the local AWS emulator used by --sandbox');
   sandbox

@@ -37,7 +37,7 @@ const SECTION_COMMENTS: Record<TopKey, string[]> = {
 /** Shown for settings that have no default. */
 const EXAMPLES: Partial<Record<TopKey, Record<string, unknown>>> = {
   access: { adminCidr: '203.0.113.7/32' },
-  shop: { source: '~/rocket-ecommerce.zip' },
+  shop: { source: '~/rocket-ecommerce.tar.gz' },
 };
 
 const SEED: Config = configSchema.parse({});

@@ -125,6 +125,8 @@ export const configSchema = z
       .object({
         /** Local archive or folder holding the licensed Rocket eCommerce source. */
         source: z.string().min(1).optional(),
+        /** The port the shop publishes on its host (the compose file's ${SHOP_PORT:-8000}); unset: 8000. */
+        port: z.number().int().min(1).max(65535).optional(),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 import type { EngineEvent, RunOutcome } from './events.js';
 import type { Identity, PlannedStep, SectionId } from './types.js';
 import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { HostAccessInfo } from '../tasks/hosts/access-info.js';
 
 /** A section as the overview lists it. */
 export interface SectionSummary {
@@ -67,6 +68,13 @@ export interface RunbookController {
   plan(sections: SectionId[], options?: PlanOptions): Promise<PlannedStep[]>;
   /** Apply sections (already confirmed by the screen); `confirmStep` for step-by-step mode. */
   apply(sections: SectionId[], options?: { confirmStep?: StepConfirm }): Promise<RunOutcome>;
+  /** URLs and SSH commands of the hosts, from the recorded addresses (undefined before the instances exist). */
+  hostAccess?(): HostAccessInfo | undefined;
+  /**
+   * GitLab's initial root password, read over SSH on request, for the Summary only: it never goes through
+   * the event stream, the state or a log. Undefined when GitLab already deleted it (24 h after install).
+   */
+  revealGitlabRootPassword?(): Promise<string | undefined>;
   /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */
   abort(): void;
   /** Release the lock and stop the sandbox, if any. */

@@ -3,10 +3,21 @@ import type { EngineEvent, RunOutcome } from './events.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId } from './types.js';
 
 /** Where one step is, as the screens see it. A discriminated union: one shape per status. */
+/** How many of a running step's last progress lines the view keeps (the live part of the screen). */
+export const RECENT_LINES = 3;
+
 export type StepStatus =
   | { kind: 'idle' }
   | { kind: 'planned'; plan: PlannedStep }
-  | { kind: 'running'; action: PlanAction | 'destroy'; since: number; lastMessage?: string; plan?: PlannedStep }
+  | {
+      kind: 'running';
+      action: PlanAction | 'destroy';
+      since: number;
+      lastMessage?: string;
+      /** The last few progress lines (a remote script's output), oldest first. */
+      recentLines?: string[];
+      plan?: PlannedStep;
+    }
   | { kind: 'done'; action: PlanAction | 'destroy'; outputs: Outputs; elapsedMs: number; plan?: PlannedStep }
   | { kind: 'failed'; error: ClassifiedError; elapsedMs: number; plan?: PlannedStep }
   | { kind: 'skipped'; reason: string; plan?: PlannedStep };
@@ -84,7 +95,8 @@ export function runReducer(view: RunView, event: EngineEvent): RunView {
     case 'step-progress': {
       const prev = view.steps[event.stepId];
       if (prev?.kind !== 'running') return view;
-      return withStep(view, event.stepId, { ...prev, lastMessage: event.message });
+      const recentLines = [...(prev.recentLines ?? []), event.message].slice(-RECENT_LINES);
+      return withStep(view, event.stepId, { ...prev, lastMessage: event.message, recentLines });
     }
     case 'step-done': {
       const prev = view.steps[event.stepId];

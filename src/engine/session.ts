@@ -8,6 +8,8 @@ import { SecretRedactor } from '../state/redact.js';
 import { allSteps, buildRunbook, unavailableReason } from '../runbook/sections.js';
 import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
+import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
+import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
 import { Engine } from './engine.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
@@ -78,6 +80,11 @@ export class RunbookSession implements RunbookController {
     const project = projectKey(options.config);
     // One redactor for the state file, events and logs: a secret added to it never reaches any of them.
     const redactor = new SecretRedactor();
+    // A second net under the host steps' own care: the Stripe secret key never reaches state, events or logs.
+    for (const name of ['STRIPE_SECRET_KEY']) {
+      const value = process.env[name];
+      if (value && value.length >= 8) redactor.add(value);
+    }
     const policy = options.addressPolicy ?? (await addressPolicyFor(options.aws.endpoint));
     if (options.mode === 'write') {
       const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });
@@ -284,6 +291,14 @@ export class RunbookSession implements RunbookController {
 
   abort(): void {
     this.engine.abort();
+  }
+
+  hostAccess(): HostAccessInfo | undefined {
+    return hostAccessInfo(this.options.config, (stepId) => this.engine.knownOutputs(stepId));
+  }
+
+  async revealGitlabRootPassword(): Promise<string | undefined> {
+    return readGitlabRootPassword({ hosts: this.fleet });
   }
 
   async close(): Promise<void> {

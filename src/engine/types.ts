@@ -104,6 +104,8 @@ export interface Step {
    * of the steps ready to start, those leading to the longest chains start first. Default 1.
    */
   readonly typicalSeconds?: number;
+  /** The host a host-setup step works on (per-host progress in the TUI). */
+  readonly host?: HostName;
   /** Read-only: what exists in AWS for this step. Missing needed outputs mean "absent". */
   find(ctx: StepContext): Promise<FindResult>;
   /** Pure: describe the step given what find saw. */
@@ -128,6 +130,8 @@ export interface PlannedStep {
   stepId: string;
   section: SectionId;
   title: string;
+  /** The host a host-setup step works on. */
+  host?: HostName;
   action: PlanAction;
   preview: StepPreview;
   /** For conflicts: why. */

@@ -3,13 +3,16 @@ import { expandHome } from '../config/load.js';
 import { ConfigError, type ConfigIssue } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import type { SectionId } from '../engine/types.js';
+import { shopSourceProblem } from '../tasks/hosts/shop/source.js';
+import { stripeKeyProblems } from '../tasks/hosts/shop/stripe-keys.js';
 
 /**
- * What some sections need from the config beyond what validation checks for every run: the admin
- * CIDR for the security groups, a readable public key for the key pair. Checked before the state is
- * opened or AWS is called, so bad input leaves both untouched.
+ * What some sections need from the config (and the environment) beyond what validation checks for every
+ * run: the admin CIDR for the security groups, a readable public key for the key pair, the shop's source
+ * and Stripe keys for the hosts section. Checked before the state is opened or AWS is called, so bad
+ * input leaves both untouched.
  */
-export async function sectionConfigIssues(config: Config, sections: readonly SectionId[]): Promise<ConfigIssue[]> {
+export async function sectionConfigIssues(config: Config, sections: readonly SectionId[], env: NodeJS.ProcessEnv = process.env): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   if (sections.includes('security') && !config.access.adminCidr) {
     issues.push({
@@ -30,10 +33,25 @@ export async function sectionConfigIssues(config: Config, sections: readonly Sec
       });
     }
   }
+  if (sections.includes('hosts')) issues.push(...(await shopIssues(config, env)));
   return issues;
 }
 
-export async function assertSectionConfig(config: Config, sections: readonly SectionId[], source: string): Promise<void> {
-  const issues = await sectionConfigIssues(config, sections);
+/**
+ * The shop (hosts section): its licensed source must be on this machine, and its Stripe keys in the
+ * environment (a masked prompt in the TUI is a later step). Key problems never quote the key.
+ */
+async function shopIssues(config: Config, env: NodeJS.ProcessEnv): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  const source = await shopSourceProblem(config);
+  if (source) issues.push({ field: 'shop.source', ...source });
+  for (const problem of stripeKeyProblems(env)) {
+    issues.push({ field: `environment variable ${problem.variable}`, message: problem.message, fix: problem.fix });
+  }
+  return issues;
+}
+
+export async function assertSectionConfig(config: Config, sections: readonly SectionId[], source: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const issues = await sectionConfigIssues(config, sections, env);
   if (issues.length > 0) throw new ConfigError(source, issues);
 }

@@ -8,6 +8,7 @@ import { databaseSteps } from '../tasks/database.js';
 import { storageSteps } from '../tasks/storage.js';
 import { computeSteps } from '../tasks/compute.js';
 import { hostSteps } from '../tasks/hosts.js';
+import { backupSteps } from '../tasks/backup.js';
 
 interface SectionText {
   title: string;
@@ -74,6 +75,8 @@ function stepsOf(section: SectionId, config: Config): Step[] {
       return computeSteps(config);
     case 'hosts':
       return hostSteps(config);
+    case 'backup':
+      return backupSteps(config);
     default:
       return [];
   }

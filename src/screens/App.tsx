@@ -67,6 +67,9 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
   const lastOutcome = useRef<RunOutcome | undefined>(undefined);
   const quitting = useRef(false);
   const exited = useRef(false);
+  /** A secret (GitLab's root password) is on screen: it is taken off before the app exits (Ink leaves its last frame). */
+  const secretShown = useRef(false);
+  const [hideSecrets, setHideSecrets] = useState(false);
 
   // `up` skips Welcome: still say which account a confirmation would change (errors surface in the plan).
   useEffect(() => {
@@ -76,11 +79,20 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
   const exit = useCallback(
     (code: number) => {
       if (exited.current) return;
+      if (secretShown.current) {
+        secretShown.current = false;
+        setHideSecrets(true);
+        setTimeout(() => exit(code), 50); // one render without the secret, then exit
+        return;
+      }
       exited.current = true;
       onExit(code);
     },
     [onExit],
   );
+  const noteSecretShown = useCallback((shown: boolean) => {
+    secretShown.current = shown;
+  }, []);
 
   const finished = (result: ApplyResult, ctx: RunCtx, run: number) => {
     lastOutcome.current = result.outcome;
@@ -197,7 +209,16 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
       );
       break;
     case 'summary':
-      body = <Summary controller={controller} view={view} elapsedMs={elapsedMs} onOverview={toOverview} />;
+      body = (
+        <Summary
+          controller={controller}
+          view={view}
+          elapsedMs={elapsedMs}
+          onOverview={toOverview}
+          onSecretShown={noteSecretShown}
+          hideSecrets={hideSecrets}
+        />
+      );
       break;
   }
 

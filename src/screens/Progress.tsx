@@ -8,6 +8,7 @@ import { formatElapsed } from '../render/format-units.js';
 import { Header } from './components/Header.js';
 import { KeyHints, type Hint } from './components/KeyHints.js';
 import { RunningStepLine } from './components/RunningStepLine.js';
+import { HostProgress } from './components/HostProgress.js';
 import { useNow } from './use-now.js';
 
 export interface ProgressProps {
@@ -58,9 +59,11 @@ export function Progress(props: ProgressProps) {
             action={status.action}
             elapsedMs={now - status.since}
             lastMessage={status.lastMessage}
+            recentLines={status.recentLines}
           />
         );
       })}
+      <HostProgress plan={plan} view={view} />
       {prompt ? (
         <Text bold color="yellow">
           apply {prompt.title}? y/n

@@ -6,17 +6,23 @@ import { actionLabel, formatDuration, formatOutputs } from '../render/format-uni
 import { Header } from './components/Header.js';
 import { KeyHints } from './components/KeyHints.js';
 import { SECTION_ICON } from './labels.js';
+import { HostAccessPanel } from './components/HostAccessPanel.js';
 
 export interface SummaryProps {
   controller: RunbookController;
   view: RunView;
   elapsedMs: number;
   onOverview: () => void;
+  /** See HostAccessPanel: the app hides the GitLab password before it exits. */
+  onSecretShown?: (shown: boolean) => void;
+  hideSecrets?: boolean;
 }
 
 /** What this session built, per section, with the resource ids; then what to run next. */
-export function Summary({ controller, view, elapsedMs, onOverview }: SummaryProps) {
+export function Summary({ controller, view, elapsedMs, onOverview, onSecretShown, hideSecrets }: SummaryProps) {
   const [sections] = useState(() => controller.sections());
+  const [access] = useState(() => controller.hostAccess?.());
+  const hostsDone = sections.some((s) => s.id === 'hosts' && s.recorded === 'done');
   useInput((input) => {
     if (input === 'o') onOverview();
   });
@@ -53,13 +59,21 @@ export function Summary({ controller, view, elapsedMs, onOverview }: SummaryProp
             </Box>
           );
         })}
+      {access ? (
+        <HostAccessPanel
+          info={access}
+          reveal={hostsDone && controller.revealGitlabRootPassword ? () => controller.revealGitlabRootPassword!() : undefined}
+          onSecretShown={onSecretShown}
+          hideSecrets={hideSecrets}
+        />
+      ) : null}
       <Box flexDirection="column" marginTop={1}>
         <Text>total elapsed {formatDuration(elapsedMs)}</Text>
         <Text>next:</Text>
         <Text>  aws-runbook status   what the state file records, per step</Text>
         <Text>  aws-runbook down     tear everything down (asks for the project name)</Text>
       </Box>
-      <KeyHints hints={[['o', 'overview']]} />
+      <KeyHints hints={access && hostsDone ? [['g', 'GitLab root password'], ['o', 'overview']] : [['o', 'overview']]} />
     </Box>
   );
 }

@@ -38,6 +38,14 @@ describe('runReducer', () => {
     expect(view.steps.unknown).toBeUndefined();
   });
 
+  it('keeps only the last few lines a running step streams (remote output), oldest first', () => {
+    const view = fold([
+      { type: 'step-started', stepId: 's', action: 'create', at: 0 },
+      ...['a', 'b', 'c', 'd', 'e'].map((message, i) => ({ type: 'step-progress' as const, stepId: 's', message, at: i + 1 })),
+    ]);
+    expect(view.steps.s).toMatchObject({ kind: 'running', lastMessage: 'e', recentLines: ['c', 'd', 'e'] });
+  });
+
   it('records failures with the classified error and skipped steps with the reason', () => {
     const error = { kind: 'permission' as const, message: 'denied', hint: 'grant ec2:CreateVpc', retryable: false };
     const view = fold([

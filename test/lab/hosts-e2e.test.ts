@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabRun, type LabRun } from './lab-run.js';
+import { shopTestInput } from '../fixtures/shop/index.js';
 
 let run: LabRun;
+const shop = shopTestInput();
 beforeAll(async () => {
-  run = await startLabRun({ suffix: 'LabE2e' });
+  run = await startLabRun({ suffix: 'LabE2e', configYaml: shop.configYaml });
 }, 120_000);
 afterAll(async () => {
   await run?.stop();
@@ -11,7 +13,7 @@ afterAll(async () => {
 
 describe('the whole runbook in the lab (tool in a namespace with no route out, real SSH to the lab hosts)', () => {
   it('up --yes builds the infrastructure, reads every host key from the consoles and logs in through the bastion', async () => {
-    const result = await run.tool(['up', '--yes']);
+    const result = await run.tool(['up', '--yes'], { env: shop.env });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const state = await run.state();
     for (const host of ['gitlab', 'ecommerce', 'wordpress', 'monitoring', 'ia'] as const) {
@@ -24,7 +26,7 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
 
   it('a second up changes nothing: every step is no-change and no mutating AWS call is made', async () => {
     await run.control('POST', 'reset-log');
-    const result = await run.tool(['up', '--yes']);
+    const result = await run.tool(['up', '--yes'], { env: shop.env });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const log = (await run.control('GET', 'log')) as { log: { mutating: boolean; action: string }[] };
     expect(log.log.filter((entry) => entry.mutating).map((entry) => entry.action)).toEqual([]);
@@ -40,7 +42,7 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     const callsBefore = (await run.lab.calls('ecommerce')).length;
     try {
       const cwd = await run.newProject('LabSpoof');
-      const result = await run.tool(['up', '--yes'], { cwd });
+      const result = await run.tool(['up', '--yes'], { cwd, env: shop.env });
       expect(result.code).toBe(1);
       const output = `${result.stdout}\n${result.stderr}`;
       expect(output).toMatch(/ecommerce[^\n]*host key|host key[^\n]*ecommerce/i);

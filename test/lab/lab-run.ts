@@ -40,6 +40,10 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
   try {
     // Under the lab's base dir (not /tmp): the run dir is readable by the lab user, and removed by stop().
     await mkdir(LAB_BASE_DIR, { recursive: true });
+    // The lab has no internet: GitLab's apt signing key is there already, as from a mirror (the GitLab step
+    // downloads it on a real host and checks its fingerprint).
+    await mkdir(lab.hostPath('gitlab', '/etc/apt/keyrings'), { recursive: true });
+    await writeFile(lab.hostPath('gitlab', '/etc/apt/keyrings/gitlab-keyring.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(lab stand-in)\n', { mode: 0o644 });
     const projects: string[] = [];
     const newProject = async (suffix: string) => {
       const dir = await mkdtemp(join(LAB_BASE_DIR, `${lab.prefix}-project-`));

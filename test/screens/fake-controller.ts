@@ -8,6 +8,7 @@ import type {
   StepConfirm,
 } from '../../src/engine/controller.js';
 import type { EngineEvent, RunOutcome } from '../../src/engine/events.js';
+import type { HostAccessInfo } from '../../src/tasks/hosts/access-info.js';
 import type { Identity, Outputs, PlannedStep, SectionId } from '../../src/engine/types.js';
 
 export interface FakeControllerOptions {
@@ -22,6 +23,10 @@ export interface FakeControllerOptions {
   outputs?: Record<string, Outputs>;
   /** How long one step takes. */
   stepMs?: number;
+  /** What `hostAccess()` answers (absent: the method says nothing). */
+  hostAccess?: HostAccessInfo;
+  /** What `revealGitlabRootPassword()` resolves to. */
+  gitlabRootPassword?: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -49,6 +54,7 @@ export class FakeController implements RunbookController {
     confirmed: [] as string[],
     abort: 0,
     close: 0,
+    reveal: 0,
   };
   /** Every event emitted, in order. */
   readonly events: EngineEvent[] = [];
@@ -187,6 +193,15 @@ export class FakeController implements RunbookController {
   private stopped(section: SectionId, finish: (o: RunOutcome, s?: SectionId) => RunOutcome): RunOutcome {
     this.recorded.set(section, 'partial');
     return finish('aborted', section);
+  }
+
+  hostAccess(): HostAccessInfo | undefined {
+    return this.options.hostAccess;
+  }
+
+  async revealGitlabRootPassword(): Promise<string | undefined> {
+    this.calls.reveal += 1;
+    return this.options.gitlabRootPassword;
   }
 
   abort(): void {

@@ -137,6 +137,19 @@ describe('failure, retry, abort, conflicts', () => {
   });
 });
 
+/** `up` of network and peering in a TTY, network confirmed: the peering preview on screen. */
+async function upToPeeringPreview() {
+  const controller = new FakeController({ sections: SECTIONS, plans });
+  const onExit = vi.fn();
+  const screen = await renderScreen(
+    <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
+  );
+  await screen.waitForFrame('[create] MVP VPC');
+  await screen.press('y');
+  await screen.waitForFrame('[create] Cyber to MVP peering');
+  return { controller, onExit, screen };
+}
+
 describe('App started on preview (`aws-runbook up` in a TTY)', () => {
   it('previews and confirms each listed section in turn, then applies them all as one run and exits 0', async () => {
     const controller = new FakeController({ sections: SECTIONS, plans });
@@ -164,28 +177,14 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
   });
 
   it('declining a later section applies nothing of the sections confirmed before it', async () => {
-    const controller = new FakeController({ sections: SECTIONS, plans });
-    const onExit = vi.fn();
-    const screen = await renderScreen(
-      <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
-    );
-    await screen.waitForFrame('[create] MVP VPC');
-    await screen.press('y');
-    await screen.waitForFrame('[create] Cyber to MVP peering');
+    const { controller, onExit, screen } = await upToPeeringPreview();
     await screen.press('b');
     expect(onExit).toHaveBeenCalledWith(1);
     expect(controller.calls.apply).toHaveLength(0);
   });
 
   it('t on one section asks step by step for that section only, in the combined run', async () => {
-    const controller = new FakeController({ sections: SECTIONS, plans });
-    const onExit = vi.fn();
-    const screen = await renderScreen(
-      <App controller={controller} start={{ screen: 'preview', sections: ['network', 'peering'], stepMode: false }} onExit={onExit} />,
-    );
-    await screen.waitForFrame('[create] MVP VPC');
-    await screen.press('y');
-    await screen.waitForFrame('[create] Cyber to MVP peering');
+    const { controller, onExit, screen } = await upToPeeringPreview();
     await screen.press('t');
     const peeringSteps = (plans.peering ?? []).map((s) => s.stepId);
     for (let i = 0; i < peeringSteps.length; i++) {

@@ -122,7 +122,7 @@ describe('storage section against moto', () => {
     expect(lifecycle.Rules?.find((r) => r.ID === 'aws-runbook-db-dumps')).toEqual({
       ID: 'aws-runbook-db-dumps',
       Status: 'Enabled',
-      Filter: { Prefix: 'db/' },
+      Filter: { Prefix: 'backups/' },
       Transitions: [{ Days: 30, StorageClass: 'STANDARD_IA' }],
       Expiration: { Days: 365 },
       NoncurrentVersionExpiration: { NoncurrentDays: 30 },
@@ -290,7 +290,7 @@ describe('storage section against moto', () => {
       `aws s3api put-public-access-block --bucket ${BUCKET} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
       `aws s3api put-bucket-encryption --bucket ${BUCKET} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'`,
       `aws s3api put-bucket-versioning --bucket ${BUCKET} --versioning-configuration Status=Enabled`,
-      `aws s3api put-bucket-lifecycle-configuration --bucket ${BUCKET} --lifecycle-configuration '{"Rules":[{"ID":"aws-runbook-db-dumps","Status":"Enabled","Filter":{"Prefix":"db/"},"Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}],"Expiration":{"Days":365},"NoncurrentVersionExpiration":{"NoncurrentDays":30},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":7}}]}'`,
+      `aws s3api put-bucket-lifecycle-configuration --bucket ${BUCKET} --lifecycle-configuration '{"Rules":[{"ID":"aws-runbook-db-dumps","Status":"Enabled","Filter":{"Prefix":"backups/"},"Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}],"Expiration":{"Days":365},"NoncurrentVersionExpiration":{"NoncurrentDays":30},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":7}}]}'`,
     ]);
     expect(preview.monthlyCostUsd).toBe(0);
     const notes = preview.notes?.join(' ') ?? '';

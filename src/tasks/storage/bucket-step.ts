@@ -14,7 +14,7 @@ import { ALL_SETTINGS, finishBucket, finishCliLines } from './bucket-finish.js';
 import { headBucket, ownedByAccount } from './bucket-lookup.js';
 import { readBucketSettings, reviewBucket } from './bucket-settings.js';
 import { emptyBucket, knownVersionCount } from './empty-bucket.js';
-import { backupBucketName, bucketArn, bucketNamePlaceholder, STORAGE_STEP_IDS } from './names.js';
+import { backupBucketName, bucketArn, bucketNamePlaceholder, DB_DUMP_PREFIX, STORAGE_STEP_IDS } from './names.js';
 import { BUCKET_NOTES, COST_NOTE } from './seed-notes.js';
 
 /** Empty-then-delete rounds: something (the backup timer) may still be writing while we delete. */
@@ -156,7 +156,7 @@ export function bucketStep(config: Config): Step {
           `aws s3api delete-objects --bucket ${bucket} --delete "$(aws s3api list-object-versions --bucket ${bucket} --max-items 1000 --query '{Objects: [Versions, DeleteMarkers][][].{Key: Key, VersionId: VersionId}, Quiet: \`true\`}' --output json)"  # repeat until the bucket is empty`,
           `aws s3api delete-bucket --bucket ${bucket}`,
         ],
-        notes: [`The database dumps in it are deleted for good: copy what you want to keep first (aws s3 sync s3://${bucket}/db/ ./db-dumps/).`],
+        notes: [`The database dumps in it are deleted for good: copy what you want to keep first (aws s3 sync s3://${bucket}/${DB_DUMP_PREFIX} ./db-dumps/).`],
       };
     },
   };

@@ -5,7 +5,7 @@ export const STORAGE_STEP_IDS = {
 } as const;
 
 /** Where `aws-runbook backup` puts the database dumps; the lifecycle rule applies to it. */
-export const DB_DUMP_PREFIX = 'db/';
+export const DB_DUMP_PREFIX = 'backups/';
 
 /** The lifecycle of the dumps, in days. */
 export const LIFECYCLE_DAYS = {

@@ -4,9 +4,10 @@
 // and forget them (no stopped-container state is kept). Everything else answers plausibly and changes
 // nothing. No image is pulled, nothing is built.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { compose } from './compose.mjs';
 import { describePorts, parsePortSpec } from './ports.mjs';
-import { containers, fail, isInstalled, removeContainer, saveContainer, startResponder } from './state.mjs';
+import { LAB, containers, fail, isInstalled, removeContainer, saveContainer, startResponder } from './state.mjs';
 
 const VERSION = 'Docker version 24.0.7, build 24.0.7-0ubuntu4';
 /** `docker run` options that take a value (the next word unless written --opt=value). */
@@ -101,9 +102,20 @@ export async function docker(argv) {
     case 'version':
       console.log(`Client:\n Version:           24.0.7\n API version:       1.43\n\nServer:\n Engine:\n  Version:          24.0.7\n  API version:      1.43 (minimum version 1.12)`);
       return 0;
-    case 'info':
+    case 'info': {
+      // A switch for tests of a broken host: the daemon stops answering, as when dockerd is wedged.
+      if (existsSync(`${LAB}/broken/docker-info`)) {
+        return fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 1);
+      }
+      const format = rest[rest.findIndex((a) => a === '-f' || a === '--format') + 1];
+      const info = { ServerVersion: '24.0.7', Containers: containers().length, Driver: 'overlay2', OperatingSystem: 'Ubuntu 24.04 LTS (aws-runbook lab stand-in)' };
+      if (rest.some((a) => a === '-f' || a === '--format')) {
+        console.log(format.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, field) => String(info[field] ?? '<no value>')));
+        return 0;
+      }
       console.log(`Client:\n Version:    24.0.7\n Context:    default\n\nServer:\n Containers: ${containers().length}\n  Running: ${containers().filter((c) => c.running).length}\n Server Version: 24.0.7\n Storage Driver: overlay2\n Cgroup Driver: systemd\n Operating System: Ubuntu 24.04 LTS (aws-runbook lab stand-in)`);
       return 0;
+    }
     case 'compose':
       if (!isInstalled('docker-compose-v2') && !isInstalled('docker-compose-plugin')) return fail("docker: 'compose' is not a docker command.\nSee 'docker --help'", 1);
       return compose(rest);

@@ -16,6 +16,13 @@ function handler(port) {
       response.end();
       return;
     }
+    // What GitLab's readiness probe and Uptime Kuma's entry-page API answer, so checks can parse them.
+    const json = { '/-/readiness': { status: 'ok', master_check: [{ status: 'ok' }] }, '/api/entry-page': { type: 'entryPage', entryPage: 'dashboard' } }[request.url?.split('?')[0] ?? ''];
+    if (json) {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-lab-container': label });
+      response.end(JSON.stringify(json));
+      return;
+    }
     response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-lab-container': label });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
