@@ -22,6 +22,8 @@ export interface ContextHost {
   beginOperation(stepId: string, action: string, clientToken?: string): Promise<void>;
   recordOutputs(stepId: string, partial: Outputs): Promise<void>;
   progress(stepId: string, message: string): void;
+  /** Registers a secret with the run's redactor (optional: tests without one ignore it). */
+  secret?(value: string): void;
   /** Changes the ClientToken series, e.g. after a resource made with the old token was deleted. */
   tokenGeneration?: number;
 }
@@ -73,6 +75,9 @@ export function createStepContext(host: ContextHost, stepId: string): StepContex
     },
     progress(message) {
       host.progress(stepId, message);
+    },
+    secret(value) {
+      host.secret?.(value);
     },
   };
 }

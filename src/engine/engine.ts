@@ -1,10 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
 import { RunbookConflictError } from '../aws/errors.js';
-import { forget, markDone } from './step-records.js';
+import { forget, markDone, markRunFinished, markRunStarted } from './step-records.js';
 import type { PersistedState } from '../state/schema.js';
 import type { StateStore } from '../state/store.js';
 import type { SecretRedactor } from '../state/redact.js';
@@ -110,6 +108,9 @@ export class Engine {
           if (step) step.outputs = { ...step.outputs, ...partial };
         });
       },
+      secret: (value) => {
+        if (value.length >= 6) this.options.redactor.add(value);
+      },
       progress: (stepId, message) => {
         this.emit({ type: 'step-progress', stepId, message: this.options.redactor.redact(message), at: Date.now() });
       },
@@ -163,25 +164,11 @@ export class Engine {
   }
 
   private async recordRunStart(command: 'up' | 'down', sections: SectionId[]): Promise<void> {
-    await this.options.store?.update((draft) => {
-      draft.lastRun = {
-        id: randomUUID(),
-        command,
-        sections,
-        startedAt: new Date().toISOString(),
-        pid: process.pid,
-        host: hostname(),
-      };
-    });
+    await this.options.store?.update((draft) => markRunStarted(draft, command, sections));
   }
 
   async recordRunEnd(outcome: RunOutcome): Promise<void> {
-    await this.options.store?.update((draft) => {
-      if (draft.lastRun && !draft.lastRun.finishedAt) {
-        draft.lastRun.finishedAt = new Date().toISOString();
-        draft.lastRun.outcome = outcome;
-      }
-    });
+    await this.options.store?.update((draft) => markRunFinished(draft, outcome));
   }
 
   /** Apply planned steps along their dependencies. Conflicts fail their step; the rest stops cleanly. */

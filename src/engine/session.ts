@@ -5,7 +5,8 @@ import { getIdentity } from '../aws/identity.js';
 import { readState, StateError, StateStore } from '../state/store.js';
 import type { PersistedState } from '../state/schema.js';
 import { SecretRedactor } from '../state/redact.js';
-import { allSteps, buildRunbook, unavailableReason } from '../runbook/sections.js';
+import { allSteps, buildRunbook } from '../runbook/sections.js';
+import { resumeInfoOf, sectionSummaries } from './run-summary.js';
 import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
@@ -173,49 +174,11 @@ export class RunbookSession implements RunbookController {
   }
 
   resumeInfo(): ResumeInfo | undefined {
-    const run = this.state?.lastRun;
-    if (!run || run.outcome === 'ok' || run.outcome === 'declined') return undefined;
-    const steps = this.state?.steps ?? {};
-    const stuck = Object.entries(steps).find(([, step]) => step.status === 'running' || step.status === 'failed');
-    const stepId = stuck?.[0];
-    const step = stuck?.[1];
-    const title = stepId ? allSteps(this.runbook).find((s) => s.id === stepId)?.title : undefined;
-    const pending = step && step.status !== 'done' ? step.pendingOperation : undefined;
-    return {
-      command: run.command,
-      startedAt: run.startedAt,
-      // Ctrl-C (aborted) and a run that never recorded its end (kill -9, crash) were interrupted.
-      outcome: run.outcome === 'failed' ? 'failed' : 'interrupted',
-      ...(stepId ? { stepId } : {}),
-      ...(title ? { stepTitle: title } : {}),
-      ...(pending ? { pendingOperation: `${pending.action}${pending.clientToken ? ` (ClientToken ${pending.clientToken})` : ''} at ${pending.startedAt}` } : {}),
-      ...(step?.status === 'failed' ? { error: step.error } : {}),
-    };
+    return resumeInfoOf(this.state, this.runbook);
   }
 
   sections(): SectionSummary[] {
-    const steps = this.state?.steps ?? {};
-    return this.runbook.map((section) => {
-      const ids = section.steps.map((step) => step.id);
-      const statuses = ids.map((id) => steps[id]?.status);
-      const recorded: SectionSummary['recorded'] = statuses.some((s) => s === 'failed')
-        ? 'failed'
-        : ids.length > 0 && statuses.every((s) => s === 'done')
-          ? 'done'
-          : statuses.some((s) => s !== undefined)
-            ? 'partial'
-            : 'not-started';
-      const unavailable = unavailableReason(section, this.hostsReachable);
-      return {
-        id: section.id,
-        title: section.title,
-        description: section.description,
-        stepIds: ids,
-        recorded,
-        available: unavailable === undefined,
-        ...(unavailable ? { unavailable } : {}),
-      };
-    });
+    return sectionSummaries(this.runbook, this.state, this.hostsReachable);
   }
 
   stepsOf(sections: readonly SectionId[]): Step[] {

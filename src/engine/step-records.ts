@@ -1,6 +1,9 @@
 import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { PersistedState } from '../state/schema.js';
-import type { Outputs, PlanAction } from './types.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { RunOutcome } from './events.js';
+import type { Outputs, PlanAction, SectionId } from './types.js';
 
 /** Pure edits of a state draft for one step's lifecycle (the engine wraps them in `store.update`). */
 
@@ -29,4 +32,17 @@ export function markFailed(draft: PersistedState, stepId: string, mode: 'up' | '
 /** A step whose resource is gone leaves the state. */
 export function forget(draft: PersistedState, stepId: string): void {
   delete draft.steps[stepId];
+}
+
+/** A run begins: which command, which sections, which process on which host (what the lock and resume show). */
+export function markRunStarted(draft: PersistedState, command: 'up' | 'down', sections: SectionId[]): void {
+  draft.lastRun = { id: randomUUID(), command, sections, startedAt: new Date().toISOString(), pid: process.pid, host: hostname() };
+}
+
+/** A run ends with its outcome (a run killed before this is "interrupted" on resume). */
+export function markRunFinished(draft: PersistedState, outcome: RunOutcome): void {
+  if (draft.lastRun && !draft.lastRun.finishedAt) {
+    draft.lastRun.finishedAt = new Date().toISOString();
+    draft.lastRun.outcome = outcome;
+  }
 }

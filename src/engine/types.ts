@@ -90,6 +90,8 @@ export interface StepContext {
   recordOutputs(partial: Outputs): Promise<void>;
   /** A line of progress for the renderers (not persisted). */
   progress(message: string): void;
+  /** A secret this step handles (a password it read): from now on it is masked in state, events and logs. */
+  secret(value: string): void;
 }
 
 /** One step of the runbook: one declarative object (DESIGN.md §3). No rendering, no state handling. */

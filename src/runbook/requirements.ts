@@ -39,7 +39,7 @@ export async function sectionConfigIssues(config: Config, sections: readonly Sec
 
 /**
  * The shop (hosts section): its licensed source must be on this machine, and its Stripe keys in the
- * environment (a masked prompt in the TUI is a later step). Key problems never quote the key.
+ * environment, or from the masked prompt `up` shows in a terminal. Key problems never quote the key.
  */
 async function shopIssues(config: Config, env: NodeJS.ProcessEnv): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];

@@ -94,6 +94,23 @@ describe('Engine', () => {
     expect(onDisk).toMatchObject({ status: 'running', pendingOperation: { action: 'FakeCreate', clientToken: expect.stringMatching(/^awsrb-[0-9a-f]{40}$/) } });
   });
 
+  it('a secret a step registers is masked from then on in progress events, the error and the state file', async () => {
+    const cloud = new FakeCloud();
+    const secret = 'master-Pw-7f3c91';
+    const { engine, dir, events } = await engineWith();
+    const step = fakeStep(cloud, 'db', {
+      onApply: async (ctx) => {
+        ctx.secret(secret);
+        ctx.progress(`logging in with ${secret}`);
+      },
+      fail: () => new Error(`Access denied for admin using password ${secret}`),
+    });
+    expect(await engine.apply(await engine.plan([step], ['network']), ['network'])).toBe('failed');
+    expect(JSON.stringify(events)).not.toContain(secret);
+    expect(JSON.stringify(events)).toContain('logging in with');
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).not.toContain(secret);
+  });
+
   it('a second run plans no change and applies nothing', async () => {
     const cloud = new FakeCloud();
     const steps = [fakeStep(cloud, 'vpc'), fakeStep(cloud, 'subnet', { needs: ['vpc'] })];

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLI, cliEnv } from '../helpers/cli.js';
 import { startLabRun, type LabRun } from './lab-run.js';
 import { shopTestInput } from '../fixtures/shop/index.js';
 
@@ -54,4 +57,37 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
       await run.control('POST', 'lab', map);
     }
   }, 180_000);
+
+  it('kill -9 in the middle of a host step, then up again: the run completes, each host as wanted', async () => {
+    const cwd = await run.newProject('LabKill');
+    const stateFile = join(cwd, '.aws-runbook', 'state.json');
+    const child = run.lab.runInOperator(process.execPath, [CLI, 'up', '--yes', '--endpoint-url', run.endpoint], {
+      cwd,
+      env: cliEnv(shop.env),
+      extendEnv: false,
+      reject: false,
+    });
+    // Wait until a step of the hosts section past the first login is running (recorded before it acts).
+    let killedIn: string | undefined;
+    for (let i = 0; i < 1200 && !killedIn; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const state = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { steps: Record<string, { status: string }> }, () => undefined);
+      killedIn = Object.entries(state?.steps ?? {}).find(([id, step]) => /^hosts\.(?!host-key|login)/.test(id) && step.status === 'running')?.[0];
+    }
+    expect(killedIn).toBeDefined();
+    child.kill('SIGKILL');
+    expect((await child).signal).toBe('SIGKILL');
+
+    const resumed = await run.tool(['up', '--yes'], { cwd, env: shop.env });
+    expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
+    expect(resumed.stdout).toContain('Resuming');
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as { steps: Record<string, { status: string }> };
+    const hostSteps = Object.entries(state.steps).filter(([id]) => id.startsWith('hosts.'));
+    expect(hostSteps.length).toBeGreaterThan(10);
+    expect(hostSteps.filter(([, step]) => step.status !== 'done')).toEqual([]);
+    // A third run finds every host as wanted: nothing left to do.
+    const again = await run.tool(['up', '--yes'], { cwd, env: shop.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toMatch(/\[hosts\] ✓ \S+\s+(create|adopt)/);
+  }, 240_000);
 });

@@ -1,5 +1,6 @@
 import { buildRunbook, parseSectionList, unavailableReason } from '../../runbook/sections.js';
 import { assertSectionConfig } from '../../runbook/requirements.js';
+import { STRIPE_ENV, stripeKeyProblems } from '../../tasks/hosts/shop/stripe-keys.js';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
 import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -48,7 +49,16 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
     );
   }
   const session = await openSession(global, io, 'up', 'write', async (config, configPath, where) => {
-    await assertSectionConfig(config, selectSections(buildRunbook(config), options.only, where.hostsReachable), configPath);
+    const sections = selectSections(buildRunbook(config), options.only, where.hostsReachable);
+    // In a terminal, missing Stripe keys are asked for (masked) rather than refused; with --yes nothing is asked.
+    if (!options.yes && io.interactive && sections.includes('hosts') && stripeKeyProblems(process.env).length > 0) {
+      const keys = await (await import('../../screens/run-stripe-prompt.js')).promptStripeKeys(process.env);
+      if (!keys) throw new UsageError('Cancelled: the shop needs its Stripe keys; nothing was applied.');
+      // This process only: the host steps read them from here; nothing writes them anywhere else.
+      process.env[STRIPE_ENV.publishable] = keys.publishableKey;
+      process.env[STRIPE_ENV.secret] = keys.secretKey;
+    }
+    await assertSectionConfig(config, sections, configPath);
   });
   try {
     const sections = selectSections(session.runbook, options.only, session.hostsReachable);

@@ -79,6 +79,7 @@ export function dbUserStep(config: Config): Step {
       const endpoint = dbEndpoint(ctx);
       // base64url: nothing to escape in SQL or in the option file.
       const password = randomBytes(24).toString('base64url');
+      ctx.secret(password);
       await uploadFile(connection, OPTION_FILE, optionFileContent(endpoint, password), { mode: 0o600, owner: 'root', parents: true, signal: ctx.signal });
       await runAsMaster(ctx, ensureBackupUserSql(password), `create the database account ${BACKUP_DB_USER}`, { [NEW_PASSWORD_VAR]: password });
       const left = backupUserUnfinished(await probe(ctx), endpoint);

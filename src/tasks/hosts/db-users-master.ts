@@ -71,5 +71,7 @@ export async function readMasterCredentials(ctx: StepContext): Promise<MasterCre
       { cause: error },
     );
   }
-  return parseMasterSecret(secretString, arn);
+  const credentials = parseMasterSecret(secretString, arn);
+  ctx.secret(credentials.password);
+  return credentials;
 }

@@ -44,6 +44,8 @@ export async function applyShop(ctx: StepContext, config: Config): Promise<Outpu
   const signal = ctx.signal;
 
   const kept = keptShopSecrets(await readRemoteFile(connection, SHOP_ENV_PATH, signal)).secrets;
+  ctx.secret(kept.secretKey);
+  ctx.secret(kept.dbPassword);
   const secrets = shopEnvSecrets(kept, stripe);
   return withSecretsMasked(secrets, async () => {
     await ensureMariadbClient(ctx, connection);

@@ -3,7 +3,7 @@
  * STRIPE_SECRET_KEY) and go to the shop host's 0600 `.env` only: never into the state, outputs, logs or
  * errors. Checked by prefix before a run starts, so a typo stops the run before anything changes.
  * Messages name the variable and what is expected, never the value (not even a part of it).
- * A masked prompt for them in the TUI is a later step; today they come from the environment.
+ * `aws-runbook up` in a terminal asks for missing ones in a masked prompt (src/screens/StripeKeysPrompt.tsx).
  */
 
 export const STRIPE_ENV = {

@@ -45,6 +45,7 @@ interface WordpressFiles {
 async function wantedFiles(ctx: StepContext, connection: SshConnection): Promise<WordpressFiles> {
   const endpoint = dbEndpoint(ctx);
   const { password, generated } = keptWordpressPassword(await readRemoteFile(connection, WORDPRESS_ENV_PATH, ctx.signal));
+  ctx.secret(password);
   const compose = wordpressComposeFile(endpoint);
   const env = wordpressEnvFile(password);
   return { endpoint, password, generated, compose, env, fingerprint: deployFingerprint([sha256Hex(compose), sha256Hex(env)]) };
