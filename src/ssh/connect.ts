@@ -1,4 +1,5 @@
-import { NodeSSH } from 'node-ssh';
+// node-ssh (and ssh2 under it) takes ~0.2 s to load: only a run that reaches a host pays for it.
+import type { NodeSSH } from 'node-ssh';
 import type { LimitFunction } from 'p-limit';
 import type { Duplex } from 'node:stream';
 import { SshConnectAbortedError, SshConnectError } from './errors.js';
@@ -50,9 +51,10 @@ export function hostLabel(host: SshHost): string {
 /** Connect and authenticate one host, its host key checked against its console fingerprints. */
 export async function connectHost(host: SshHost, options: ConnectOptions): Promise<SshConnection> {
   const label = hostLabel(host);
+  const { NodeSSH: NodeSsh } = await import('node-ssh');
   if (options.signal?.aborted) throw new SshConnectAbortedError(label);
   const check = hostKeyCheck(label, host.fingerprints);
-  const ssh = new NodeSSH();
+  const ssh = new NodeSsh();
   const connecting = ssh.connect({
     ...(options.sock ? { sock: options.sock } : { host: host.address }),
     port: host.port ?? 22,
