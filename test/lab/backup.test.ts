@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopTestInput } from '../fixtures/shop/index.js';
@@ -67,9 +67,6 @@ async function lastSeq(): Promise<number> {
 
 beforeAll(async () => {
   run = await startLabRun({ suffix: 'LabBackup', configYaml: input.configYaml });
-  // The hosts section also installs GitLab, whose signing key the lab (no uplink) cannot download (as hosts-shop.test.ts).
-  mkdirSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings'), { recursive: true });
-  writeFileSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings/gitlab-keyring.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(lab stand-in)\n', { mode: 0o644 });
   early = await tool(['backup']);
   const up = await tool(['up', '--yes']);
   if (up.code !== 0) throw new Error(`up --yes failed (${up.code}):\n${up.stdout}\n${up.stderr}`);

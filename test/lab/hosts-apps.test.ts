@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kumaComposeFile } from '../../src/tasks/hosts/uptime-kuma-compose.js';
@@ -48,10 +48,6 @@ beforeAll(async () => {
   const shop = shopTestInput();
   env = shop.env;
   run = await startLabRun({ suffix: 'LabApps', configYaml: shop.configYaml });
-  // The lab has no uplink: GitLab's signing key is put where the step's download would put it (the
-  // download-and-check-the-fingerprint script is unit-tested with a local key).
-  mkdirSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings'), { recursive: true });
-  writeFileSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings/gitlab-keyring.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(lab stand-in)\n', { mode: 0o644 });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +46,6 @@ beforeAll(async () => {
   archiveDir = await mkdtemp(join(tmpdir(), 'hosts-shop-'));
   const archive = await packShopFixture(archiveDir);
   run = await startLabRun({ suffix: 'LabShop', configYaml: `shop:\n  source: ${archive}\n` });
-  // The hosts section also installs GitLab, whose signing key the lab (no uplink) cannot download: put it
-  // where the step's download would (as hosts-apps.test.ts does).
-  mkdirSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings'), { recursive: true });
-  writeFileSync(run.lab.hostPath('gitlab', '/etc/apt/keyrings/gitlab-keyring.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(lab stand-in)\n', { mode: 0o644 });
 }, 120_000);
 
 afterAll(async () => {
