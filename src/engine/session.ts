@@ -9,6 +9,7 @@ import { allSteps, buildRunbook } from '../runbook/sections.js';
 import { resumeInfoOf, sectionSummaries } from './run-summary.js';
 import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
+import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
 import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
 import { Engine } from './engine.js';
@@ -82,10 +83,8 @@ export class RunbookSession implements RunbookController {
     // One redactor for the state file, events and logs: a secret added to it never reaches any of them.
     const redactor = new SecretRedactor();
     // A second net under the host steps' own care: the Stripe secret key never reaches state, events or logs.
-    for (const name of ['STRIPE_SECRET_KEY']) {
-      const value = process.env[name];
-      if (value && value.length >= 8) redactor.add(value);
-    }
+    const stripeSecret = process.env[STRIPE_ENV.secret];
+    if (stripeSecret && stripeSecret.length >= 8) redactor.add(stripeSecret);
     const policy = options.addressPolicy ?? (await addressPolicyFor(options.aws.endpoint));
     if (options.mode === 'write') {
       const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });

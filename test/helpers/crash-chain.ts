@@ -66,31 +66,3 @@ export async function finish(cwd: string, args: string[]): Promise<void> {
   const result = await runCli(args, { cwd });
   expect(result.code, `final run: ${result.stderr}`).toBe(0);
 }
-
-/**
- * Crash chains until every kind got its crash: kinds passed over in one project (every occurrence landed
- * while the run was being killed at another kind) get a chain of their own in a fresh project. Each chain
- * is finished (`finishChain`) before the next starts. Returns the kinds crashed at and the projects used.
- */
-export async function crashAtEveryKind(
-  sandbox: Sandbox,
-  newProject: (chain: number) => Promise<string>,
-  args: string[],
-  kinds: Map<string, number>,
-  finishChain: (cwd: string) => Promise<void>,
-  maxChains = 4,
-): Promise<{ crashed: string[]; projects: string[] }> {
-  const crashed: string[] = [];
-  const projects: string[] = [];
-  let left = new Map(kinds);
-  for (let chain = 0; chain < maxChains && left.size > 0; chain++) {
-    const cwd = await newProject(chain);
-    projects.push(cwd);
-    const got = await crashAtEachKind(sandbox, cwd, args, left);
-    crashed.push(...got);
-    await finishChain(cwd);
-    if (got.length === 0) break;
-    left = new Map([...left].filter(([action]) => !got.includes(action)));
-  }
-  return { crashed, projects };
-}

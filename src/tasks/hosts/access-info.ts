@@ -1,18 +1,13 @@
 import type { Config } from '../../config/schema.js';
 import type { HostName, Outputs } from '../../engine/types.js';
 import { BASTION, HOST_NAMES, instanceName, instanceStepId, LOGIN_USER } from './names.js';
+import { shopPort } from './shop/names.js';
 
 export interface HostAccessInfo {
   /** What each app answers on, as the operator reaches it. */
   urls: { label: string; url: string; note?: string }[];
   /** One SSH command per host, through the bastion for all but the bastion. */
   ssh: { host: HostName; name: string; command: string }[];
-}
-
-/** The shop's port (config `shop.port` when the config has one; the seed's 8000 otherwise). */
-function shopPort(config: Config): number {
-  const shop = config.shop as { port?: number };
-  return shop.port ?? 8000;
 }
 
 /**
