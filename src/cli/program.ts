@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SECTION_IDS } from '../engine/types.js';
+import { CHECK_GROUPS } from '../tasks/checks/types.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
 import type { GlobalOptions } from './target.js';
@@ -54,15 +55,16 @@ Examples:
   aws-runbook up                             preview and confirm each section, then build it
   aws-runbook up --yes --only network        no questions (CI), one section
   aws-runbook status                         where the last run stopped
+  aws-runbook verify --json                  the checklist, for CI (exit 1 when a required check fails)
   aws-runbook down                           remove everything (you type the project name)
 
-Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the lock, 130 stopped by Ctrl-C.`,
+Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run holds the lock, 130 stopped by Ctrl-C.`,
     )
     .action(
       run(async (global, commandIO) => {
         if (program.args.length > 0) {
           throw new UsageError(
-            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, down, backup, sandbox serve (see \`aws-runbook --help\`).`,
+            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, verify, down, backup, sandbox serve (see \`aws-runbook --help\`).`,
           );
         }
         return (await import('./commands/tui.js')).tuiCommand(global, commandIO);
@@ -100,6 +102,13 @@ Exit codes: 0 ok, 1 a step failed, 2 bad usage or input, 3 another run holds the
     .description('what the state file records, per section and step (no AWS call)')
     .option('--json', 'machine-readable output')
     .action(run(async (global, commandIO) => (await import('./commands/status.js')).statusCommand(global, global as never, commandIO)));
+
+  program
+    .command('verify')
+    .description('the checklist: live AWS and the hosts against the design (network, security, database, storage, hosts, apps, ping matrix); changes nothing')
+    .option('--json', 'machine-readable report (stable check ids) for CI')
+    .option('--only <groups>', `only these check groups (${CHECK_GROUPS.join(',')})`)
+    .action(run(async (global, commandIO) => (await import('./commands/verify.js')).verifyCommand(global, global as never, commandIO)));
 
   program
     .command('down')

@@ -2,6 +2,8 @@ import type { EngineEvent, RunOutcome } from './events.js';
 import type { Identity, PlannedStep, SectionId } from './types.js';
 import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { HostAccessInfo } from '../tasks/hosts/access-info.js';
+import type { CheckReport } from '../tasks/checks/run-checks.js';
+import type { VerifySelect } from './verify-run.js';
 
 /** A section as the overview lists it. */
 export interface SectionSummary {
@@ -75,6 +77,8 @@ export interface RunbookController {
    * the event stream, the state or a log. Undefined when GitLab already deleted it (24 h after install).
    */
   revealGitlabRootPassword?(): Promise<string | undefined>;
+  /** Run the checklist (all, some groups, or some check ids) against live AWS and the hosts; emits check events. */
+  verify(select?: VerifySelect): Promise<CheckReport>;
   /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */
   abort(): void;
   /** Release the lock and stop the sandbox, if any. */

@@ -1,4 +1,6 @@
 import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { CheckMeta, CheckSelection } from './checklist-view.js';
+import type { CheckOutcome } from '../tasks/checks/types.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId, StepPreview } from './types.js';
 
 /** The one event stream both renderers (Ink and plain lines) consume. */
@@ -15,7 +17,12 @@ export type EngineEvent =
   | { type: 'step-skipped'; stepId: string; reason: string; at: number }
   | { type: 'section-finished'; section: SectionId; outcome: RunOutcome; at: number }
   | { type: 'run-finished'; outcome: RunOutcome; at: number }
-  | { type: 'notice'; level: 'info' | 'warn'; message: string; at: number };
+  | { type: 'notice'; level: 'info' | 'warn'; message: string; at: number }
+  /** `verify`: the checks about to run (all, some groups, or a rerun of some ids). */
+  | { type: 'checks-started'; checks: CheckMeta[]; selection: CheckSelection; at: number }
+  | { type: 'check-started'; id: string; at: number }
+  | { type: 'check-finished'; outcome: CheckOutcome; at: number }
+  | { type: 'checks-finished'; ok: boolean; at: number };
 
 export type RunOutcome = 'ok' | 'failed' | 'aborted' | 'declined';
 

@@ -1,5 +1,6 @@
 import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { EngineEvent, RunOutcome } from './events.js';
+import { checklistReducer, initialChecklistView, type ChecklistView } from './checklist-view.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId } from './types.js';
 
 /** Where one step is, as the screens see it. A discriminated union: one shape per status. */
@@ -37,6 +38,8 @@ export interface RunView {
   startedAt?: number;
   finishedAt?: number;
   notices: { level: 'info' | 'warn'; message: string }[];
+  /** The verification checklist (verify runs). */
+  checklist: ChecklistView;
 }
 
 export const initialRunView: RunView = {
@@ -46,6 +49,7 @@ export const initialRunView: RunView = {
   planning: false,
   sectionOutcomes: {},
   notices: [],
+  checklist: initialChecklistView,
 };
 
 function planOf(status: StepStatus | undefined): PlannedStep | undefined {
@@ -133,6 +137,11 @@ export function runReducer(view: RunView, event: EngineEvent): RunView {
       return { ...view, outcome: event.outcome, finishedAt: event.at, activeSection: undefined };
     case 'notice':
       return { ...view, notices: [...view.notices, { level: event.level, message: event.message }] };
+    case 'checks-started':
+    case 'check-started':
+    case 'check-finished':
+    case 'checks-finished':
+      return { ...view, checklist: checklistReducer(view.checklist, event) };
   }
 }
 

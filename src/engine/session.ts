@@ -13,6 +13,8 @@ import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
 import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
 import { Engine } from './engine.js';
+import { runVerify, type VerifySelect } from './verify-run.js';
+import type { CheckReport } from '../tasks/checks/run-checks.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
 import type { EngineEvent, RunOutcome } from './events.js';
@@ -50,6 +52,7 @@ export class RunbookSession implements RunbookController {
   private lastPlan = new Map<string, PlanEntry>();
   private identity?: Identity;
   private closed = false;
+  private verifying: AbortController | undefined;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -253,6 +256,19 @@ export class RunbookSession implements RunbookController {
 
   abort(): void {
     this.engine.abort();
+    this.verifying?.abort();
+  }
+
+  /** The checklist against live AWS and the hosts (read-only; needs no lock). */
+  async verify(select: VerifySelect = {}): Promise<CheckReport> {
+    const aborter = new AbortController();
+    this.verifying = aborter;
+    try {
+      const { config, aws } = this.options;
+      return await runVerify({ config, aws, hosts: this.fleet, signal: aborter.signal, outputsOf: (id) => this.engine.knownOutputs(id), emit: (e) => this.emit(e) }, select);
+    } finally {
+      if (this.verifying === aborter) this.verifying = undefined;
+    }
   }
 
   hostAccess(): HostAccessInfo | undefined {

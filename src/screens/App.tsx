@@ -4,6 +4,7 @@ import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { ResumeInfo, RunbookController } from '../engine/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
+import { Checklist } from './Checklist.js';
 import { Failure } from './Failure.js';
 import { Overview } from './Overview.js';
 import { Progress } from './Progress.js';
@@ -43,6 +44,7 @@ type Screen =
   | { name: 'welcome' }
   | { name: 'overview' }
   | { name: 'summary' }
+  | { name: 'checklist'; back: 'overview' | 'summary' }
   | { name: 'preview'; section: SectionId }
   | ({ name: 'progress'; run: number; outcome?: RunOutcome } & RunCtx)
   | ({ name: 'failure'; applyError?: ClassifiedError } & RunCtx);
@@ -100,7 +102,8 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
     if (quitting.current) return exit(exitCodeFor(result.outcome));
     if (result.outcome === 'failed') return setScreen({ name: 'failure', applyError: result.error, ...ctx });
     if (result.outcome !== 'ok') return setScreen({ name: 'progress', run, outcome: result.outcome, ...ctx });
-    if (upMode) return exit(0);
+    // `up`: the Summary (URLs, SSH commands) offers the checklist; q exits 0.
+    if (upMode) return setScreen({ name: 'summary' });
     setScreen(allAvailableDone(controller.sections()) ? { name: 'summary' } : { name: 'overview' });
   };
 
@@ -158,6 +161,7 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
           identity={view.identity}
           onOpen={(section) => setScreen({ name: 'preview', section })}
           onSummary={() => setScreen({ name: 'summary' })}
+          onChecklist={() => setScreen({ name: 'checklist', back: 'overview' })}
         />
       );
       break;
@@ -215,10 +219,14 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
           view={view}
           elapsedMs={elapsedMs}
           onOverview={toOverview}
+          onChecklist={() => setScreen({ name: 'checklist', back: 'summary' })}
           onSecretShown={noteSecretShown}
           hideSecrets={hideSecrets}
         />
       );
+      break;
+    case 'checklist':
+      body = <Checklist controller={controller} view={view} onBack={() => setScreen(screen.back === 'summary' ? { name: 'summary' } : { name: 'overview' })} backLabel={screen.back} />;
       break;
   }
 

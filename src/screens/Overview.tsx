@@ -13,11 +13,13 @@ export interface OverviewProps {
   elapsedMs: number;
   onOpen: (section: SectionId) => void;
   onSummary: () => void;
+  /** The verification checklist (v). */
+  onChecklist: () => void;
   identity?: Identity;
 }
 
 /** The sections with what the state says of each; arrows + Enter open one. */
-export function Overview({ controller, elapsedMs, onOpen, onSummary, identity }: OverviewProps) {
+export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist, identity }: OverviewProps) {
   const [sections] = useState(() => controller.sections());
   const next = nextSection(sections);
   const [cursor, setCursor] = useState(() => Math.max(0, next ? sections.indexOf(next) : 0));
@@ -33,6 +35,7 @@ export function Overview({ controller, elapsedMs, onOpen, onSummary, identity }:
       else if (chosen.unavailable && chosen.unavailable !== 'coming later') setMessage(`${chosen.title} cannot run here: ${chosen.unavailable}.`);
       else setMessage(`${chosen.title} is coming later: this version has no steps for it yet.`);
     } else if (input === 's') onSummary();
+    else if (input === 'v') onChecklist();
   });
 
   return (
@@ -61,7 +64,7 @@ export function Overview({ controller, elapsedMs, onOpen, onSummary, identity }:
         <Text dimColor>elapsed {formatDuration(elapsedMs)} this session</Text>
         {message ? <Text color="yellow">{message}</Text> : null}
       </Box>
-      <KeyHints hints={[['↑/↓', 'move'], ['Enter', 'open section'], ['s', 'summary']]} />
+      <KeyHints hints={[['↑/↓', 'move'], ['Enter', 'open section'], ['s', 'summary'], ['v', 'checklist']]} />
     </Box>
   );
 }

@@ -13,18 +13,21 @@ export interface SummaryProps {
   view: RunView;
   elapsedMs: number;
   onOverview: () => void;
+  /** The verification checklist (v). */
+  onChecklist: () => void;
   /** See HostAccessPanel: the app hides the GitLab password before it exits. */
   onSecretShown?: (shown: boolean) => void;
   hideSecrets?: boolean;
 }
 
 /** What this session built, per section, with the resource ids; then what to run next. */
-export function Summary({ controller, view, elapsedMs, onOverview, onSecretShown, hideSecrets }: SummaryProps) {
+export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, onSecretShown, hideSecrets }: SummaryProps) {
   const [sections] = useState(() => controller.sections());
   const [access] = useState(() => controller.hostAccess?.());
   const hostsDone = sections.some((s) => s.id === 'hosts' && s.recorded === 'done');
   useInput((input) => {
     if (input === 'o') onOverview();
+    else if (input === 'v') onChecklist();
   });
 
   return (
@@ -70,10 +73,11 @@ export function Summary({ controller, view, elapsedMs, onOverview, onSecretShown
       <Box flexDirection="column" marginTop={1}>
         <Text>total elapsed {formatDuration(elapsedMs)}</Text>
         <Text>next:</Text>
+        <Text>  v                    the checklist: does everything hold? (also `aws-runbook verify`)</Text>
         <Text>  aws-runbook status   what the state file records, per step</Text>
         <Text>  aws-runbook down     tear everything down (asks for the project name)</Text>
       </Box>
-      <KeyHints hints={access && hostsDone ? [['g', 'GitLab root password'], ['o', 'overview']] : [['o', 'overview']]} />
+      <KeyHints hints={access && hostsDone ? [['v', 'checklist'], ['g', 'GitLab root password'], ['o', 'overview']] : [['v', 'checklist'], ['o', 'overview']]} />
     </Box>
   );
 }

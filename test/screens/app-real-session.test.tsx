@@ -117,7 +117,9 @@ describe('the TUI on the real engine, against moto', () => {
         expect(frame).toContain(section === 'database' ? 'aws rds create-db-instance' : '[create]');
         await screen.press('y');
       }
-      await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 60_000, interval: 100 });
+      await screen.waitForFrame('v checklist', 60_000);
+      await screen.press('q');
+      await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 5_000, interval: 100 });
       expect(onExit).toHaveBeenCalledWith(0);
 
       const at = (type: EngineEvent['type'], stepId: string) => {

@@ -8,6 +8,9 @@ import type {
   StepConfirm,
 } from '../../src/engine/controller.js';
 import type { EngineEvent, RunOutcome } from '../../src/engine/events.js';
+import type { CheckOutcome } from '../../src/tasks/checks/types.js';
+import { reportOf, type CheckReport } from '../../src/tasks/checks/run-checks.js';
+import type { VerifySelect } from '../../src/engine/verify-run.js';
 import type { HostAccessInfo } from '../../src/tasks/hosts/access-info.js';
 import type { Identity, Outputs, PlannedStep, SectionId } from '../../src/engine/types.js';
 
@@ -27,6 +30,10 @@ export interface FakeControllerOptions {
   hostAccess?: HostAccessInfo;
   /** What `revealGitlabRootPassword()` resolves to. */
   gitlabRootPassword?: string;
+  /** The checklist `verify()` runs: each check's outcome (its result can be changed with setCheck). */
+  checks?: CheckOutcome[];
+  /** How long one check takes. */
+  checkMs?: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -55,6 +62,7 @@ export class FakeController implements RunbookController {
     abort: 0,
     close: 0,
     reveal: 0,
+    verify: [] as VerifySelect[],
   };
   /** Every event emitted, in order. */
   readonly events: EngineEvent[] = [];
@@ -88,6 +96,31 @@ export class FakeController implements RunbookController {
   hangStep(stepId: string): this {
     this.hanging.add(stepId);
     return this;
+  }
+
+  /** Change what a check answers on its next run (e.g. it passes once the operator fixed it). */
+  setCheck(id: string, result: Partial<CheckOutcome>): this {
+    const checks = this.options.checks ?? [];
+    this.options.checks = checks.map((c) => (c.id === id ? { ...c, ...result } : c));
+    return this;
+  }
+
+  async verify(select: VerifySelect = {}): Promise<CheckReport> {
+    this.calls.verify.push(select);
+    const started = new Date();
+    const checks = (this.options.checks ?? []).filter(
+      (c) => (!select.ids || select.ids.includes(c.id)) && (!select.groups?.length || select.groups.includes(c.group)),
+    );
+    const selection = select.ids ? { kind: 'rerun' as const, ids: select.ids } : select.groups?.length ? { kind: 'groups' as const, groups: select.groups } : { kind: 'all' as const };
+    this.emit({ type: 'checks-started', checks: checks.map(({ id, group, title, required }) => ({ id, group, title, required })), selection, at: Date.now() });
+    for (const check of checks) {
+      this.emit({ type: 'check-started', id: check.id, at: Date.now() });
+      await new Promise((r) => setTimeout(r, this.options.checkMs ?? 5));
+      this.emit({ type: 'check-finished', outcome: check, at: Date.now() });
+    }
+    const report = reportOf(checks, started, new Date());
+    this.emit({ type: 'checks-finished', ok: report.ok, at: Date.now() });
+    return report;
   }
 
   get listenerCount(): number {

@@ -172,6 +172,10 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
     expect(controller.calls.planAlongWith).toEqual([[], ['network']]);
     expect(onExit).not.toHaveBeenCalled();
     await screen.press('y');
+    // The run ends on the Summary, which offers the checklist; q exits 0.
+    await screen.waitForFrame('v checklist');
+    expect(onExit).not.toHaveBeenCalled();
+    await screen.press('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
     expect(controller.calls.apply).toEqual([{ sections: ['network', 'peering'], stepMode: false }]);
   });
@@ -191,6 +195,10 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
       await vi.waitFor(() => expect(controller.calls.confirmed).toHaveLength(i + 1));
       await screen.press('y');
     }
+    // The run ends on the Summary, which offers the checklist; q exits 0.
+    await screen.waitForFrame('v checklist');
+    expect(onExit).not.toHaveBeenCalled();
+    await screen.press('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
     expect(controller.calls.apply).toEqual([{ sections: ['network', 'peering'], stepMode: true }]);
     expect(controller.calls.confirmed).toEqual(peeringSteps);

@@ -36,7 +36,7 @@ async function runOne(check: Check, ctx: CheckContext, timeoutMs: number): Promi
   } catch (error) {
     if (ctx.signal.aborted) return { status: 'skip', evidence: 'not finished: verify was stopped' };
     if (signal.aborted) {
-      return { status: 'fail', evidence: `no answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'check that the hosts and AWS answer, then rerun this check' };
+      return { status: 'fail', evidence: `no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, hint: 'check that the hosts and AWS answer, then rerun this check' };
     }
     const classified = classifyAwsError(error, { region: ctx.config.region, ...(ctx.aws.endpoint ? { endpoint: ctx.aws.endpoint } : {}) });
     return { status: 'fail', evidence: `could not check: ${classified.message}`, hint: classified.hint };
