@@ -4,6 +4,8 @@ import { resolveTarget, type GlobalOptions } from './target.js';
 import { addressPolicyFor } from '../ssh/address-policy.js';
 import type { CommandIO } from './io.js';
 
+const LOGGED_READS = new Set(['verify', 'backup']);
+
 /** Config, target and session for a command; the caller must `close()` the session. */
 export async function openSession(
   global: GlobalOptions,
@@ -12,6 +14,8 @@ export async function openSession(
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
   precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean }) => Promise<void>,
+  /** `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr. */
+  output: { screen?: boolean } = {},
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
@@ -28,6 +32,10 @@ export async function openSession(
       mode,
       command,
       onClose: () => target.release(),
+      // A log for every run that changes things (up, down, the TUI), and for backup and verify.
+      ...(mode === 'write' || LOGGED_READS.has(command)
+        ? { log: global.verbose && !output.screen ? { mirror: (line: string) => io.err(`log ${line}`) } : {} }
+        : {}),
     });
   } catch (error) {
     target.aws.destroy();
@@ -57,4 +65,9 @@ export function onInterrupt(stop: () => void, io: CommandIO): () => void {
     process.removeListener('SIGINT', handler);
     process.removeListener('SIGTERM', handler);
   };
+}
+
+/** "\nThe run's log: PATH" when the run wrote one (what failure messages end with). */
+export function logLine(logPath: string | undefined): string {
+  return logPath ? `\nThe run's log (JSON lines, secrets redacted): ${logPath}` : '';
 }

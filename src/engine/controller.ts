@@ -41,6 +41,8 @@ export interface SessionInfo {
   region: string;
   sandbox: boolean;
   endpoint?: string;
+  /** This run's log file (JSON lines, secrets redacted), when the command writes one. */
+  logPath?: string;
 }
 
 export interface PlanOptions {

@@ -53,7 +53,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.bracket = new StepBracket({ emit: (event) => this.emit(event), redactor: options.redactor, signal: this.controller.signal });
+    const where = { region: options.config.region, ...(options.aws.endpoint ? { endpoint: options.aws.endpoint } : {}) };
+    this.bracket = new StepBracket({ emit: (event) => this.emit(event), redactor: options.redactor, signal: this.controller.signal, where });
     // Every in-flight AWS call and wait listens to this one signal: dozens at once is expected.
     setMaxListeners(256, this.controller.signal);
   }

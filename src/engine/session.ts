@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
 import { getIdentity } from '../aws/identity.js';
 import { readState, StateError, StateStore } from '../state/store.js';
+import { refuseWrongIdentity } from '../state/identity-check.js';
 import type { PersistedState } from '../state/schema.js';
 import { SecretRedactor } from '../state/redact.js';
 import { allSteps, buildRunbook } from '../runbook/sections.js';
@@ -14,6 +15,7 @@ import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.
 import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
 import { Engine } from './engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
+import { RunLog } from './run-log.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
@@ -36,6 +38,8 @@ export interface SessionOptions {
   addressPolicy?: AddressPolicy;
   /** Run when the session closes (e.g. stop the sandbox). */
   onClose?: () => Promise<void>;
+  /** Write this run's log under the state directory (run-log.ts); `mirror` gets each line too (--verbose). */
+  log?: { mirror?: (line: string) => void };
 }
 
 /**
@@ -53,6 +57,7 @@ export class RunbookSession implements RunbookController {
   private identity?: Identity;
   private closed = false;
   private verifying: AbortController | undefined;
+  private log: RunLog | undefined;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -90,8 +95,10 @@ export class RunbookSession implements RunbookController {
     if (stripeSecret && stripeSecret.length >= 8) redactor.add(stripeSecret);
     const policy = options.addressPolicy ?? (await addressPolicyFor(options.aws.endpoint));
     if (options.mode === 'write') {
+      // Bad credentials and another account's state are refused before the state directory is touched.
+      await refuseWrongIdentity(options.aws, options.stateDir);
       const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });
-      return new RunbookSession(options, store, undefined, redactor, policy);
+      return new RunbookSession(options, store, undefined, redactor, policy).withLog();
     }
     const recorded = await readState(options.stateDir);
     if (recorded && (recorded.project !== project || recorded.region !== options.config.region)) {
@@ -100,7 +107,19 @@ export class RunbookSession implements RunbookController {
           `but the config says "${project}" in ${options.config.region}. Use --state DIR to pick another state directory.`,
       );
     }
-    return new RunbookSession(options, undefined, recorded, redactor, policy);
+    return new RunbookSession(options, undefined, recorded, redactor, policy).withLog();
+  }
+
+  /** Opens the run's log when asked: every event goes there, redacted (closed with the session). */
+  private async withLog(): Promise<RunbookSession> {
+    if (!this.options.log) return this;
+    const log = await RunLog.open(this.options.stateDir, this.options.command, this.redactor, this.options.log.mirror);
+    this.log = log;
+    this.info.logPath = log.path;
+    const { config, command } = this.options;
+    log.write('session-opened', { command, project: this.info.project, region: config.region, endpoint: this.info.endpoint ?? 'AWS', sandbox: this.info.sandbox, configPath: this.info.configPath, pid: process.pid, node: process.version });
+    this.listeners.add(({ type, ...fields }) => log.write(type, fields));
+    return this;
   }
 
   private newEngine(): Engine {
@@ -282,6 +301,8 @@ export class RunbookSession implements RunbookController {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.log?.write('session-closed');
+    await this.log?.close();
     await this.fleet.close();
     await this.store?.close();
     this.options.aws.destroy();

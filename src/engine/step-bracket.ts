@@ -11,6 +11,8 @@ export interface StepBracketOptions {
   redactor: SecretRedactor;
   /** The run's signal: a failure after it fired is the operator's stop, not the step's fault. */
   signal: AbortSignal;
+  /** Where the run's calls go: hints name the region (quotas are per region) and the endpoint. */
+  where?: { region?: string; endpoint?: string };
 }
 
 /**
@@ -58,7 +60,7 @@ export class StepBracket {
   private classify(error: unknown): ClassifiedError {
     const classified = this.options.signal.aborted
       ? { kind: 'aborted' as const, message: 'stopped by the operator', hint: 'run `aws-runbook up` to resume from this step', retryable: true }
-      : classifyAwsError(error);
+      : classifyAwsError(error, this.options.where ?? {});
     const { redactor } = this.options;
     return { ...classified, message: redactor.redact(classified.message), hint: redactor.redact(classified.hint) };
   }

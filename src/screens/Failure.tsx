@@ -57,8 +57,9 @@ export function Failure({ info, view, sections, plan, applyError, onRetry, onOve
           {applyError ? <ErrorDetails error={applyError} /> : null}
         </>
       )}
-      <Box marginTop={1}>
+      <Box marginTop={1} flexDirection="column">
         <Text dimColor>What was done is recorded in the state file; nothing is created twice on retry.</Text>
+        {info.logPath ? <Text dimColor>{`The run's log (JSON lines, secrets redacted): ${info.logPath}`}</Text> : null}
       </Box>
       <KeyHints
         hints={[

@@ -34,10 +34,36 @@ async function openSession(suffix: string, stateDir?: string) {
     sandbox: true,
     mode: 'write',
     command: 'tui',
+    log: {},
   });
 }
 
 describe('the TUI on the real engine, against moto', () => {
+  it('AWS refusing a step: the Failure screen says which permission to grant and where the log is; r resumes from that step once granted', async () => {
+    const session = await openSession('TuiPerm');
+    const onExit = vi.fn();
+    sandbox.gateway.inject({ action: 'CreateInternetGateway', kind: 'permission-denied', times: 3 });
+    try {
+      const screen = await renderScreen(<App controller={session} start={{ screen: 'preview', sections: ['network'], stepMode: false }} onExit={onExit} />);
+      await screen.waitForFrame('aws ec2 create-vpc --cidr-block 10.1.0.0/16', 15_000);
+      await screen.press('y');
+      const failure = await screen.waitForFrame('retry (resumes from this step)', 30_000);
+      expect(failure).toMatch(/✗ .* \(network\.(mvp|ia|cyber)\.igw\) failed/);
+      const flat = failure.replace(/\s+/g, ' '); // Ink wraps long lines at the terminal's width
+      expect(flat).toContain('Grant ec2:CreateInternetGateway to arn:aws:iam::123456789012:user/moto');
+      expect(flat).toContain(`The run's log (JSON lines, secrets redacted): ${session.info.logPath}`);
+      expect(session.info.logPath).toMatch(/logs\/.*-tui-\d+\.jsonl$/);
+      // The operator is granted the permission, then retries: the run resumes and the network gets built.
+      sandbox.gateway.clearFaults();
+      await screen.press('r');
+      await screen.waitForFrame('v checklist', 30_000);
+      expect(await networkInventory(sandbox.motoEndpoint, 'tuiperm')).toEqual(expectedNetwork('TuiPerm'));
+    } finally {
+      sandbox.gateway.clearFaults();
+      await session.close();
+    }
+  }, 60_000);
+
   it('Welcome → Overview → Network preview → y → Summary builds the MVP network', async () => {
     const session = await openSession('TuiReal');
     const onExit = vi.fn();

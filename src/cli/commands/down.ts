@@ -3,7 +3,7 @@ import { createPlainRenderer } from '../../render/plain-renderer.js';
 import { setDatabaseFinalSnapshot } from '../../tasks/database.js';
 import { countBucketVersions, STORAGE_STEP_IDS } from '../../tasks/storage.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { onInterrupt, openSession } from '../open-session.js';
+import { logLine, onInterrupt, openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 import { exitCodeForOutcome, selectSections } from './up.js';
@@ -69,7 +69,7 @@ export async function downCommand(global: GlobalOptions, options: DownOptions, i
         return EXIT.failed;
       }
       const outcome = await session.down(sections, entries);
-      if (outcome === 'failed') io.err('Fix the cause above, then run `aws-runbook down` again: it resumes where it stopped.');
+      if (outcome === 'failed') io.err(`Fix the cause above, then run \`aws-runbook down\` again: it resumes where it stopped.${logLine(session.info.logPath)}`);
       return exitCodeForOutcome(outcome);
     } finally {
       release();

@@ -11,7 +11,7 @@ export async function tuiCommand(global: GlobalOptions, io: CommandIO): Promise<
         '`aws-runbook plan`, `aws-runbook up --yes`, `aws-runbook status` (see `aws-runbook --help`).',
     );
   }
-  const session = await openSession(global, io, 'tui', 'write');
+  const session = await openSession(global, io, 'tui', 'write', undefined, { screen: true });
   try {
     return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'welcome' });
   } finally {

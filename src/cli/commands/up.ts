@@ -4,7 +4,7 @@ import { STRIPE_ENV, stripeKeyProblems } from '../../tasks/hosts/shop/stripe-key
 import { createPlainRenderer } from '../../render/plain-renderer.js';
 import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { onInterrupt, openSession } from '../open-session.js';
+import { logLine, onInterrupt, openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 
@@ -59,7 +59,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
       process.env[STRIPE_ENV.secret] = keys.secretKey;
     }
     await assertSectionConfig(config, sections, configPath);
-  });
+  }, { screen: !options.yes });
   try {
     const sections = selectSections(session.runbook, options.only, session.hostsReachable);
     if (!options.yes) {
@@ -80,8 +80,8 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
       }
       await session.loadIdentity();
       const outcome = await session.apply(sections);
-      if (outcome === 'failed') io.err('Fix the cause above, then run `aws-runbook up` again: it resumes from the failed step.');
-      if (outcome === 'aborted') io.err('Stopped. `aws-runbook status` shows where; `aws-runbook up` resumes.');
+      if (outcome === 'failed') io.err(`Fix the cause above, then run \`aws-runbook up\` again: it resumes from the failed step.${logLine(session.info.logPath)}`);
+      if (outcome === 'aborted') io.err(`Stopped. \`aws-runbook status\` shows where; \`aws-runbook up\` resumes.${logLine(session.info.logPath)}`);
       return exitCodeForOutcome(outcome);
     } finally {
       release();
