@@ -73,4 +73,76 @@ describe('Ctrl-C and kill -9', () => {
     const text = await runCli(['status'], { cwd });
     expect(text.stdout).toMatch(/network\.mvp\.vpc/);
   }, 30_000);
+
+  it('Ctrl-C during a wait (a NAT gateway still pending): stops within seconds, each waiting step is recorded as stopped with its id, the lock is released', async () => {
+    const cwd = await projectDir('SigWait');
+    // NAT gateways stay `pending` for 6 s at this scale: the run will be waiting on them.
+    sandbox.gateway.setLatency({ scale: 0.05 });
+    try {
+      const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+      const done = collect(child);
+      let interruptedAt = 0;
+      // The chosen point: both NAT gateways made and recorded, the run waiting for them to be available.
+      const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateNatGateway', nth: 2 }, () => {
+        void (async () => {
+          for (let i = 0; i < 100; i += 1) {
+            const steps = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8')).steps;
+            if (steps['network.ia.nat-gateway']?.outputs?.natGatewayId && steps['network.cyber.nat-gateway']?.outputs?.natGatewayId) break;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          interruptedAt = Date.now();
+          child.kill('SIGINT');
+        })();
+      });
+      const result = await done;
+      unsubscribe();
+      expect(result.code).toBe(130);
+      expect(Date.now() - interruptedAt).toBeLessThan(3000);
+      const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
+      expect(state.lastRun).toMatchObject({ command: 'up', outcome: 'aborted' });
+      const nats = ['network.ia.nat-gateway', 'network.cyber.nat-gateway'].map((id) => state.steps[id]);
+      // Each waiting step is recorded as stopped by the operator, with the NAT gateway it made (the resume adopts it).
+      for (const nat of nats) {
+        expect(nat).toMatchObject({ status: 'failed', error: { kind: 'aborted' }, outputs: { natGatewayId: expect.stringMatching(/^nat-/) } });
+      }
+      expect(existsSync(join(cwd, '.aws-runbook', 'lock'))).toBe(false);
+      expect(result.stderr).toMatch(/Stopped\. `aws-runbook status` shows where; `aws-runbook up` resumes\./);
+    } finally {
+      sandbox.gateway.setLatency(undefined);
+    }
+    // The resume adopts the two NAT gateways (no second pair) and finishes.
+    const resumed = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(resumed.code).toBe(0);
+    expect(await networkInventory(sandbox.motoEndpoint, 'sigwait')).toEqual(expectedNetwork('SigWait'));
+  }, 90_000);
+
+  it('a second Ctrl-C exits at once; the state file is still whole and the next up resumes', async () => {
+    const cwd = await projectDir('SigTwice');
+    sandbox.gateway.setLatency({ scale: 0.05 });
+    let secondAt = 0;
+    try {
+      const child = spawnCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+      const done = collect(child);
+      const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateSubnet', nth: 2 }, () => {
+        child.kill('SIGINT');
+        setTimeout(() => {
+          secondAt = Date.now();
+          child.kill('SIGINT');
+        }, 30);
+      });
+      const result = await done;
+      unsubscribe();
+      expect(result.code).toBe(130);
+      expect(Date.now() - secondAt).toBeLessThan(1000);
+    } finally {
+      sandbox.gateway.setLatency(undefined);
+    }
+    // Atomic writes: whatever moment the process died at, the state parses and status reads it.
+    const status = await runCli(['status', '--json'], { cwd });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).resume).toMatchObject({ command: 'up' });
+    const resumed = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
+    expect(resumed.code).toBe(0);
+    expect(await networkInventory(sandbox.motoEndpoint, 'sigtwice')).toEqual(expectedNetwork('SigTwice'));
+  }, 90_000);
 });
