@@ -28,7 +28,7 @@ const SECTION_TEXT: Record<SectionId, SectionText> = {
   },
   security: {
     title: 'Security groups',
-    description: 'Web, RDS, Cyber and IA security groups with least-privilege rules.',
+    description: "Web, RDS, Cyber and IA security groups with least-privilege rules; each VPC's default group closed (EC2.2).",
   },
   database: {
     title: 'Database',
@@ -100,14 +100,17 @@ function withNotesOnLast(steps: Step[], notes: string[]): Step[] {
   return [...steps.slice(0, -1), decorated];
 }
 
-/** Sections whose steps work over SSH on the hosts: they need hosts the tool may reach. */
+/**
+ * Sections whose steps work over SSH on the hosts: they need hosts the tool may reach — AWS's, a lab's,
+ * or the hosts `--sandbox` simulates in its own process.
+ */
 export const SSH_SECTIONS: readonly SectionId[] = ['hosts', 'backup'];
 
 /** Why a section cannot run in this session, or undefined when it can. */
 export function unavailableReason(section: Section, hostsReachable: boolean): string | undefined {
   if (section.steps.length === 0) return 'coming later';
   if (!hostsReachable && SSH_SECTIONS.includes(section.id)) {
-    return 'needs hosts to reach over SSH: through an emulator without a lab, instance addresses are invented and never connected to';
+    return 'needs hosts to reach over SSH: through an emulator without a lab, instance addresses are invented and never connected to (`aws-runbook --sandbox` simulates the hosts)';
   }
   return undefined;
 }

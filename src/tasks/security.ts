@@ -1,8 +1,9 @@
-import type { Config } from '../config/schema.js';
+import type { Config, VpcKey } from '../config/schema.js';
 import type { Step } from '../engine/types.js';
 import { designReachabilityModel } from './reachability/design-model.js';
 import { formatPingMatrix } from './reachability/format.js';
 import { predictPingMatrix } from './reachability/predict.js';
+import { defaultGroupStep } from './security/default-group-step.js';
 import type { DeleteGroupOptions } from './security/delete-group.js';
 import { securityGroupStep } from './security/group-step.js';
 import { ingressStep } from './security/ingress-step.js';
@@ -30,7 +31,8 @@ export {
   type SecurityGroupKey,
 } from './security/rules.js';
 export { InvalidConfigurationError, missingSettingText } from './security/missing-setting.js';
-export { compareRules, liveRuleText, wantedRuleText, type ResolvedRule, type RuleComparison } from './security/rule-match.js';
+export { defaultGroupStepId } from './security/default-group-step.js';
+export { compareRules, directedRuleText, liveRuleText, wantedRuleText, type ResolvedRule, type RuleComparison } from './security/rule-match.js';
 
 export interface SecurityStepsOptions {
   /** Deleting a group still used by instances: how long to retry (default ~60 s). */
@@ -58,13 +60,16 @@ export function predictedPingNotes(config: Config): string[] {
  * | security.cyber.ingress  | security.cyber                          | groupId, ruleIds |
  * | security.ia             | network.ia.vpc                          | groupId          |
  * | security.ia.ingress     | security.ia                             | groupId, ruleIds |
+ * | security.default-sg.<v> | network.<v>.vpc                         | groupId          |
  *
  * The rds group references the web group, so it comes after it and is revoked/deleted before it.
- * The last step's preview carries the predicted ping matrix.
+ * The last ingress step's preview carries the predicted ping matrix. `security.default-sg.<v>`
+ * (v = mvp, ia, cyber) revokes every rule of the VPC's `default` group (EC2.2); it has no teardown:
+ * the group goes with its VPC.
  */
 export function securitySteps(config: Config, options: SecurityStepsOptions = {}): Step[] {
   const groups = securityGroupRules(config);
-  return groups.flatMap((design, index) => {
+  const groupSteps = groups.flatMap((design, index) => {
     const notes = securityNotes(config, design.key);
     const last = index === groups.length - 1;
     return [
@@ -77,4 +82,8 @@ export function securitySteps(config: Config, options: SecurityStepsOptions = {}
       ingressStep({ design, groups, notes: [...notes.ingress, ...(last ? predictedPingNotes(config) : [])] }),
     ];
   });
+  return [...groupSteps, ...DEFAULT_GROUP_VPCS.map((vpc) => defaultGroupStep(config, vpc))];
 }
+
+/** The VPCs whose default group is closed, in step order. */
+const DEFAULT_GROUP_VPCS: readonly VpcKey[] = ['mvp', 'ia', 'cyber'];

@@ -34,6 +34,8 @@ export function expectedInfrastructure(s: string, options: { adminCidr: string; 
         rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24', 'tcp 443-443 from 0.0.0.0/0', 'tcp 80-80 from 0.0.0.0/0', 'tcp 8000-8000 from 0.0.0.0/0'],
       },
     ],
+    // security.default-sg.<vpc> (EC2.2): every VPC's default group allows nothing.
+    defaultSecurityGroups: [`VPC-Cyber-${s}`, `VPC-IA-${s}`, `VPC-MVP-${s}`].map((vpc) => ({ vpc, inbound: 0, outbound: 0 })),
     databases: [
       {
         id: `database-1-${project}`,

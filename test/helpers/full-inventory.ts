@@ -1,9 +1,11 @@
 import {
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
@@ -51,6 +53,17 @@ export async function fullInventory(endpoint: string, project: string) {
         lifecycleRules: ((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b.Name! }))).Rules ?? []).length,
       })),
     );
+    // Each VPC's `default` group (untagged, made by AWS): how many rules it still has (EC2.2 wants none).
+    const vpcs = ours((await ec2.send(new DescribeVpcsCommand({}))).Vpcs);
+    const allGroups = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
+    const allRules = (await ec2.send(new DescribeSecurityGroupRulesCommand({}))).SecurityGroupRules ?? [];
+    const defaultSecurityGroups = vpcs
+      .map((v) => {
+        const group = allGroups.find((g) => g.VpcId === v.VpcId && g.GroupName === 'default');
+        const rules = allRules.filter((r) => r.GroupId === group?.GroupId);
+        return { vpc: tag(v.Tags, 'Name'), inbound: rules.filter((r) => !r.IsEgress).length, outbound: rules.filter((r) => r.IsEgress).length };
+      })
+      .sort((a, b) => String(a.vpc).localeCompare(String(b.vpc)));
     const subnets = ours((await ec2.send(new DescribeSubnetsCommand({}))).Subnets);
     const subnetName = new Map(subnets.map((subnet) => [subnet.SubnetId!, tag(subnet.Tags, 'Name')!]));
     return {
@@ -69,6 +82,7 @@ export async function fullInventory(endpoint: string, project: string) {
             .sort(),
         }))
         .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      defaultSecurityGroups,
       databases: databases.map((d) => ({
         id: d.DBInstanceIdentifier,
         engine: d.Engine,

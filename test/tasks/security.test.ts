@@ -1,4 +1,5 @@
 import {
+  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand,
@@ -19,6 +20,7 @@ import { describeSecurityGroups } from '../../src/tasks/security/describe.js';
 import {
   destroySteps,
   journalEc2Calls,
+  loseFirstAnswer,
   MemoryHost,
   motoClients,
   mutatingCalls,
@@ -56,6 +58,9 @@ describe('securitySteps (shape and table)', () => {
       ['security.cyber.ingress', ['security.cyber']],
       ['security.ia', ['network.ia.vpc']],
       ['security.ia.ingress', ['security.ia']],
+      ['security.default-sg.mvp', ['network.mvp.vpc']],
+      ['security.default-sg.ia', ['network.ia.vpc']],
+      ['security.default-sg.cyber', ['network.cyber.vpc']],
     ]);
     expect(new Set(steps.map((s) => s.section))).toEqual(new Set(['security']));
   });
@@ -96,6 +101,18 @@ describe('securitySteps (shape and table)', () => {
     expect(classifyAwsError(error).kind).toBe('invalid');
     expect(String(error)).toMatch(/admin CIDR not set.*access\.adminCidr/);
     expect(securityGroupRules(bare).find((g) => g.key === 'cyber')?.ingress.map((r) => r.fromPort)).toEqual([22, -1]);
+  });
+  it('previews closing a default group before the VPC exists, with the lookups in the CLI', () => {
+    const step = stepById(securitySteps(config), 'security.default-sg.ia');
+    const preview = step.preview(createStepContext(new MemoryHost(config, {} as AwsClients), step.id), { kind: 'absent' });
+    expect(preview.summary).toBe('Close the default security group of VPC-IA-BFHK (revoke its inbound and outbound rules)');
+    expect(preview.cli).toEqual([
+      "IA_DEFAULT_SG_ID=$(aws ec2 describe-security-groups --filters Name=vpc-id,Values=$IA_VPC_ID Name=group-name,Values=default --query 'SecurityGroups[0].GroupId' --output text)",
+      "aws ec2 revoke-security-group-ingress --group-id $IA_DEFAULT_SG_ID --security-group-rule-ids $(aws ec2 describe-security-group-rules --filters Name=group-id,Values=$IA_DEFAULT_SG_ID --query 'SecurityGroupRules[?!IsEgress].SecurityGroupRuleId' --output text)",
+      "aws ec2 revoke-security-group-egress --group-id $IA_DEFAULT_SG_ID --security-group-rule-ids $(aws ec2 describe-security-group-rules --filters Name=group-id,Values=$IA_DEFAULT_SG_ID --query 'SecurityGroupRules[?IsEgress].SecurityGroupRuleId' --output text)",
+    ]);
+    expect(preview.notes?.join(' ')).toMatch(/EC2\.2.*cannot be deleted: it goes with its VPC\. Costs nothing/);
+    expect(preview.monthlyCostUsd).toBeUndefined();
   });
 });
 
@@ -190,7 +207,15 @@ describe('security groups against moto', () => {
     const calls = mutatingCalls(journal);
     expect(calls.filter((c) => c === 'CreateSecurityGroup')).toHaveLength(4);
     expect(calls.filter((c) => c === 'AuthorizeSecurityGroupIngress')).toHaveLength(5 + 1 + 6 + 2);
-    expect(calls).toHaveLength(18);
+    // The three default groups (EC2.2): moto makes them with the allow-all outbound rule only (AWS also adds
+    // an inbound rule from the group itself, which the same step revokes).
+    expect(calls.filter((c) => c === 'RevokeSecurityGroupEgress')).toHaveLength(3);
+    expect(calls).toHaveLength(18 + 3);
+    for (const vpc of ['mvp', 'ia', 'cyber']) {
+      const [group] = await describeSecurityGroups(clients.ec2, [{ Name: 'vpc-id', Values: [out(`network.${vpc}.vpc`, 'vpcId')] }, { Name: 'group-name', Values: ['default'] }]);
+      expect(out(`security.default-sg.${vpc}`, 'groupId'), vpc).toBe(group?.GroupId);
+      expect([...(await rulesOf(group?.GroupId ?? '?')), ...(await rulesOf(group?.GroupId ?? '?', true))], vpc).toEqual([]);
+    }
     expect(journal.filter((e) => e.type === 'call' && e.mutating && e.client !== 'ec2Once')).toEqual([]);
     journal.forEach((e, i) => {
       if (e.type === 'call' && e.mutating) expect(journal[i - 1]).toMatchObject({ type: 'begin', action: e.action });
@@ -396,6 +421,52 @@ describe('security groups against moto', () => {
     const web = stepById(steps, 'security.web');
     const refused = await web.destroy?.(ctxOf(web.id), { groupId: out('security.web', 'groupId') }).catch((e: unknown) => e);
     expect((refused as Error).message).toContain(`rules of SG-RDS-BFHK (${out('security.rds', 'groupId')}) reference it`);
+  });
+
+  it('closes a default group again when rules come back (as AWS makes them); a lost revoke answer is sent again and its "not found" counts as done', async () => {
+    const step = stepById(securitySteps(config), 'security.default-sg.mvp');
+    await run([step]);
+    const group = out('security.default-sg.mvp', 'groupId');
+    // What AWS itself puts in a new VPC's default group: all traffic in from its own members, all traffic out.
+    await clients.ec2Once.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: group }] }] }));
+    await clients.ec2Once.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    const [inRule] = await rulesOf(group);
+    const [outRule] = await rulesOf(group, true);
+    journal.length = 0;
+
+    const ctx = ctxOf(step.id);
+    const found = await step.find(ctx);
+    expect(found).toEqual({
+      kind: 'present',
+      outputs: { groupId: group },
+      ours: true,
+      differences: [],
+      unfinished: expect.arrayContaining([
+        `revoke inbound all traffic from ${group} (${inRule?.SecurityGroupRuleId})`,
+        `revoke outbound all traffic to 0.0.0.0/0 (${outRule?.SecurityGroupRuleId})`,
+      ]),
+    });
+    expect(step.preview(ctx, found).cli).toEqual([
+      `aws ec2 revoke-security-group-ingress --group-id ${group} --security-group-rule-ids ${inRule?.SecurityGroupRuleId}`,
+      `aws ec2 revoke-security-group-egress --group-id ${group} --security-group-rule-ids ${outRule?.SecurityGroupRuleId}`,
+    ]);
+    expect(step.preview(ctx, found).summary).toMatch(/^The default security group of VPC-MVP-BFHK \(sg-[0-9a-f]+\) still allows traffic/);
+
+    const lost = loseFirstAnswer(clients.ec2Once, 'RevokeSecurityGroupIngressCommand');
+    expect(await step.apply(ctx, found)).toEqual({ groupId: group });
+    expect(lost()).toBe(true);
+    expect([...(await rulesOf(group)), ...(await rulesOf(group, true))]).toEqual([]);
+    // The lost revoke was made; sent again it answers "not found", which counts as done.
+    expect(mutatingCalls(journal)).toEqual(['RevokeSecurityGroupIngress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress']);
+    expect(host.progressLines).toContain('security.default-sg.mvp: RevokeSecurityGroupIngress: already gone');
+    journal.forEach((e, i) => {
+      if (e.type === 'call' && e.mutating) expect(journal[i - 1]).toMatchObject({ type: 'begin', action: e.action });
+    });
+
+    const closed = await step.find(ctx);
+    expect(closed).toEqual({ kind: 'present', outputs: { groupId: group }, ours: true, differences: [], unfinished: [] });
+    expect(step.preview(ctx, closed)).toMatchObject({ summary: `The default security group of VPC-MVP-BFHK (${group}) allows nothing, as wanted`, cli: [] });
+    expect(step.destroy).toBeUndefined();
   });
 
   it('previews the exact CLI with placeholders, then real ids; notes the seed slips; costs nothing', async () => {

@@ -1,4 +1,12 @@
 import type { Config } from '../../config/schema.js';
+import { appsChecks } from './apps.js';
+import { backupsChecks } from './backups.js';
+import { connectivityChecks } from './connectivity.js';
+import { databaseChecks } from './database.js';
+import { hostsChecks } from './hosts.js';
+import { networkChecks } from './network.js';
+import { securityChecks } from './security.js';
+import { storageChecks } from './storage.js';
 import type { Check, CheckGroup } from './types.js';
 
 /**
@@ -6,8 +14,16 @@ import type { Check, CheckGroup } from './types.js';
  * file exports `<group>Checks(config)`; add its line here.
  */
 export function allChecks(config: Config): Check[] {
-  const groups: Check[][] = [];
-  void config;
+  const groups: Check[][] = [
+    networkChecks(config),
+    securityChecks(config),
+    databaseChecks(config),
+    storageChecks(config),
+    backupsChecks(config),
+    hostsChecks(config),
+    appsChecks(config),
+    connectivityChecks(config),
+  ];
   return groups.flat();
 }
 

@@ -1,5 +1,6 @@
 import {
   DescribeInstancesCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   type Filter,
   type Instance,
@@ -7,16 +8,22 @@ import {
   type NatGateway,
   type RouteTable,
   type SecurityGroup,
+  type SecurityGroupRule,
   type Subnet,
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
+import type { DBInstance } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../aws/clients.js';
 import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs } from '../../aws/ec2-describe.js';
 import { allPages, sendOptions } from '../../aws/paging.js';
 import { TAG_PROJECT, TAG_STEP, tagValue } from '../../aws/tags.js';
+import { describeInstance } from '../database/rds-describe.js';
 import { describeNatGateways } from '../nat/describe.js';
 import { describePeerings, isLivePeering } from '../peering/describe.js';
+import { accountId } from '../storage/account.js';
+import { headBucket, type BucketPresence } from '../storage/bucket-lookup.js';
+import { readBucketSettings, type BucketSettings } from '../storage/bucket-settings.js';
 
 /**
  * What the live account holds for one project, described once per `verify` run and shared by every
@@ -62,11 +69,23 @@ export class LiveInventory {
     return this.once('igws', () => describeInternetGateways(this.aws.ec2, this.ours, this.signal));
   }
 
-  /** NAT gateways of the project, deleted ones left out. */
+  /** NAT gateways of the project, deleted ones left out (the tag is checked again: moto ignores this call's filters). */
   natGateways(): Promise<NatGateway[]> {
     return this.once('nats', async () =>
-      (await describeNatGateways(this.aws.ec2, this.ours, this.signal)).filter((n) => n.State !== 'deleted' && n.State !== 'deleting'),
+      (await describeNatGateways(this.aws.ec2, this.ours, this.signal)).filter(
+        (n) => tagValue(n.Tags, TAG_PROJECT) === this.project && n.State !== 'deleted' && n.State !== 'deleting',
+      ),
     );
+  }
+
+  /** Every route table in the project's VPCs, tagged or not (each VPC's main table is never tagged). */
+  vpcRouteTables(): Promise<RouteTable[]> {
+    return this.once('vpcRouteTables', async () => {
+      const vpcIds = (await this.vpcs()).flatMap((v) => (v.VpcId ? [v.VpcId] : []));
+      if (vpcIds.length === 0) return [];
+      const tables = await describeRouteTables(this.aws.ec2, [{ Name: 'vpc-id', Values: vpcIds }], this.signal);
+      return tables.filter((t) => t.VpcId !== undefined && vpcIds.includes(t.VpcId));
+    });
   }
 
   /** Peering connections tagged as the project's (the tag is checked again: moto ignores this call's filters). */
@@ -89,6 +108,41 @@ export class LiveInventory {
         return { items: out.SecurityGroups ?? [], nextToken: out.NextToken };
       });
     });
+  }
+
+  /** Every rule (inbound and outbound, with its id) of every group in the project's VPCs. */
+  securityGroupRules(): Promise<SecurityGroupRule[]> {
+    return this.once('sgRules', async () => {
+      const groupIds = (await this.securityGroups()).flatMap((g) => (g.GroupId ? [g.GroupId] : []));
+      if (groupIds.length === 0) return [];
+      const rules = await allPages(async (NextToken) => {
+        const out = await this.aws.ec2.send(
+          new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: groupIds }], NextToken }),
+          sendOptions(this.signal),
+        );
+        return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
+      });
+      return rules.filter((r) => r.GroupId !== undefined && groupIds.includes(r.GroupId));
+    });
+  }
+
+  /** The DB instance of that identifier, or undefined (named resources are found by name, then their tags are checked). */
+  dbInstance(identifier: string): Promise<DBInstance | undefined> {
+    return this.once(`db:${identifier}`, () => describeInstance(this.aws.rds, identifier, this.signal));
+  }
+
+  /** The account id (STS), which names the backup bucket. */
+  account(): Promise<string> {
+    return this.once('account', () => accountId(this.aws, this.signal));
+  }
+
+  /** Whether the bucket exists and is this account's (HeadBucket with ExpectedBucketOwner). */
+  bucketPresence(bucket: string): Promise<BucketPresence> {
+    return this.once(`bucket:${bucket}`, async () => headBucket(this.aws.s3, bucket, await this.account(), this.signal));
+  }
+
+  bucketSettings(bucket: string): Promise<BucketSettings> {
+    return this.once(`bucketSettings:${bucket}`, () => readBucketSettings(this.aws.s3, bucket, this.signal));
   }
 
   /** The project's instances that are not terminated (a terminated one is as good as gone). */

@@ -33,8 +33,8 @@ export async function securityGroupById(ec2: EC2Client, groupId: string, signal?
   }
 }
 
-/** The inbound rules of one group, one entry per rule (source), double-checked against the filter. */
-export async function ingressRulesOf(ec2: EC2Client, groupId: string, signal?: AbortSignal): Promise<SecurityGroupRule[]> {
+/** Every rule of one group, inbound and outbound (`IsEgress`), double-checked against the filter. */
+export async function rulesOfGroup(ec2: EC2Client, groupId: string, signal?: AbortSignal): Promise<SecurityGroupRule[]> {
   const rules = await allPages(async (NextToken) => {
     const out = await ec2.send(
       new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }),
@@ -42,7 +42,25 @@ export async function ingressRulesOf(ec2: EC2Client, groupId: string, signal?: A
     );
     return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
   });
-  return rules.filter((r) => r.GroupId === groupId && r.IsEgress !== true);
+  return rules.filter((r) => r.GroupId === groupId);
+}
+
+/** The inbound rules of one group, one entry per rule (source), double-checked against the filter. */
+export async function ingressRulesOf(ec2: EC2Client, groupId: string, signal?: AbortSignal): Promise<SecurityGroupRule[]> {
+  return (await rulesOfGroup(ec2, groupId, signal)).filter((r) => r.IsEgress !== true);
+}
+
+/** The `default` group AWS makes with a VPC (it has no tags and cannot be deleted), or undefined. */
+export async function defaultGroupOf(ec2: EC2Client, vpcId: string, signal?: AbortSignal): Promise<SecurityGroup | undefined> {
+  const groups = await describeSecurityGroups(
+    ec2,
+    [
+      { Name: 'vpc-id', Values: [vpcId] },
+      { Name: 'group-name', Values: ['default'] },
+    ],
+    signal,
+  );
+  return groups.find((g) => g.VpcId === vpcId && g.GroupName === 'default');
 }
 
 /** Network interfaces (instances, RDS, endpoints) that still use a group. */

@@ -67,6 +67,12 @@ export function liveRuleText(rule: SecurityGroupRule): string {
   return `${protocolText(protocol)}${portsText(protocol, rule.FromPort ?? ALL_ICMP, rule.ToPort ?? ALL_ICMP)} from ${from}${id}`;
 }
 
+/** "inbound tcp 22 from 0.0.0.0/0 (sgr-0abc)", "outbound all traffic to 0.0.0.0/0 (sgr-0def)" */
+export function directedRuleText(rule: SecurityGroupRule): string {
+  const text = liveRuleText(rule);
+  return rule.IsEgress === true ? `outbound ${text.replace(' from ', ' to ')}` : `inbound ${text}`;
+}
+
 /** "tcp 22 from 10.3.1.0/24", "ICMP (all types) from 10.3.0.0/16", "tcp 3306 from SG-Web-BFHK" */
 export function wantedRuleText(resolved: ResolvedRule): string {
   const { rule } = resolved;

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shopTestInput } from '../fixtures/shop/index.js';
+import { startLabRun, type LabRun } from './lab-run.js';
+import { addIcmpAccept, forwardRules, icmpAcceptSpec, removeIcmpAccept } from './router-rules.js';
+import { VPC_CIDRS } from './topology.js';
+
+/**
+ * `aws-runbook verify` in the lab, after a full `up --yes`: the real CLI in the operator namespace reads
+ * the sandbox (moto + gateway mapped to the lab) and logs in to the lab hosts through the bastion. The
+ * hosts, apps and connectivity checks all pass; then one filter rule of the router (the "security group"
+ * on the wire) is removed or added by hand, which the AWS side does not know: exactly the expected ping
+ * pair flips, and verify reports the ping disagreeing with the prediction from the live route tables and
+ * security groups (exit 1).
+ */
+
+interface Outcome {
+  id: string;
+  group: string;
+  status: string;
+  evidence: string;
+  hint?: string;
+  details?: string[];
+}
+
+let run: LabRun;
+const input = shopTestInput();
+const printed: string[] = [];
+
+async function verify(groups: string): Promise<{ code: number; checks: Outcome[]; byId: Record<string, Outcome> }> {
+  const result = await run.tool(['verify', '--json', '--only', groups], { env: input.env, timeoutMs: 90_000 });
+  printed.push(result.stdout, result.stderr);
+  let report: { ok: boolean; checks: Outcome[] };
+  try {
+    report = JSON.parse(result.stdout) as { ok: boolean; checks: Outcome[] };
+  } catch {
+    throw new Error(`verify printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+  expect(report.ok).toBe(result.code === 0);
+  return { code: result.code, checks: report.checks, byId: Object.fromEntries(report.checks.map((c) => [c.id, c])) };
+}
+
+const notPassing = (checks: Outcome[]) => checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status}: ${c.evidence}`);
+
+beforeAll(async () => {
+  run = await startLabRun({ suffix: 'LabVerify', configYaml: input.configYaml });
+  const up = await run.tool(['up', '--yes'], { env: input.env, timeoutMs: 240_000 });
+  printed.push(up.stdout, up.stderr);
+  if (up.code !== 0) throw new Error(`up --yes failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+}, 300_000);
+afterAll(async () => {
+  await run?.stop();
+});
+
+describe('aws-runbook verify in the lab', () => {
+  it('after up, every hosts, apps and connectivity check passes, the live pings side by side with the prediction', async () => {
+    const { code, checks, byId } = await verify('hosts,apps,connectivity');
+    expect(notPassing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    expect(new Set(checks.map((c) => c.group))).toEqual(new Set(['hosts', 'apps', 'connectivity']));
+    expect(checks).toHaveLength(13 + 4 + 7);
+    expect(byId['hosts.ia.ssh']?.evidence).toMatch(/^ubuntu@ia \(10\.2\.2\.10 via gitlab\): logged in/);
+    expect(byId['apps.gitlab.readiness']?.evidence).toContain('HTTP 200, status "ok"');
+    expect(byId['connectivity.cyber-to-ia']?.evidence).toBe('ping: ok / predicted: ok / design: ok');
+    expect(byId['connectivity.ia-to-cyber']?.evidence).toBe('ping: no answer / predicted: blocked / design: blocked');
+    // The lab's router answers "Destination Net Unreachable" between the unpeered VPCs.
+    expect(byId['connectivity.ia-to-mvp']?.evidence).toBe('ping: no route / predicted: no route / design: no route');
+    expect(byId['connectivity.cyber-to-mvp']?.details).toHaveLength(4);
+  }, 120_000);
+
+  it('the backups: a dump made by `aws-runbook backup` is fresh and the daily timer is enabled', async () => {
+    const backup = await run.tool(['backup'], { env: input.env, timeoutMs: 120_000 });
+    printed.push(backup.stdout, backup.stderr);
+    expect(backup.code, `${backup.stdout}\n${backup.stderr}`).toBe(0);
+    const { byId } = await verify('storage');
+    expect(byId['storage.backups.fresh']).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^newest dump backups\/\S+\.sql\.gz: .*, \d+ min old; \d+ database\(s\) dumped within 26 h$/) });
+    expect(byId['storage.backup-timer']).toMatchObject({ status: 'pass', evidence: expect.stringContaining('aws-runbook-db-backup.timer on ecommerce is enabled and active') });
+  }, 150_000);
+
+  it('a removed Cyber→IA ICMP rule on the wire flips exactly Cyber→IA: verify fails it, ping against the prediction', async () => {
+    const restore = await removeIcmpAccept(run.lab.routerNs, 'ia', VPC_CIDRS.cyber);
+    try {
+      const { code, checks, byId } = await verify('hosts,apps,connectivity');
+      expect(code).toBe(1);
+      expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['connectivity.cyber-to-ia']);
+      const check = byId['connectivity.cyber-to-ia'];
+      expect(check?.evidence).toBe('ping: no answer / predicted: ok / design: ok — the ping disagrees with the prediction (gitlab → ia)');
+      expect(check?.hint).toMatch(/SG-IA-LabVerify \(sg-[0-9a-f]+\): ICMP from 10\.3\.0\.0\/16/);
+      expect(check?.hint).toMatch(/RouteCyberPub-LabVerify \(rtb-[0-9a-f]+\): 10\.2\.0\.0\/16 → Peering-Cyber-IA-LabVerify \(pcx-[0-9a-f]+\)/);
+      expect(check?.details).toEqual([
+        'gitlab (10.3.1.10) → ia (10.2.2.10): ping no answer in 2 s / predicted ok / design ok',
+        'monitoring (10.3.2.10) → ia (10.2.2.10): ping no answer in 2 s / predicted ok / design ok',
+      ]);
+    } finally {
+      await restore();
+    }
+    expect((await forwardRules(run.lab.routerNs)).filter((line) => line.includes(icmpAcceptSpec('ia', VPC_CIDRS.cyber)))).toHaveLength(1);
+  }, 120_000);
+
+  it('an added rule letting IA ping GitLab flips exactly IA→Cyber: answered where the security groups predict "blocked"', async () => {
+    const undo = await addIcmpAccept(run.lab.routerNs, 'gitlab', VPC_CIDRS.ia);
+    try {
+      const { code, checks, byId } = await verify('connectivity');
+      expect(code).toBe(1);
+      expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['connectivity.ia-to-cyber']);
+      const check = byId['connectivity.ia-to-cyber'];
+      expect(check?.evidence).toBe('ping: mixed: 1 ok, 1 no answer / predicted: blocked / design: blocked — the ping disagrees with the prediction (ia → gitlab)');
+      expect(check?.hint).toMatch(/^the prediction rests on blocked by SG-Cyber-LabVerify \(sg-[0-9a-f]+\) \(ICMP only from 10\.3\.0\.0\/16\); yet the ping was answered/);
+    } finally {
+      await undo();
+    }
+    // The router is back as the lab built it.
+    expect((await forwardRules(run.lab.routerNs)).filter((line) => line.includes(icmpAcceptSpec('gitlab', VPC_CIDRS.ia)))).toEqual([]);
+  }, 120_000);
+
+  it('printed no secret (Stripe secret key)', () => {
+    expect(printed.join('\n')).not.toContain(input.env['STRIPE_SECRET_KEY']);
+  });
+});
