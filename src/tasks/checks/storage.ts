@@ -36,7 +36,7 @@ function existsCheck(config: Config): Check {
   return {
     id: 'storage.bucket.exists',
     group: 'storage',
-    title: `The backup bucket ${bucketNamePlaceholder(config)} exists in this account`,
+    title: `The backup bucket ${bucketNamePlaceholder(config).replace('$ACCOUNT_ID', '<account>')} exists in this account`,
     async run(ctx) {
       const bucket = await bucketOf(ctx);
       const presence = await ctx.live.bucketPresence(bucket);
