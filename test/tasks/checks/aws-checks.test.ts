@@ -55,7 +55,7 @@ function out(stepId: string, key: string): string {
 }
 
 /** A fresh verify run of the four AWS groups: a new context, so every describe is made again. */
-async function verify(): Promise<CheckReport> {
+async function verify(only: readonly Check[] = checks): Promise<CheckReport> {
   const ctx = createCheckContext({
     config,
     aws: checkClients,
@@ -63,7 +63,7 @@ async function verify(): Promise<CheckReport> {
     signal: new AbortController().signal,
     outputsOf: (stepId) => session.state?.steps[stepId]?.outputs,
   });
-  return runChecks(checks, ctx);
+  return runChecks(only, ctx);
 }
 
 const failing = (report: CheckReport) => report.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort();
@@ -233,10 +233,14 @@ describe('the AWS checks after a full up', () => {
     expect(notPassing(await verify())).toEqual([]);
   });
 
-  it('an instance terminated: no AWS check of these groups fails; EC2.8 says which instance it could not judge', async () => {
+  it('an instance terminated: of the whole checklist, hosts.ia.running fails and the predicted matrix lacks the IA host; EC2.8 says which instance it could not judge', async () => {
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [out('compute.ia', 'instanceId')] }));
+    // The whole checklist (the SSH checks skip: no hosts here): the missing instance is the hosts group's failure.
+    const whole = await verify(allChecks(config));
+    expect(failing(whole)).toEqual(['connectivity.predicted-matches-design', 'hosts.ia.running']);
+    expect(outcome(whole, 'hosts.ia.running').hint).toBeTruthy();
+    expect(outcome(whole, 'connectivity.predicted-matches-design').evidence).toMatch(/\bia\b/);
     const report = await verify();
-    // The missing instance is the hosts group's failure (hosts.ia.running), not a security control's.
     expect(failing(report)).toEqual([]);
     const ec28 = outcome(report, 'security.ec2-8.imdsv2-required');
     expect(ec28.status).toBe('pass');
