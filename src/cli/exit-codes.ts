@@ -16,7 +16,8 @@ export class UsageError extends Error {
 const USAGE_ERRORS = new Set([
   'UsageError', // flags, no terminal to ask in
   'ConfigError', // src/config/issues.ts
-  'StateError', // src/state/store.ts
+  'StateError', // src/state/store.ts (a state file of another project, region or account, corrupt, newer)
+  'CredentialsError', // src/aws/identity.ts (no credentials, expired, refused)
   'MotoMissingError', // src/sandbox/moto.ts
   'MissingPrerequisiteError', // src/engine/engine.ts
   'SectionListError', // src/runbook/sections.ts

@@ -2,7 +2,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { ConfigError, type ConfigIssue } from './issues.js';
 import { renderConfigYaml } from './render.js';
 import type { Config, ConfigInput } from './schema.js';
@@ -76,11 +76,24 @@ function parseField(field: string): (string | number)[] {
     .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
 }
 
-/** The line of the field's node (or of its closest written parent) in the document. */
+type Ranged = { range?: [number, number, number] } | undefined;
+
+/** The range of the key that names `path` in its mapping ("databse:"), else of the value node itself. */
+function rangeOf(doc: Document, path: (string | number)[]): [number, number, number] | undefined {
+  const parent: unknown = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last));
+    const keyRange = (pair?.key as Ranged)?.range;
+    if (keyRange) return keyRange;
+  }
+  return (doc.getIn(path, true) as Ranged)?.range;
+}
+
+/** The line of the field's key (or of its closest written parent) in the document. */
 function withLine(issue: ConfigIssue, doc: Document, lines: LineCounter): ConfigIssue {
   for (let path = parseField(issue.field); path.length > 0; path = path.slice(0, -1)) {
-    const node: unknown = doc.getIn(path, true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    const range = rangeOf(doc, path);
     if (range) return { ...issue, line: lines.linePos(range[0]).line };
   }
   return issue;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -41,10 +42,10 @@ function summarize(error: z.ZodError): string {
 function restoreFix(dir: string): string {
   const file = join(dir, STATE_FILE);
   const backup = join(dir, BACKUP_FILE);
-  return (
-    `the file was left as it is. Restore the previous version if there is one (cp ${backup} ${file}), ` +
-    'or move the file away to start from an empty state (aws-runbook finds what it already created by its tags)'
-  );
+  const restore = existsSync(backup)
+    ? `Restore the copy kept before the last change (cp ${backup} ${file}), or move the file away`
+    : `There is no earlier copy (${backup} does not exist): move the file away`;
+  return `the file was left as it is. ${restore} to start from an empty state (aws-runbook finds what it already created by its tags)`;
 }
 
 /** Parses and checks state file text; `dir` is only used in messages. */
@@ -70,6 +71,14 @@ export function parseStateText(text: string, dir: string): PersistedState {
   return parsed.data;
 }
 
+/** `--state` (or .aws-runbook) names something that is not a directory: a file the tool must not touch. */
+function notADirectory(dir: string): StateError {
+  return new StateError(`The state directory ${resolve(dir)} is not a directory (a file, or a path through a file); it was left as it is.`, {
+    file: resolve(dir),
+    fix: 'give --state the path of a directory (it is created when missing), or move that file away',
+  });
+}
+
 /** The recorded state, without taking the lock (plan, status); undefined when there is no state file. */
 export async function readState(dir: string): Promise<PersistedState | undefined> {
   const file = join(dir, STATE_FILE);
@@ -78,6 +87,7 @@ export async function readState(dir: string): Promise<PersistedState | undefined
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOTDIR') throw notADirectory(dir);
     throw new StateError(`The state file cannot be read (${errorCode(error) ?? String(error)}).`, {
       file,
       fix: 'check that it is a file you can read, or pick another state directory with --state DIR',
@@ -147,14 +157,7 @@ export class StateStore {
 
   static async open(dir: string, options: StateStoreOptions): Promise<StateStore> {
     const absolute = resolve(dir);
-    try {
-      await mkdir(absolute, { recursive: true });
-    } catch (error) {
-      throw new StateError(`The state directory cannot be created (${errorCode(error) ?? String(error)}).`, {
-        file: absolute,
-        fix: 'pick a writable directory with --state DIR',
-      });
-    }
+    await createStateDir(absolute);
     let store: StateStore | undefined;
     const release = await acquireStateLock(absolute, options.command, (error) => store?.loseLock(error));
     try {
@@ -271,6 +274,19 @@ export class StateStore {
   private async removeAbandonedTempFiles(): Promise<void> {
     const names = await readdir(this.dir);
     await Promise.all(names.filter((name) => ABANDONED_TEMP_FILE.test(name)).map((name) => unlink(join(this.dir, name)).catch(() => undefined)));
+  }
+}
+
+/** Creates the state directory (and its parents) when missing. */
+async function createStateDir(absolute: string): Promise<void> {
+  try {
+    await mkdir(absolute, { recursive: true });
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOTDIR') throw notADirectory(absolute);
+    throw new StateError(`The state directory cannot be created (${errorCode(error) ?? String(error)}).`, {
+      file: absolute,
+      fix: 'pick a writable directory with --state DIR',
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { LockedError, StateError } from '../../src/state/store.js';
 import { MotoMissingError } from '../../src/sandbox/moto.js';
 import { MissingPrerequisiteError } from '../../src/engine/engine.js';
 import { SectionListError } from '../../src/runbook/sections.js';
+import { CredentialsError } from '../../src/aws/identity.js';
 
 describe('exitCodeFor', () => {
   it('maps each operator-error class to exit 2 (the names it matches are the real class names)', () => {
@@ -15,6 +16,7 @@ describe('exitCodeFor', () => {
       new MotoMissingError(),
       new MissingPrerequisiteError('a', 'b', 'network'),
       new SectionListError('x'),
+      new CredentialsError('ExpiredToken', 'expired', 'STS', 'refresh them'),
     ];
     for (const error of errors) expect(exitCodeFor(error).code, error.name).toBe(2);
   });

@@ -77,6 +77,17 @@ describe('loadConfig', () => {
     expect(error.issues).toEqual([expect.objectContaining({ field: 'network.mvp.cidr', line: 4 })]);
     expect(error.message).toContain('network.mvp.cidr (line 4): "10.1.0.0/33" is not a valid IPv4 CIDR');
   });
+
+  it('points a field whose value is a block (or an unknown key) at the line of its key, list items at their own line', async () => {
+    await writeFile(join(dir, 'k.yaml'), 'suffix: ACME\ndatabse:\n  allocatedStorageGb: 100\nnetwork:\n  mvp:\n    cidr: 10.1.0.0/16\n    public: { cidr: 10.1.1.0/24, az: a }\n    private:\n      - { cidr: 10.1.2.0/24, az: b }\n      - { cidr: 10.1.2.0/25, az: a }\n');
+    const error = await configErrorOf(loadConfig('k.yaml', dir));
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'databse', line: 2 }),
+        expect.objectContaining({ field: 'network.mvp.private[1].cidr', line: 10 }),
+      ]),
+    );
+  });
 });
 
 describe('expandHome', () => {

@@ -107,6 +107,7 @@ const BAD_CASES: BadCase[] = [
   { name: 'suffix too long', input: { suffix: 'ABCDEFGHIJKLM' }, field: 'suffix', message: /13 characters long/, fix: /2 to 12/ },
   { name: 'suffix as a YAML number', input: { suffix: 1234 }, field: 'suffix', message: /expected text, got 1234/, fix: /quotes: "1234"/ },
   { name: 'instance type typo', input: { instances: { ecommerce: { type: 't3.smal' } } }, field: 'instances.ecommerce.type', message: /"t3\.smal" is not an EC2 instance type/, fix: /did you mean t3\.small\?/ },
+  { name: 'instance type with two letters swapped', input: { instances: { gitlab: { type: 't3.lareg' } } }, field: 'instances.gitlab.type', message: /"t3\.lareg"/, fix: /did you mean t3\.large\?/ },
   { name: 'instance type without dot', input: { instances: { gitlab: { type: 't3large' } } }, field: 'instances.gitlab.type', message: /not an EC2 instance type/, fix: /t3\.large/ },
   { name: 'DB class without db.', input: { database: { instanceClass: 'm7g.large' } }, field: 'database.instanceClass', message: /not an RDS instance class/, fix: /db\.m7g\.large/ },
   { name: 'storage too small', input: { database: { allocatedStorageGb: 10 } }, field: 'database.allocatedStorageGb', message: /10 GB is below .* 20 GB/, fix: /20 or more/ },

@@ -205,6 +205,18 @@ describe('StateStore', () => {
     expect((error as LockedError).message).toContain('run again in a few seconds');
   });
 
+  it('refuses a state directory that is a file, leaving the file as it is', async () => {
+    await mkdir(join(dir, '..'), { recursive: true });
+    await writeFile(dir, 'not a directory');
+    for (const attempt of [() => open(), () => readState(dir)]) {
+      const error = await errorOf(attempt());
+      expect(error).toBeInstanceOf(StateError);
+      expect((error as StateError).what).toMatch(/is not a directory/);
+      expect((error as StateError).fix).toMatch(/--state/);
+    }
+    expect(await readFile(dir, 'utf8')).toBe('not a directory');
+  });
+
   it('takes over a lock whose holder on this host no longer exists', async () => {
     await mkdir(join(dir, 'lock'), { recursive: true });
     // A pid above the usual pid_max: no such process.
@@ -233,8 +245,14 @@ describe('StateStore refuses a state it must not touch', () => {
   const valid = (overrides: Partial<PersistedState>): string => JSON.stringify({ ...emptyState('bfhk', 'us-east-2'), ...overrides });
 
   it('corrupt JSON', async () => {
-    await expectRefused('{"version": 1, "project": "bf', {}, /not valid JSON/, /state\.json\.bak/);
+    await expectRefused('{"version": 1, "project": "bf', {}, /not valid JSON/, /There is no earlier copy \(.*state\.json\.bak does not exist\)/);
     await expect(readState(dir)).rejects.toBeInstanceOf(StateError);
+  });
+
+  it('corrupt JSON with an earlier copy: the fix names it', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'state.json.bak'), valid({}));
+    await expectRefused('{"version": 1, "project": "bf', {}, /not valid JSON/, new RegExp(`cp ${join(dir, 'state.json.bak')} ${join(dir, 'state.json')}`));
   });
 
   it('a newer version', async () => {

@@ -35,7 +35,24 @@ describe('Stripe key validation (by prefix, never quoting the value)', () => {
       for (const value of Object.values(env)) expect(text).not.toContain(value.trim().slice(8));
     }
     const swapped = stripeKeyProblems({ STRIPE_PUBLISHABLE_KEY: SK, STRIPE_SECRET_KEY: PK });
-    expect(swapped.map((p) => p.message).join(' ')).toMatch(/it starts with sk_test_.*it starts with pk_test_/);
+    expect(swapped).toHaveLength(1);
+    expect(swapped[0]?.variable).toBe('STRIPE_PUBLISHABLE_KEY and STRIPE_SECRET_KEY');
+    expect(swapped[0]?.message).toMatch(/^are swapped: .*browser/);
+    expect(swapped[0]?.fix).toMatch(/exchange the two values/);
+  });
+
+  it('a secret key in the publishable variable alone is called out as one that would be public', () => {
+    const [problem, ...rest] = stripeKeyProblems({ STRIPE_PUBLISHABLE_KEY: SK, STRIPE_SECRET_KEY: SK });
+    expect(rest).toEqual([]);
+    expect(problem?.variable).toBe('STRIPE_PUBLISHABLE_KEY');
+    expect(problem?.message).toMatch(/it starts with sk_test_; the publishable key is sent to every visitor's browser/);
+  });
+
+  it('names a webhook signing secret given as the secret key, without quoting it', () => {
+    const webhook = 'whsec_0123456789abcdefABCDEF0123';
+    const problems = stripeKeyProblems({ STRIPE_PUBLISHABLE_KEY: PK, STRIPE_SECRET_KEY: webhook });
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/webhook signing secret \(whsec_…\), not an API key/)]);
+    expect(JSON.stringify(problems)).not.toContain(webhook.slice(6));
   });
 
   it('refuses a test publishable key with a live secret key', () => {

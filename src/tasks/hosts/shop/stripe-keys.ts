@@ -32,13 +32,26 @@ const SECRET = new RegExp(`^(sk|rk)_(test|live)_${BODY}$`);
 const WHERE = 'Stripe dashboard → Developers → API keys';
 const HOW = (variable: string, example: string) => `export ${variable}=${example} (${WHERE}) before running \`aws-runbook up\``;
 
+/** The publishable key is served to every visitor's browser: a secret key there would be public. */
+const PUBLIC_WARNING = "the publishable key is sent to every visitor's browser, so a secret key there would be made public";
+
 /** What starts a value, safe to show: only the known prefixes, never the rest. */
 function describePrefix(value: string): string {
   const known = /^(pk|sk|rk)_(test|live)_/.exec(value);
-  return known ? `it starts with ${known[0]}` : 'it does not start with a Stripe key prefix';
+  if (known) return `it starts with ${known[0]}`;
+  if (value.startsWith('whsec_')) return 'it is a webhook signing secret (whsec_…), not an API key';
+  return 'it does not start with a Stripe key prefix';
 }
 
-function checkOne(variable: string, value: string | undefined, pattern: RegExp, expected: string, example: string): StripeKeyProblem | undefined {
+function checkOne(
+  variable: string,
+  value: string | undefined,
+  pattern: RegExp,
+  expected: string,
+  example: string,
+  /** Said after what the value starts with, when it is wrong. */
+  warning?: string,
+): StripeKeyProblem | undefined {
   if (value === undefined || value.trim() === '') {
     return { variable, message: `is not set; the shop's .env needs it (${expected})`, fix: HOW(variable, example) };
   }
@@ -46,8 +59,20 @@ function checkOne(variable: string, value: string | undefined, pattern: RegExp, 
   const hasSpace = value !== value.trim() || /\s/.test(value);
   return {
     variable,
-    message: `does not look like a Stripe ${expected}: ${hasSpace ? 'it contains spaces or a line break' : describePrefix(value)} (the value is not shown)`,
+    message: `does not look like a Stripe ${expected}: ${hasSpace ? 'it contains spaces or a line break' : describePrefix(value)}${warning ? `; ${warning}` : ''} (the value is not shown)`,
     fix: HOW(variable, example),
+  };
+}
+
+/** Keys given in each other's variable: one problem that says so, rather than two "wrong prefix" ones. */
+function swappedProblem(publishable: string | undefined, secret: string | undefined): StripeKeyProblem | undefined {
+  const secretInPublishable = publishable !== undefined && SECRET.test(publishable);
+  const publishableInSecret = secret !== undefined && PUBLISHABLE.test(secret);
+  if (!secretInPublishable || !publishableInSecret) return undefined;
+  return {
+    variable: `${STRIPE_ENV.publishable} and ${STRIPE_ENV.secret}`,
+    message: `are swapped: ${STRIPE_ENV.publishable} holds a secret key (sk_/rk_…) and ${STRIPE_ENV.secret} a publishable key (pk_…); ${PUBLIC_WARNING} (the values are not shown)`,
+    fix: `exchange the two values: ${STRIPE_ENV.publishable} gets the pk_… key, ${STRIPE_ENV.secret} the sk_… key (${WHERE})`,
   };
 }
 
@@ -55,8 +80,10 @@ function checkOne(variable: string, value: string | undefined, pattern: RegExp, 
 export function stripeKeyProblems(env: NodeJS.ProcessEnv): StripeKeyProblem[] {
   const publishable = env[STRIPE_ENV.publishable];
   const secret = env[STRIPE_ENV.secret];
+  const swapped = swappedProblem(publishable, secret);
+  if (swapped) return [swapped];
   const problems = [
-    checkOne(STRIPE_ENV.publishable, publishable, PUBLISHABLE, 'publishable key: pk_test_… or pk_live_…', 'pk_test_…'),
+    checkOne(STRIPE_ENV.publishable, publishable, PUBLISHABLE, 'publishable key: pk_test_… or pk_live_…', 'pk_test_…', publishable && SECRET.test(publishable) ? PUBLIC_WARNING : undefined),
     checkOne(STRIPE_ENV.secret, secret, SECRET, 'secret key: sk_test_…, sk_live_… or a restricted rk_test_…/rk_live_…', 'sk_test_…'),
   ].filter((problem): problem is StripeKeyProblem => problem !== undefined);
   if (problems.length === 0 && publishable && secret) {
