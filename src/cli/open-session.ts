@@ -13,14 +13,14 @@ export async function openSession(
   command: string,
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
-  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean }) => Promise<void>,
+  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; stateDir: string }) => Promise<void>,
   /** `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr. */
   output: { screen?: boolean } = {},
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
-    const addressPolicy = await addressPolicyFor(target.aws.endpoint);
-    await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable });
+    const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint));
+    await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir });
     return await RunbookSession.open({
       config: target.config,
       configPath: target.configPath,

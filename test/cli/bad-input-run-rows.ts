@@ -67,9 +67,6 @@ export const RUN_ROWS: BadInputRow[] = [
     what: /step security\.\S+ needs network\.\S+, which is not done yet/,
     where: /step security\./,
     fix: /run `aws-runbook up --only network` first/,
-    knownGap:
-      'exit 2 and the message are right, but the refusal comes after the state is opened: the account is written to a new ' +
-      'state.json and a run log is created (MissingPrerequisiteError is thrown by session.apply, after loadIdentity)',
   },
   // ── state ──────────────────────────────────────────────────────────────────────────────
   {

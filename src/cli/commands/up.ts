@@ -1,4 +1,6 @@
-import { buildRunbook, parseSectionList, unavailableReason } from '../../runbook/sections.js';
+import { allSteps, buildRunbook, parseSectionList, unavailableReason } from '../../runbook/sections.js';
+import { checkOutsideNeeds } from '../../engine/prerequisites.js';
+import { readState } from '../../state/store.js';
 import { assertSectionConfig } from '../../runbook/requirements.js';
 import { STRIPE_ENV, stripeKeyProblems } from '../../tasks/hosts/shop/stripe-keys.js';
 import { createPlainRenderer } from '../../render/plain-renderer.js';
@@ -59,6 +61,10 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
       process.env[STRIPE_ENV.secret] = keys.secretKey;
     }
     await assertSectionConfig(config, sections, configPath);
+    // A section whose prerequisites are neither selected nor recorded is refused before the state is opened.
+    const runbook = buildRunbook(config);
+    const selected = runbook.filter((s) => sections.includes(s.id)).flatMap((s) => s.steps);
+    checkOutsideNeeds(selected, allSteps(runbook), await readState(where.stateDir));
   }, { screen: !options.yes });
   try {
     const sections = selectSections(session.runbook, options.only, session.hostsReachable);
