@@ -8,7 +8,10 @@ import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_STATE_DIR } from '../state/store.js';
 import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
-import { rehearsalConfig } from '../sandbox/rehearsal-config.js';
+import { rehearsalConfig, rehearsalHostInputs } from '../sandbox/rehearsal-config.js';
+import type { StartedSimulatedHosts } from '../sandbox/simulated/start.js';
+import type { SimulatedHosts } from '../sandbox/simulated/simulated-hosts.js';
+import type { AddressPolicy } from '../ssh/address-policy.js';
 import { UsageError } from './exit-codes.js';
 
 /** Global flags (DESIGN.md §2). */
@@ -30,6 +33,9 @@ export interface Target {
   stateDir: string;
   aws: AwsClients;
   sandbox?: Sandbox;
+  /** `--sandbox`: the hosts simulated in this process, and the policy that routes SSH to them (never to the network). */
+  simulatedHosts?: SimulatedHosts;
+  addressPolicy?: AddressPolicy;
   /** Stops what the target started (the sandbox) and removes its throwaway state. */
   release(): Promise<void>;
 }
@@ -72,7 +78,20 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     // directory: a real run's state is never mixed with emulated resources.
     const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), 'aws-runbook-sandbox-'));
     write(`SANDBOX — nothing real is created: AWS is emulated by moto behind the gateway at ${sandbox.endpoint}.`);
-    const rehearsed = await rehearsalConfig(config, throwaway ?? baseStateDir, write);
+    let simulated: StartedSimulatedHosts;
+    let rehearsed: Config;
+    try {
+      const dir = throwaway ?? baseStateDir;
+      rehearsed = await rehearsalHostInputs(await rehearsalConfig(config, dir, write), dir, write);
+      // The simulated hosts (just-bash, ssh2: about a second to load) only for a rehearsal.
+      const { startSimulatedHosts, SIMULATED_HOSTS_NOTICE } = await import('../sandbox/simulated/start.js');
+      simulated = await startSimulatedHosts(rehearsed, sandbox);
+      write(SIMULATED_HOSTS_NOTICE);
+    } catch (error) {
+      await sandbox.stop();
+      if (throwaway) await rm(throwaway, { recursive: true, force: true });
+      throw error;
+    }
     const aws = createAwsClients({ region: config.region, endpoint: sandbox.endpoint });
     // moto builds its EC2 backend on the first EC2 call (about two seconds): start that now, while the
     // operator reads the welcome screen, rather than during the first preview. A read; errors surface later.
@@ -84,7 +103,10 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
       stateDir: throwaway ?? baseStateDir,
       aws,
       sandbox,
+      simulatedHosts: simulated.hosts,
+      addressPolicy: simulated.policy,
       async release() {
+        simulated.hosts.close();
         await sandbox.stop();
         if (throwaway) await rm(throwaway, { recursive: true, force: true });
       },

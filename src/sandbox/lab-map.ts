@@ -19,6 +19,11 @@ const labInstance = z.strictObject({
 });
 
 export const labMapSchema = z.strictObject({
+  /**
+   * The hosts are simulated inside the process that runs the gateway (`--sandbox`): their addresses are
+   * reachable only through that process's in-memory connector, so they are not listed to other clients.
+   */
+  simulated: z.boolean().optional(),
   /** By the instance's `aws-runbook:step` tag value, e.g. `compute.gitlab`. */
   instances: z.record(z.string().min(1, 'an instance key must be a non-empty aws-runbook:step tag value'), labInstance),
   rds: z

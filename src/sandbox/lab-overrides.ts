@@ -77,7 +77,8 @@ export class LabOverrides {
    */
   addresses(): string[] {
     const map = this.map;
-    if (!map) return [];
+    // Simulated hosts live in the gateway's own process: another client could never reach them.
+    if (!map || map.simulated) return [];
     const instances = Object.values(map.instances).flatMap((host) => [host.privateIp, ...(host.publicIp ? [host.publicIp] : [])]);
     return [...new Set([...instances, ...(map.rds ? [map.rds.address] : [])])];
   }

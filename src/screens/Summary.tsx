@@ -25,9 +25,9 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
   const [sections] = useState(() => controller.sections());
   const [access] = useState(() => controller.hostAccess?.());
   const hostsDone = sections.some((s) => s.id === 'hosts' && s.recorded === 'done');
-  useInput((input) => {
+  useInput((input, key) => {
     if (input === 'o') onOverview();
-    else if (input === 'v') onChecklist();
+    else if (input === 'v' || key.return) onChecklist();
   });
 
   return (
@@ -73,11 +73,11 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
       <Box flexDirection="column" marginTop={1}>
         <Text>total elapsed {formatDuration(elapsedMs)}</Text>
         <Text>next:</Text>
-        <Text>  v                    the checklist: does everything hold? (also `aws-runbook verify`)</Text>
+        <Text>  Enter / v            the checklist: does everything hold? (also `aws-runbook verify`)</Text>
         <Text>  aws-runbook status   what the state file records, per step</Text>
         <Text>  aws-runbook down     tear everything down (asks for the project name)</Text>
       </Box>
-      <KeyHints hints={access && hostsDone ? [['v', 'checklist'], ['g', 'GitLab root password'], ['o', 'overview']] : [['v', 'checklist'], ['o', 'overview']]} />
+      <KeyHints hints={access && hostsDone ? [['Enter/v', 'checklist'], ['g', 'GitLab root password'], ['o', 'overview']] : [['Enter/v', 'checklist'], ['o', 'overview']]} />
     </Box>
   );
 }

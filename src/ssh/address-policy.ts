@@ -1,8 +1,12 @@
+import type { Duplex } from 'node:stream';
+
 /**
  * Where the tool may open an SSH connection (DESIGN.md §9). Against AWS itself (no endpoint override) the
  * addresses come from AWS and are real. Through an emulator they are invented (moto's 10.x and
  * public-looking ones) and must never be connected to, except those the sandbox's lab map says a lab host
- * of ours answers for: the gateway lists them at GET /_sandbox/lab/addresses (no secret in it).
+ * of ours answers for: the gateway lists them at GET /_sandbox/lab/addresses (no secret in it). A
+ * `--sandbox` rehearsal simulates its hosts in its own process: their policy (simulatedAddressPolicy)
+ * hands every connection to an in-memory connector, so none goes to the network.
  */
 export interface AddressPolicy {
   /** True when an SSH connection to this address is allowed. */
@@ -11,7 +15,15 @@ export interface AddressPolicy {
   readonly where: string;
   /** Whether any host can be reached at all (false: an emulator without a lab). */
   readonly reachable: boolean;
+  /**
+   * Simulated hosts (`--sandbox`): the stream to speak SSH over to `address`, in this process. When set,
+   * every connection goes through it and none over the network; it throws for an address it does not simulate.
+   */
+  readonly connect?: SimulatedConnector;
 }
+
+/** Opens an in-process connection to a simulated host's sshd, or throws (never falls back to the network). */
+export type SimulatedConnector = (address: string, port: number) => Duplex;
 
 export class UnreachableAddressError extends Error {
   override readonly name = 'UnreachableAddressError';
@@ -19,12 +31,26 @@ export class UnreachableAddressError extends Error {
   constructor(host: string, address: string, where: string) {
     super(`${host}: refusing to connect to ${address}: it was answered by ${where}, whose addresses are invented, not a host of ours`);
     this.fix =
-      'hosts can be set up against AWS, or in the lab (test/lab) whose sandbox maps instances to real lab hosts; ' +
-      'a plain --sandbox rehearsal or --endpoint-url emulator stops before SSH';
+      'hosts can be set up against AWS, in the lab (test/lab) whose sandbox maps instances to real lab hosts, ' +
+      'or on the hosts `aws-runbook --sandbox` simulates; an --endpoint-url emulator stops before SSH';
   }
 }
 
 const AWS_POLICY: AddressPolicy = { allows: () => true, where: 'AWS', reachable: true };
+
+/** Hosts simulated in this process (`--sandbox`): only their addresses, and only through `connect`. */
+export function simulatedAddressPolicy(addresses: Iterable<string>, connect: SimulatedConnector): AddressPolicy {
+  const allowed = new Set(addresses);
+  return {
+    allows: (address) => allowed.has(address),
+    where: `the sandbox's simulated hosts (${allowed.size} addresses, in this process)`,
+    reachable: true,
+    connect: (address, port) => {
+      if (!allowed.has(address)) throw new Error(`refusing to connect to ${address}:${port}: not a simulated host's address`);
+      return connect(address, port);
+    },
+  };
+}
 
 /** The path the sandbox gateway serves its lab addresses on (src/sandbox/control-api.ts). */
 export const LAB_ADDRESSES_PATH = '/_sandbox/lab/addresses';

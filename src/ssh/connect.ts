@@ -21,6 +21,8 @@ export interface SshHost {
   fingerprints: HostKeyFingerprint[];
   /** Name of the jump host (also in the pool) this host is reached through. */
   via?: string;
+  /** A host simulated in this process (`--sandbox`): labelled so, and never connected to over the network. */
+  simulated?: boolean;
 }
 
 /** An open, verified connection. */
@@ -45,7 +47,7 @@ export interface ConnectOptions {
 
 export function hostLabel(host: SshHost): string {
   const port = host.port && host.port !== 22 ? `:${host.port}` : '';
-  return `${host.name} (${host.address}${port}${host.via ? ` via ${host.via}` : ''})`;
+  return `${host.name} (${host.simulated ? 'simulated, ' : ''}${host.address}${port}${host.via ? ` via ${host.via}` : ''})`;
 }
 
 /** Connect and authenticate one host, its host key checked against its console fingerprints. */
@@ -53,6 +55,10 @@ export async function connectHost(host: SshHost, options: ConnectOptions): Promi
   const label = hostLabel(host);
   const { NodeSSH: NodeSsh } = await import('node-ssh');
   if (options.signal?.aborted) throw new SshConnectAbortedError(label);
+  if (host.simulated && !options.sock) {
+    // Defence in depth: the pool hands simulated hosts their in-memory stream; without one, refuse rather than dial out.
+    throw new SshConnectError(`${label}: a simulated host has no network address to connect to`, label, 'Simulated hosts are reached through the sandbox in this process only.');
+  }
   const check = hostKeyCheck(label, host.fingerprints);
   const ssh = new NodeSsh();
   const connecting = ssh.connect({

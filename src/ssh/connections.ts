@@ -15,6 +15,12 @@ export interface SshPoolOptions {
   readyTimeoutMs?: number;
   /** SSH keepalive interval, ms (default 15 s); 4 unanswered keepalives drop the connection. */
   keepaliveIntervalMs?: number;
+  /**
+   * Simulated hosts: the stream to a host reached directly (not through a jump host) instead of a TCP
+   * connection. With it, no connection of this pool ever goes over the network: jumps go through the
+   * jump host's (simulated) connection, and the connector throws for an address it does not simulate.
+   */
+  connector?: (address: string, port: number) => Duplex;
 }
 
 interface Entry {
@@ -32,11 +38,13 @@ export class SshPool {
   private readonly entries = new Map<string, Entry>();
   private readonly readyTimeoutMs: number;
   private readonly keepaliveIntervalMs: number;
+  private readonly connector: SshPoolOptions['connector'];
   private connects = 0;
 
   constructor(hosts: Iterable<SshHost> = [], options: SshPoolOptions = {}) {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
     this.keepaliveIntervalMs = options.keepaliveIntervalMs ?? 15_000;
+    this.connector = options.connector;
     for (const host of hosts) this.add(host);
   }
 
@@ -155,6 +163,8 @@ export class SshPool {
       // The jump host's connection is pooled like any other, and verified against its own fingerprints.
       const jump = await this.get(host.via, { signal });
       sock = await forwardOut(jump, host);
+    } else if (this.connector) {
+      sock = simulatedSocket(this.connector, host);
     }
     this.connects += 1;
     return connectHost(host, {
@@ -180,6 +190,15 @@ async function forwardOut(jump: SshConnection, host: SshHost): Promise<Duplex> {
         `and that the jump host's sshd allows TCP forwarding.`,
       { cause: error },
     );
+  }
+}
+
+function simulatedSocket(connector: NonNullable<SshPoolOptions['connector']>, host: SshHost): Duplex {
+  try {
+    return connector(host.address, host.port ?? 22);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SshConnectError(`${hostLabel(host)}: ${reason}`, hostLabel(host), 'The sandbox reaches only its simulated hosts, through the bastion.', { cause: error });
   }
 }
 

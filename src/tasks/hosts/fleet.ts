@@ -44,11 +44,20 @@ export interface FleetOptions {
  * address through the bastion. Connections are pooled (src/ssh/connections.ts).
  */
 export class Fleet implements HostAccess {
-  private readonly pool = new SshPool();
+  private readonly pool: SshPool;
   private readonly registered = new Map<HostName, Promise<void>>();
   private privateKey: Promise<string> | undefined;
 
-  constructor(private readonly options: FleetOptions) {}
+  constructor(private readonly options: FleetOptions) {
+    // Simulated hosts (--sandbox): every connection goes to the policy's in-process connector, none to the network.
+    const connector = options.policy.connect;
+    this.pool = new SshPool([], connector ? { connector } : {});
+  }
+
+  /** Whether the hosts are simulated in this process (`--sandbox`). */
+  get simulated(): boolean {
+    return this.options.policy.connect !== undefined;
+  }
 
   /** A fleet for a run against `aws` (asks an emulator endpoint for its lab's addresses first). */
   static async open(options: Omit<FleetOptions, 'policy'>): Promise<Fleet> {
@@ -99,6 +108,7 @@ export class Fleet implements HostAccess {
       privateKey: await this.readPrivateKey(),
       fingerprints,
       ...(bastion ? {} : { via: BASTION }),
+      ...(this.simulated ? { simulated: true } : {}),
     });
   }
 

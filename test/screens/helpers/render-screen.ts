@@ -27,6 +27,8 @@ export interface ScreenHandle {
   waitForFrame(expect: FrameExpectation, timeoutMs?: number): Promise<string>;
   /** How many frames Ink has written so far. */
   frameCount(): number;
+  /** Every frame Ink has written so far, without ANSI codes (what a scrollback could hold). */
+  frames(): string[];
   unmount(): void;
 }
 
@@ -86,6 +88,7 @@ export async function renderScreen(tree: ReactElement): Promise<ScreenHandle> {
     type: (text) => write(text),
     waitForFrame,
     frameCount: () => instance.frames.length,
+    frames: () => instance.frames.map((f) => stripAnsi(f)),
     unmount: () => instance.unmount(),
   };
 }

@@ -1,0 +1,159 @@
+import ipaddr from 'ipaddr.js';
+import type { Command } from 'just-bash';
+import type { Config } from '../../config/schema.js';
+import type { HostName } from '../../engine/types.js';
+import { instanceSpecs } from '../../tasks/compute/names.js';
+import { MASTER_USERNAME } from '../../tasks/database/names.js';
+import { GITLAB_KEY_URL } from '../../tasks/hosts/gitlab/repository.js';
+import { apt, installPackage } from './commands/apt.js';
+import { simulatedGitlabKey } from './commands/gpg.js';
+import { PREINSTALLED } from './commands/packages.js';
+import { systemctl } from './commands/systemctl.js';
+import { SimulatedDatabase } from './database/server.js';
+import { SimulatedHost, type CommandEnv, type HttpAnswer, type SimulatedHostSpec } from './host.js';
+import { SimulatedNetwork, type Protocol, type Reach } from './network.js';
+
+/**
+ * Everything the simulated hosts share: the five hosts of DESIGN.md §5 at addresses from the config's
+ * subnets (public ones from RFC 5737's documentation range), the RDS server, the network between them,
+ * and the package mirror. Built once per `--sandbox` run, in this process.
+ */
+
+export interface WorldOptions {
+  config: Config;
+  /** The RDS master user's password (what the sandbox answers for the RDS-managed secret). */
+  masterPassword: string;
+}
+
+export type HttpResult = { kind: 'answer'; answer: HttpAnswer } | { kind: 'error'; code: number; message: string };
+
+/** Where the RDS endpoint is in the simulation: MVP's first private subnet. */
+export const DATABASE_PORT = 3306;
+
+function nthAddress(cidr: string, n: number): string {
+  const [base] = ipaddr.IPv4.parseCIDR(cidr);
+  const bytes = base.toByteArray();
+  bytes[3] = (bytes[3] ?? 0) + n;
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/** The hosts' specs: private address the 10th, 11th… of its subnet; public ones in 198.51.100.0/24. */
+export function simulatedHostSpecs(config: Config): SimulatedHostSpec[] {
+  const used = new Map<string, number>();
+  let publicNext = 10;
+  return instanceSpecs(config).map((spec) => {
+    const subnet = spec.public ? config.network[spec.vpc].public.cidr : (config.network[spec.vpc].private[0] as { cidr: string }).cidr;
+    const n = used.get(subnet) ?? 10;
+    used.set(subnet, n + 1);
+    return {
+      name: spec.key,
+      privateIp: nthAddress(subnet, n),
+      ...(spec.public ? { publicIp: `198.51.100.${publicNext++}` } : {}),
+      vpc: spec.vpc,
+      group: spec.securityGroup,
+    };
+  });
+}
+
+export class SimulatedWorld {
+  readonly hosts = new Map<HostName, SimulatedHost>();
+  readonly database: SimulatedDatabase;
+  readonly databaseEndpoint: { address: string; port: number };
+  private readonly network: SimulatedNetwork;
+
+  private constructor(readonly config: Config, masterPassword: string) {
+    this.database = new SimulatedDatabase({ user: MASTER_USERNAME, password: masterPassword });
+    this.databaseEndpoint = { address: nthAddress((config.network.mvp.private[0] as { cidr: string }).cidr, 20), port: DATABASE_PORT };
+    this.network = new SimulatedNetwork(config);
+  }
+
+  static async create(options: WorldOptions & { authorizedKey: string }): Promise<SimulatedWorld> {
+    const world = new SimulatedWorld(options.config, options.masterPassword);
+    for (const spec of simulatedHostSpecs(options.config)) {
+      const host = new SimulatedHost(spec, world);
+      await world.prepare(host, options.authorizedKey);
+      world.hosts.set(spec.name, host);
+    }
+    return world;
+  }
+
+  /** A fresh Ubuntu 24.04 image: os-release, the login user's authorized key, apt's directories, a few packages. */
+  private async prepare(host: SimulatedHost, authorizedKey: string): Promise<void> {
+    const fs = host.fs;
+    for (const dir of ['/tmp', '/root', '/opt', '/etc/apt/sources.list.d', '/etc/apt/keyrings', '/var/lib/apt/lists', '/etc/systemd/system', '/usr/local/bin', '/home/ubuntu/.ssh']) {
+      await fs.mkdir(dir, { recursive: true });
+    }
+    await fs.chmod('/tmp', 0o1777);
+    await fs.writeFile('/etc/os-release', 'PRETTY_NAME="Ubuntu 24.04.1 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n');
+    await fs.writeFile('/etc/hostname', `${host.hostname}\n`);
+    await fs.writeFile('/home/ubuntu/.ssh/authorized_keys', `${authorizedKey.trim()}\n`);
+    await fs.chmod('/home/ubuntu/.ssh/authorized_keys', 0o600);
+    for (const pkg of PREINSTALLED) await installPackage(host, fs, pkg);
+  }
+
+  /** The commands every host has from the start (its preinstalled packages' come with them). */
+  baseCommands(env: CommandEnv): Command[] {
+    return [apt('apt-get', env), apt('apt', env), systemctl(env)];
+  }
+
+  host(name: HostName): SimulatedHost {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`no simulated host named ${name}`);
+    return host;
+  }
+
+  /** The simulated host with this address (private or public), if any. */
+  hostAt(address: string): SimulatedHost | undefined {
+    return [...this.hosts.values()].find((host) => host.addresses.includes(address));
+  }
+
+  private endpointOf(host: SimulatedHost) {
+    return { address: host.privateIp, vpc: host.vpc, group: host.group };
+  }
+
+  /**
+   * From a host (or, without one, the operator: this process, from the admin CIDR) to an address:
+   * private addresses through the VPCs' routes and groups, public ones from the internet.
+   */
+  reach(from: SimulatedHost | undefined, address: string, protocol: Protocol): Reach | 'unknown' {
+    const target = this.hostAt(address);
+    if (from && target === from) return 'ok';
+    const source = from ? this.endpointOf(from) : this.network.operator;
+    if (!source) return 'blocked';
+    if (address === this.databaseEndpoint.address) return from ? this.network.reach(source, { address, vpc: 'mvp', group: 'rds' }, protocol) : 'no-route';
+    if (!target) return 'unknown';
+    if (address === target.publicIp) {
+      // Through the internet: the packet arrives from outside every VPC (a NAT's or a public address).
+      return this.network.reach({ address: from?.publicIp ?? source.address, vpc: 'internet' }, this.endpointOf(target), protocol);
+    }
+    if (!from) return 'no-route';
+    return this.network.reach(source, this.endpointOf(target), protocol);
+  }
+
+  reachDatabase(from: SimulatedHost): Reach | 'unknown' {
+    return this.reach(from, this.databaseEndpoint.address, { kind: 'tcp', port: this.databaseEndpoint.port });
+  }
+
+  ping(from: SimulatedHost, address: string): Reach | 'unknown' {
+    if (address === '127.0.0.1' || address === 'localhost') return 'ok';
+    return this.reach(from, address, { kind: 'icmp' });
+  }
+
+  /** An HTTP request from a host: its own ports, another host's (if reachable), the package mirror. */
+  http(from: SimulatedHost, url: URL): HttpResult {
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    if (url.href === GITLAB_KEY_URL) return { kind: 'answer', answer: { status: 200, body: simulatedGitlabKey() } };
+    const local = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === from.hostname;
+    const target = local ? from : this.hostAt(hostname);
+    if (!target) return { kind: 'error', code: 6, message: `Could not resolve host: ${hostname} (the simulated hosts reach only each other)` };
+    if (!local) {
+      const reach = this.reach(from, hostname, { kind: 'tcp', port });
+      if (reach === 'blocked') return { kind: 'error', code: 28, message: `Failed to connect to ${hostname} port ${port} after 10000 ms: Timeout was reached` };
+      if (reach === 'no-route') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: No route to host` };
+    }
+    const listener = target.listeners.get(port);
+    if (!listener || url.protocol !== 'http:') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: Couldn't connect to server` };
+    return { kind: 'answer', answer: listener.answer({ path: `${url.pathname}${url.search}`, from }) };
+  }
+}

@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installPackage } from '../../../src/sandbox/simulated/commands/apt.js';
+import { SimulatedDatabase } from '../../../src/sandbox/simulated/database/server.js';
+import type { SimulatedWorld } from '../../../src/sandbox/simulated/world.js';
+import { listDatabasesCommand, masterClientCommand, PASSWORD_VAR } from '../../../src/tasks/backup/db-client.js';
+import { backupUserUnfinished, ensureBackupUserSql, optionFileContent, probeBackupUserScript } from '../../../src/tasks/backup/db-user-sql.js';
+import { parseFacts } from '../../../src/tasks/hosts/docker-remote.js';
+import { mariadbCommand } from '../../../src/tasks/hosts/db-users.js';
+import { appDatabase, ensureAppDatabaseSql } from '../../../src/tasks/hosts/db-users-sql.js';
+import { runOn, testWorld } from './helpers.js';
+
+const MASTER = 'master-password-123';
+
+function sql(db: SimulatedDatabase, user: string, password: string, text: string) {
+  const session = db.connect(user, password, '10.1.1.10');
+  return db.statements(text).map((statement) => db.execute(session, statement.tokens).result);
+}
+
+describe('the simulated MariaDB server', () => {
+  it('creates an app database and user as the master; the user logs in to its own database only', () => {
+    const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
+    sql(db, 'admin', MASTER, ensureAppDatabaseSql(appDatabase('shop'), 'shop-pass-0123456789'));
+    sql(db, 'admin', MASTER, 'CREATE DATABASE other;');
+    expect(() => db.connect('shop', 'shop-pass-0123456789', '10.1.1.10', 'shop')).not.toThrow();
+    expect(() => db.connect('shop', 'wrong', '10.1.1.10')).toThrow(/1045|Access denied for user 'shop'@'10.1.1.10' \(using password: YES\)/);
+    expect(() => db.connect('shop', 'shop-pass-0123456789', '10.1.1.10', 'other')).toThrow(/Access denied for user 'shop'@'%' to database 'other'/);
+    expect(() => sql(db, 'shop', 'shop-pass-0123456789', "CREATE USER x IDENTIFIED BY 'y';")).toThrow(/CREATE USER privilege/);
+    // A rerun of the same statements is harmless: IF NOT EXISTS, and ALTER USER resets the password.
+    sql(db, 'admin', MASTER, ensureAppDatabaseSql(appDatabase('shop'), 'new-pass-0123456789'));
+    expect(() => db.connect('shop', 'new-pass-0123456789', '10.1.1.10', 'shop')).not.toThrow();
+    expect(sql(db, 'shop', 'new-pass-0123456789', 'SHOW DATABASES;')[0]?.rows.flat()).toEqual(['information_schema', 'shop']);
+  });
+
+  it('answers the backup account\'s privilege query over information_schema; REVOKE ALL then GRANT leaves exactly the grant', () => {
+    const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
+    sql(db, 'admin', MASTER, "CREATE USER 'awsrb_backup'@'%' IDENTIFIED BY 'b'; GRANT ALL PRIVILEGES ON `x`.* TO 'awsrb_backup'@'%';");
+    sql(db, 'admin', MASTER, ensureBackupUserSql('backup-pass'));
+    const self = "CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))";
+    const [result] = sql(db, 'awsrb_backup', 'backup-pass', `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${self} UNION ALL SELECT CONCAT(PRIVILEGE_TYPE, ' ON ', TABLE_SCHEMA) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${self} ORDER BY 1`);
+    expect(result?.rows.flat()).toEqual(['EVENT', 'LOCK TABLES', 'SELECT', 'SHOW VIEW', 'TRIGGER']);
+  });
+
+  it('refuses what it does not understand with MariaDB\'s syntax error, never a silent success', () => {
+    const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
+    expect(() => sql(db, 'admin', MASTER, 'INSERT INTO t VALUES (1);')).toThrow(/error in your SQL syntax.*near 'INSERT INTO t/);
+    expect(() => sql(db, 'admin', MASTER, "SELECT 'unterminated")).toThrow(/SQL syntax/);
+    expect(() => sql(db, 'admin', MASTER, 'SELECT * FROM mysql.user;')).toThrow(/SQL syntax|doesn't exist/);
+  });
+});
+
+describe('the mariadb client on a simulated host', () => {
+  let world: SimulatedWorld;
+  beforeAll(async () => {
+    world = await testWorld();
+    for (const name of ['ecommerce', 'monitoring'] as const) await installPackage(world.host(name), world.host(name).fs, 'mariadb-client');
+  });
+
+  it('reaches RDS from a web host only (the RDS security group), with the master password on stdin', async () => {
+    const endpoint = { host: world.databaseEndpoint.address, port: world.databaseEndpoint.port };
+    const create = ensureAppDatabaseSql(appDatabase('wordpress'), 'wp-pass-0123456789');
+    const fromWeb = await runOn(world.host('ecommerce'), `${mariadbCommand(endpoint, 'admin')} --batch`, { secretEnv: { MYSQL_PWD: MASTER }, stdin: create });
+    expect(fromWeb).toMatchObject({ code: 0 });
+    const fromCyber = await runOn(world.host('monitoring'), `${mariadbCommand(endpoint, 'admin')} --batch`, { secretEnv: { MYSQL_PWD: MASTER }, stdin: create });
+    expect(fromCyber.code).toBe(1);
+    expect(fromCyber.stderr).toMatch(/ERROR 2002 \(HY000\): Can't connect to server on '10\.1\.2\.20'/);
+    const wrong = await runOn(world.host('ecommerce'), `${mariadbCommand(endpoint, 'admin')} -N -e 'SELECT 1'`, { secretEnv: { MYSQL_PWD: 'nope' } });
+    expect(wrong.stderr).toMatch(/ERROR 1045 \(28000\): Access denied for user 'admin'@'10\.1\.1\.10'/);
+    const listed = await runOn(world.host('ecommerce'), listDatabasesCommand(endpoint, 'admin'), { secretEnv: { [PASSWORD_VAR]: MASTER } });
+    expect(listed.stdout.split('\n')).toContain('wordpress');
+  });
+
+  it('the backup account: option file, master SQL through process substitution, the probe reads it back as wanted', async () => {
+    const host = world.host('ecommerce');
+    const endpoint = { host: world.databaseEndpoint.address, port: world.databaseEndpoint.port };
+    await host.fs.mkdir('/etc/aws-runbook', { recursive: true });
+    await host.fs.writeFile('/etc/aws-runbook/db-backup.cnf', optionFileContent(endpoint, 'backup-pass-0123'));
+    await host.fs.chmod('/etc/aws-runbook/db-backup.cnf', 0o600);
+    const master = await runOn(host, masterClientCommand('mariadb', endpoint, 'admin', []), { secretEnv: { [PASSWORD_VAR]: MASTER }, stdin: ensureBackupUserSql('backup-pass-0123') });
+    expect(master).toMatchObject({ code: 0 });
+    const facts = parseFacts((await runOn(host, probeBackupUserScript(), { sudo: true })).stdout);
+    expect(facts).toMatchObject({ file: '600:root:root', login: 'ok', user: 'awsrb_backup' });
+    expect(backupUserUnfinished(facts, endpoint)).toEqual([]);
+    const dump = await runOn(host, `mariadb-dump --defaults-extra-file=/etc/aws-runbook/db-backup.cnf --single-transaction -- wordpress`, { sudo: true });
+    expect(dump.stdout).toMatch(/CREATE DATABASE .*`wordpress`/);
+  });
+});

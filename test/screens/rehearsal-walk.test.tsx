@@ -1,0 +1,126 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from '../../src/screens/App.js';
+import { RunbookSession } from '../../src/engine/session.js';
+import { resolveTarget, type Target } from '../../src/cli/target.js';
+import { createPlainRenderer } from '../../src/render/plain-renderer.js';
+import { STRIPE_ENV } from '../../src/tasks/hosts/shop/stripe-keys.js';
+import type { SimulatedHosts } from '../../src/sandbox/simulated/simulated-hosts.js';
+import { renderScreen } from './helpers/render-screen.js';
+import { walkWithEnter } from '../helpers/rehearsal-walk.js';
+
+/**
+ * A new user's first ten minutes (issue 7): `aws-runbook --sandbox`, driven with Enter alone, walks every
+ * section of the runbook — hosts and backup on the simulated hosts — to the Summary and the Checklist.
+ * Then nothing that holds a secret of the run (the Stripe keys, the RDS master password, the apps' DB
+ * passwords, GitLab's root password) is in the state directory, the run's log, the plain renderer's
+ * lines or any frame the TUI drew; the remote files holding them are 0600.
+ * (The wall time at the default time scale is a figure of bench/rehearsal-walk.ts, not asserted here.)
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  cleanup();
+  for (const done of cleanups.reverse()) await done();
+});
+
+async function walkFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** Every secret the simulated hosts hold: the values of PASSWORD, SECRET and KEY settings, and GitLab's root password file. */
+async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Set<string>; files: { host: string; path: string; mode: number }[] }> {
+  const secrets = new Set<string>();
+  const files: { host: string; path: string; mode: number }[] = [];
+  for (const host of hosts.world.hosts.values()) {
+    for (const dir of ['/opt', '/srv', '/etc/gitlab', '/etc/aws-runbook']) {
+      const paths = await host.fs.readdir(dir).then(() => host.fs.getAllPaths().filter((p) => p.startsWith(`${dir}/`))).catch(() => []);
+      for (const path of paths) {
+        const info = await host.fs.stat(path);
+        if (!info.isFile) continue;
+        const text = await host.fs.readFile(path);
+        let found = false;
+        for (const match of text.matchAll(/^\s*(?:export\s+)?[A-Z0-9_]*(?:PASSWORD|SECRET|_KEY)[A-Z0-9_]*\s*[=:]\s*['"]?([^'"\s]{8,})/gm)) {
+          if (match[1] && !match[1].startsWith('$')) secrets.add(match[1]);
+          found = true;
+        }
+        const root = /^Password:\s*(\S+)/m.exec(text)?.[1];
+        if (root) secrets.add(root);
+        if (found || root) files.push({ host: host.name, path, mode: info.mode & 0o777 });
+      }
+    }
+  }
+  return { secrets, files };
+}
+
+describe('the sandbox rehearsal in the TUI, with Enter only', () => {
+  it('reaches the Summary and the Checklist; no secret in state, log, plain lines or any frame; remote secret files 0600', async () => {
+    const notices: string[] = [];
+    const target: Target = await resolveTarget({ sandbox: true }, (line) => notices.push(line));
+    cleanups.push(() => target.release());
+    // The default time scale makes the RDS instance wait 18 s; the walk itself is what this test is about.
+    target.sandbox?.gateway.setLatency(undefined);
+    expect(target.simulatedHosts).toBeDefined();
+    const stateDir = await mkdtemp(join(tmpdir(), 'awsrb-walk-'));
+    const session = await RunbookSession.open({
+      config: target.config,
+      configPath: target.configPath,
+      configFound: target.configFound,
+      stateDir,
+      aws: target.aws,
+      sandbox: true,
+      ...(target.addressPolicy ? { addressPolicy: target.addressPolicy } : {}),
+      mode: 'write',
+      command: 'tui',
+      log: {},
+    });
+    cleanups.push(() => session.close());
+    const plain: string[] = [];
+    const render = createPlainRenderer({ write: (line) => plain.push(line), verbose: true, color: false });
+    session.subscribe((event) => render(event));
+
+    expect(session.sections().every((s) => s.available)).toBe(true);
+    const screen = await renderScreen(<App controller={session} onExit={() => undefined} />);
+    expect(await walkWithEnter(screen)).toBe(8);
+    const summary = await screen.waitForFrame('Summary', 5_000);
+    expect(summary).toMatch(/simulated/i);
+    for (const section of session.sections()) expect(section.recorded).toBe('done');
+
+    await screen.press('enter');
+    const checklist = await screen.waitForFrame(/every required check holds|required checks failed/, 90_000);
+    const shown = checklist.slice(checklist.lastIndexOf('Checklist'));
+    expect(shown.split('\n').filter((line) => /✗/.test(line))).toEqual([]);
+    expect(shown).toContain('every required check holds');
+    expect(checklist).toMatch(/✓ Cyber → IA: ping ok/);
+
+    // The secrets of this run.
+    const onHosts = await secretsOnHosts(target.simulatedHosts as SimulatedHosts);
+    const master = JSON.parse(target.simulatedHosts?.labMap().rds?.masterUserSecret ?? '{}').password as string;
+    const stripe = process.env[STRIPE_ENV.secret] ?? '';
+    const secrets = [...onHosts.secrets, master, stripe, process.env[STRIPE_ENV.publishable] ?? ''].filter((s) => s.length >= 8);
+    expect(stripe).toMatch(/^sk_test_/);
+    const paths = onHosts.files.map((f) => `${f.host}:${f.path}`);
+    expect(paths).toEqual(expect.arrayContaining(['ecommerce:/opt/shop/.env', 'gitlab:/etc/gitlab/initial_root_password']));
+    expect(paths.some((p) => p.startsWith('wordpress:/opt/wordpress/'))).toBe(true);
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    for (const file of onHosts.files) expect({ ...file, mode: file.mode.toString(8) }).toEqual({ ...file, mode: '600' });
+
+    await session.close();
+    const stored = await Promise.all((await walkFiles(stateDir)).map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+    expect(stored.map((f) => f.path).some((p) => p.includes('/logs/'))).toBe(true);
+    const places = [
+      ...stored.map((f) => ({ where: f.path, text: f.text })),
+      { where: 'plain renderer', text: plain.join('\n') },
+      { where: 'notices', text: notices.join('\n') },
+      ...screen.frames().map((text, i) => ({ where: `frame ${i}`, text })),
+    ];
+    expect(places.length).toBeGreaterThan(50);
+    const leaks = places.flatMap(({ where, text }) => secrets.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 4)}…`));
+    expect(leaks).toEqual([]);
+    expect((await stat(join(stateDir, 'state.json'))).isFile()).toBe(true);
+  }, 300_000);
+});
