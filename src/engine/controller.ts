@@ -41,6 +41,8 @@ export interface SessionInfo {
   region: string;
   sandbox: boolean;
   endpoint?: string;
+  /** The hosts are simulated in this process (`--sandbox`): screens say so next to what they show of them. */
+  simulatedHosts?: boolean;
   /** This run's log file (JSON lines, secrets redacted), when the command writes one. */
   logPath?: string;
 }

@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretRedactor } from '../state/redact.js';
+import type { SessionInfo } from './controller.js';
 
 /** Logs kept per state directory: the oldest beyond this are removed when a run starts. */
 export const KEPT_LOGS = 20;
@@ -56,4 +57,21 @@ export class RunLog {
 async function prune(dir: string, keep: number): Promise<void> {
   const logs = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).sort();
   await Promise.all(logs.slice(0, Math.max(0, logs.length - keep)).map((name) => rm(join(dir, name), { force: true })));
+}
+
+/** A session's log, opened with its first record: what ran, where, against which endpoint. */
+export async function openSessionLog(stateDir: string, command: string, redactor: SecretRedactor, info: SessionInfo, mirror?: (line: string) => void): Promise<RunLog> {
+  const log = await RunLog.open(stateDir, command, redactor, mirror);
+  log.write('session-opened', {
+    command,
+    project: info.project,
+    region: info.region,
+    endpoint: info.endpoint ?? 'AWS',
+    sandbox: info.sandbox,
+    ...(info.simulatedHosts ? { simulatedHosts: true } : {}),
+    configPath: info.configPath,
+    pid: process.pid,
+    node: process.version,
+  });
+  return log;
 }

@@ -1,7 +1,8 @@
 import { allSteps, unavailableReason } from '../runbook/sections.js';
 import type { PersistedState } from '../state/schema.js';
 import type { ResumeInfo, SectionSummary } from './controller.js';
-import type { Section } from './types.js';
+import type { EngineEvent, RunOutcome } from './events.js';
+import type { Section, SectionId } from './types.js';
 
 /** What the state file says of an unfinished run (the resume offer), or undefined when the last run ended well. */
 export function resumeInfoOf(state: PersistedState | undefined, runbook: readonly Section[]): ResumeInfo | undefined {
@@ -49,4 +50,17 @@ export function sectionSummaries(runbook: readonly Section[], state: PersistedSt
       ...(unavailable ? { unavailable } : {}),
     };
   });
+}
+
+/** The events that close a run: each section's outcome (failed when one of its steps failed), then the run's. */
+export function finishEvents(runbook: readonly Section[], state: PersistedState | undefined, sections: readonly SectionId[], outcome: RunOutcome): EngineEvent[] {
+  const steps = state?.steps ?? {};
+  const at = Date.now();
+  const events: EngineEvent[] = sections.map((section) => {
+    const ids = runbook.find((s) => s.id === section)?.steps.map((step) => step.id) ?? [];
+    const failed = ids.some((id) => steps[id]?.status === 'failed');
+    const sectionOutcome: RunOutcome = failed ? (outcome === 'aborted' ? 'aborted' : 'failed') : outcome;
+    return { type: 'section-finished', section, outcome: sectionOutcome, at };
+  });
+  return [...events, { type: 'run-finished', outcome, at }];
 }

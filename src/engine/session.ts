@@ -6,8 +6,8 @@ import { readState, StateError, StateStore } from '../state/store.js';
 import { refuseWrongIdentity } from '../state/identity-check.js';
 import type { PersistedState } from '../state/schema.js';
 import { SecretRedactor } from '../state/redact.js';
-import { allSteps, buildRunbook } from '../runbook/sections.js';
-import { resumeInfoOf, sectionSummaries } from './run-summary.js';
+import { allSteps, buildRunbook, SSH_SECTIONS } from '../runbook/sections.js';
+import { finishEvents, resumeInfoOf, sectionSummaries } from './run-summary.js';
 import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
 import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
@@ -15,7 +15,7 @@ import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.
 import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
 import { Engine } from './engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
-import { RunLog } from './run-log.js';
+import { openSessionLog, type RunLog } from './run-log.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
@@ -82,6 +82,7 @@ export class RunbookSession implements RunbookController {
       region: options.config.region,
       sandbox: options.sandbox,
       ...(options.aws.endpoint ? { endpoint: options.aws.endpoint } : {}),
+      ...(addressPolicy.connect ? { simulatedHosts: true } : {}),
     };
     this.engine = this.newEngine();
   }
@@ -113,11 +114,9 @@ export class RunbookSession implements RunbookController {
   /** Opens the run's log when asked: every event goes there, redacted (closed with the session). */
   private async withLog(): Promise<RunbookSession> {
     if (!this.options.log) return this;
-    const log = await RunLog.open(this.options.stateDir, this.options.command, this.redactor, this.options.log.mirror);
-    this.log = log;
-    this.info.logPath = log.path;
-    const { config, command } = this.options;
-    log.write('session-opened', { command, project: this.info.project, region: config.region, endpoint: this.info.endpoint ?? 'AWS', sandbox: this.info.sandbox, configPath: this.info.configPath, pid: process.pid, node: process.version });
+    this.log = await openSessionLog(this.options.stateDir, this.options.command, this.redactor, this.info, this.options.log.mirror);
+    this.info.logPath = this.log.path;
+    const log = this.log;
     this.listeners.add(({ type, ...fields }) => log.write(type, fields));
     return this;
   }
@@ -240,6 +239,9 @@ export class RunbookSession implements RunbookController {
     const cached = steps.map((step) => this.lastPlan.get(step.id));
     const entries =
       options.entries ?? (cached.every((entry) => entry !== undefined) ? (cached as PlanEntry[]) : await this.planEntries(sections));
+    if (this.info.simulatedHosts && sections.some((id) => SSH_SECTIONS.includes(id))) {
+      this.emit({ type: 'notice', level: 'info', message: 'hosts are simulated in this process: nothing connects anywhere', at: Date.now() });
+    }
     for (const section of sections) this.emit({ type: 'section-started', section, mode: 'up', at: Date.now() });
     const outcome = await this.engine.apply(entries, sections, options.confirmStep);
     this.lastPlan.clear();
@@ -263,14 +265,7 @@ export class RunbookSession implements RunbookController {
   }
 
   private finishSections(sections: SectionId[], outcome: RunOutcome): void {
-    const steps = this.state?.steps ?? {};
-    for (const section of sections) {
-      const ids = this.runbook.find((s) => s.id === section)?.steps.map((step) => step.id) ?? [];
-      const failed = ids.some((id) => steps[id]?.status === 'failed');
-      const sectionOutcome: RunOutcome = failed ? (outcome === 'aborted' ? 'aborted' : 'failed') : outcome === 'ok' ? 'ok' : outcome;
-      this.emit({ type: 'section-finished', section, outcome: sectionOutcome, at: Date.now() });
-    }
-    this.emit({ type: 'run-finished', outcome, at: Date.now() });
+    for (const event of finishEvents(this.runbook, this.state, sections, outcome)) this.emit(event);
   }
 
   abort(): void {

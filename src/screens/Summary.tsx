@@ -68,6 +68,7 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
           reveal={hostsDone && controller.revealGitlabRootPassword ? () => controller.revealGitlabRootPassword!() : undefined}
           onSecretShown={onSecretShown}
           hideSecrets={hideSecrets}
+          simulated={controller.info.simulatedHosts}
         />
       ) : null}
       <Box flexDirection="column" marginTop={1}>

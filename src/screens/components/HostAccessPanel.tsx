@@ -12,10 +12,12 @@ export interface HostAccessPanelProps {
   onSecretShown?: (shown: boolean) => void;
   /** Set by the app when it is about to exit: the password is taken off the screen. */
   hideSecrets?: boolean;
+  /** The hosts are simulated in the tool's process (`--sandbox`): these addresses lead nowhere outside it. */
+  simulated?: boolean;
 }
 
 /** The Summary's way in: URLs, SSH commands through the bastion, and GitLab's one-time root password on request. */
-export function HostAccessPanel({ info, reveal, onSecretShown, hideSecrets }: HostAccessPanelProps) {
+export function HostAccessPanel({ info, reveal, onSecretShown, hideSecrets, simulated }: HostAccessPanelProps) {
   const [state, setState] = useState<Reveal>({ kind: 'hidden' });
   const shown = state.kind === 'shown' && !hideSecrets;
   useEffect(() => onSecretShown?.(shown), [shown, onSecretShown]);
@@ -33,7 +35,9 @@ export function HostAccessPanel({ info, reveal, onSecretShown, hideSecrets }: Ho
 
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold>Hosts</Text>
+      <Text bold>
+        Hosts{simulated ? <Text color="magenta"> (simulated in this process: these addresses lead nowhere outside the rehearsal)</Text> : null}
+      </Text>
       {info.urls.map((url) => (
         <Text key={url.label}>
           {`  ${url.label.padEnd(12)}`}
