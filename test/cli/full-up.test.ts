@@ -99,15 +99,6 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     expect(after.network.vpcs).toEqual([]);
   }, 600_000);
 
-  it('works against plain moto too (no gateway): the same infrastructure', async () => {
-    const cwd = await fullProject('Bare');
-    const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.motoEndpoint], { cwd });
-    expect(result.code, result.stderr).toBe(0);
-    expect(normalise(await fullInventory(sandbox.motoEndpoint, 'bare'), 'Bare')).toEqual(clean);
-    const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.motoEndpoint], { cwd });
-    expect(down.code, down.stderr).toBe(0);
-  }, 240_000);
-
   it('every mutating call of the whole runbook loses its first answer (the change is made, the tool never hears): no second copy of anything', async () => {
     const cwd = await fullProject('Dropped');
     const start = sandbox.gateway.log.length;

@@ -4,7 +4,30 @@ import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { freeLoopbackPort } from '../../src/sandbox/moto.js';
+import { pathToFileURL } from 'node:url';
+import { SECTION_IDS } from '../../src/engine/types.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+
+/**
+ * Loaded into the tool's process (NODE_OPTIONS=--import): every socket connect it makes is appended to
+ * a log, so the test can prove a whole rehearsal talks to loopback only (moto and the gateway).
+ */
+const SOCKET_GUARD = `
+import net from 'node:net';
+import { appendFileSync } from 'node:fs';
+const log = process.env.AWSRB_SOCKET_LOG;
+const original = net.Socket.prototype.connect;
+function where(args) {
+  const [first, second] = args;
+  if (Array.isArray(first)) return where(first);
+  if (first && typeof first === 'object') return first.path ?? \`\${first.host ?? 'localhost'}:\${first.port}\`;
+  return \`\${typeof second === 'string' ? second : 'localhost'}:\${first}\`;
+}
+net.Socket.prototype.connect = function (...args) {
+  appendFileSync(log, where(args) + '\\n');
+  return original.apply(this, args);
+};
+`;
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -14,64 +37,14 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+// The bad inputs (config, flags, state, credentials, secrets: exit 2, nothing touched) are the table of
+// test/cli/bad-input.test.ts; this file keeps what the table does not cover.
 describe('usage errors exit 2 with a message that says what to do', () => {
-  it('up without --yes and without a terminal names --yes and touches nothing', async () => {
-    const cwd = await projectDir('NoTty');
-    const before = sandbox.gateway.log.length;
-    const result = await runCli(['up', '--endpoint-url', sandbox.endpoint], { cwd });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/up --yes/);
-    expect(sandbox.gateway.log.length).toBe(before);
-    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
-  });
-
   it('the interactive assistant without a terminal points at the plain commands', async () => {
     const result = await runCli([], { cwd: await projectDir('Tui') });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/needs a terminal/);
     expect(result.stderr).toMatch(/up --yes/);
-  });
-
-  it('an unknown command and an unknown flag', async () => {
-    const cwd = await projectDir('Unknown');
-    const command = await runCli(['deploy'], { cwd });
-    expect(command.code).toBe(2);
-    expect(command.stderr).toMatch(/unknown command 'deploy'/);
-    const flag = await runCli(['up', '--force-everything'], { cwd });
-    expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/unknown option '--force-everything'/);
-  });
-
-  it('--only with an unknown section lists the valid ones', async () => {
-    const result = await runCli(['up', '--yes', '--only', 'netwrok', '--endpoint-url', sandbox.endpoint], { cwd: await projectDir('Only') });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown section "netwrok"/);
-    expect(result.stderr).toMatch(/network, peering, security/);
-  });
-
-  it.each([
-    ['network:\n  mvp:\n    cidr: 10.1.0.0/33\n    public: { cidr: 10.1.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: b }, { cidr: 10.1.3.0/24, az: a }]\n', 'network.mvp.cidr'],
-    ['network:\n  ia:\n    cidr: 10.1.0.0/16\n    public: { cidr: 10.1.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: a }]\n', 'network.ia.cidr'],
-    ['network:\n  mvp:\n    cidr: 10.1.0.0/16\n    public: { cidr: 10.7.1.0/24, az: a }\n    private: [{ cidr: 10.1.2.0/24, az: b }, { cidr: 10.1.3.0/24, az: a }]\n', 'network.mvp.public.cidr'],
-    ['region: us-est-2\n', 'region'],
-  ])('bad config → exit 2 naming the field (%#)', async (yaml, field) => {
-    const cwd = await projectDir('BadCfg');
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(cwd, 'aws-runbook.yaml'), yaml);
-    const before = sandbox.gateway.log.length;
-    const result = await runCli(['up', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(field);
-    expect(result.stderr).toMatch(/fix/i);
-    expect(sandbox.gateway.log.length).toBe(before);
-    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
-  });
-
-  it('a bad suffix in the config is refused before anything happens', async () => {
-    const cwd = await projectDir('Bad_Suffix!');
-    const result = await runCli(['plan', '--offline'], { cwd });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('suffix');
   });
 });
 
@@ -147,18 +120,37 @@ describe('the sandbox', () => {
     expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
   });
 
-  it('--sandbox rehearses the whole runbook on a machine with no config, no admin CIDR and no SSH key', async () => {
-    const { mkdtemp } = await import('node:fs/promises');
+  it('--sandbox rehearses the whole runbook, hosts and backup on simulated hosts, with no config, no admin CIDR, no SSH key, no shop source or Stripe keys; it connects to nothing but loopback', async () => {
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const cwd = await mkdtemp(join(tmpdir(), 'awsrb-rehearsal-'));
-    const result = await runCli(['up', '--yes', '--sandbox'], { cwd, env: { HOME: cwd } });
-    expect(result.code, result.stderr).toBe(0);
+    // Loaded into the tool's process: every socket connect it makes is logged.
+    const guard = join(cwd, 'socket-guard.mjs');
+    const log = join(cwd, 'sockets.log');
+    await writeFile(guard, SOCKET_GUARD);
+    await writeFile(log, '');
+    const result = await runCli(['up', '--yes', '--sandbox'], {
+      cwd,
+      env: { HOME: cwd, NODE_OPTIONS: `--import=${pathToFileURL(guard).href}`, AWSRB_SOCKET_LOG: log },
+    });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toMatch(/documentation range/);
     expect(result.stderr).toMatch(/throwaway key/);
-    expect(result.stdout).toMatch(/compute\.gitlab/);
-    expect(result.stdout).toMatch(/database\.instance/);
+    expect(result.stderr).toMatch(/hosts are simulated in this process: nothing connects anywhere/);
+    expect(result.stderr).toMatch(/stand-in shop/);
+    expect(result.stderr).toMatch(/fake test keys/);
+    for (const section of SECTION_IDS) expect(result.stdout).toMatch(new RegExp(`■ section ${section} ok`));
+    for (const step of ['hosts.login.ia', 'hosts.docker.ecommerce', 'hosts.shop', 'hosts.wordpress', 'hosts.gitlab-ce.gitlab', 'hosts.uptime-kuma.monitoring', 'backup.db-user', 'backup.timer']) {
+      expect(result.stdout).toMatch(new RegExp(`✓ ${step.replaceAll('.', '\\.')} `));
+    }
     expect(result.stdout).toMatch(/run ok/);
-  }, 120_000);
+    expect(result.stdout + result.stderr).not.toMatch(/sk_test_AwsRunbookSandbox/);
+    const sockets = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    expect(sockets.length).toBeGreaterThan(10);
+    expect(sockets.filter((to) => !/^(127\.0\.0\.1|localhost):\d+$/.test(to))).toEqual([]);
+    // The rehearsal's throwaway directory (state, key, stand-in source) is gone with it.
+    expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
+  }, 180_000);
 
   it('sandbox serve answers the SDK on the given port and stops on Ctrl-C', async () => {
     const port = await freeLoopbackPort();

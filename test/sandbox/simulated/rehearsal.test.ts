@@ -7,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createAwsClients } from '../../../src/aws/clients.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
-import { RunbookSession } from '../../../src/engine/session.js';
+import { sandboxSession } from '../../helpers/sandbox-session.js';
+import type { RunbookSession } from '../../../src/engine/session.js';
 import { SECTION_IDS, type PlanAction } from '../../../src/engine/types.js';
 import { rehearsalConfig, rehearsalHostInputs } from '../../../src/sandbox/rehearsal-config.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
@@ -64,17 +65,7 @@ afterAll(async () => {
 });
 
 async function openSession(): Promise<RunbookSession> {
-  return RunbookSession.open({
-    config,
-    configPath: join(dir, 'aws-runbook.yaml'),
-    configFound: false,
-    stateDir: join(dir, 'state'),
-    aws: createAwsClients({ region: config.region, endpoint: sandbox.endpoint }),
-    sandbox: true,
-    mode: 'write',
-    command: 'up',
-    addressPolicy: simulated.policy,
-  });
+  return sandboxSession(config, sandbox.endpoint, join(dir, 'state'), { configPath: join(dir, 'aws-runbook.yaml'), addressPolicy: simulated.policy });
 }
 
 async function applyAll(session: RunbookSession): Promise<{ outcome: string; actions: Map<string, PlanAction | 'destroy'>; failed: string[] }> {

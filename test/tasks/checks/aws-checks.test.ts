@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import { NO_HOSTS } from '../../../src/engine/context.js';
-import { RunbookSession } from '../../../src/engine/session.js';
+import { sandboxSession } from '../../helpers/sandbox-session.js';
+import type { RunbookSession } from '../../../src/engine/session.js';
 import { createCheckContext } from '../../../src/tasks/checks/context.js';
 import { databaseChecks } from '../../../src/tasks/checks/database.js';
 import { allChecks } from '../../../src/tasks/checks/index.js';
@@ -79,16 +80,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'awsrb-checks-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')]);
   config = configSchema.parse({ suffix: 'Chk', region: 'us-east-2', access: { adminCidr: '203.0.113.7/32', publicKeyPath: join(dir, 'id.pub') } });
-  session = await RunbookSession.open({
-    config,
-    configPath: '(test)',
-    configFound: false,
-    stateDir: join(dir, 'state'),
-    aws: createAwsClients({ region: config.region, endpoint: sandbox.endpoint }),
-    sandbox: true,
-    mode: 'write',
-    command: 'up',
-  });
+  session = await sandboxSession(config, sandbox.endpoint, join(dir, 'state'));
   await session.loadIdentity();
   expect(await session.apply([...SECTIONS])).toBe('ok');
   checkClients = createAwsClients({ region: config.region, endpoint: sandbox.endpoint });
