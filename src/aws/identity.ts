@@ -36,8 +36,28 @@ function credentialsProblem(error: unknown, clients: AwsClients): unknown {
   return new CredentialsError(code, what, where, `${classified.hint} Nothing was changed.`);
 }
 
-/** Who the run acts as (STS GetCallerIdentity), and where. Credential problems throw CredentialsError. */
+/** Answers already had, per set of clients: the account a run acts as does not change during the run. */
+const known = new WeakMap<AwsClients, Identity>();
+
+/**
+ * Who the run acts as (STS GetCallerIdentity), and where; asked once per set of clients (the refusal
+ * before the state is opened and the session's own identity share the answer). Credential problems
+ * throw CredentialsError, and are asked again next time.
+ */
 export async function getIdentity(clients: AwsClients, signal?: AbortSignal): Promise<Identity> {
+  const had = known.get(clients);
+  if (had) return had;
+  const identity = await askIdentity(clients, signal);
+  known.set(clients, identity);
+  return identity;
+}
+
+/** The identity if it was already asked for (previews are synchronous). */
+export function knownIdentity(clients: AwsClients): Identity | undefined {
+  return known.get(clients);
+}
+
+async function askIdentity(clients: AwsClients, signal?: AbortSignal): Promise<Identity> {
   let answer;
   try {
     answer = await clients.sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import { CredentialsError, getIdentity } from '../../src/aws/identity.js';
+import { CredentialsError, getIdentity, knownIdentity } from '../../src/aws/identity.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { stsAnswering } from '../helpers/fake-sts.js';
 
@@ -34,6 +34,26 @@ describe('getIdentity', () => {
     expect(text).toMatch(new RegExp(`\\n  fix: .*${fix.source}.* Nothing was changed\\.$`));
     expect(exitCodeFor(error).code).toBe(2);
     expect(classifyAwsError(error)).toMatchObject({ kind: 'auth', code: name });
+  });
+
+  it('asks STS once per set of clients; a refused answer is asked again next time', async () => {
+    let asked = 0;
+    let answer: unknown = sdkError('ExpiredToken', 'The security token included in the request is expired', 403);
+    const clients = stsAnswering(undefined);
+    (clients as unknown as { sts: { send: () => Promise<unknown> } }).sts.send = async () => {
+      asked += 1;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    expect(knownIdentity(clients)).toBeUndefined();
+    expect(await errorOf(getIdentity(clients))).toBeInstanceOf(CredentialsError);
+    answer = { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/moto' };
+    const first = await getIdentity(clients);
+    const second = await getIdentity(clients);
+    expect(asked).toBe(2);
+    expect(second).toBe(first);
+    expect(knownIdentity(clients)?.account).toBe('123456789012');
+    expect(knownIdentity(stsAnswering(answer))).toBeUndefined();
   });
 
   it('passes other failures through as they are (a network error is not bad input)', async () => {

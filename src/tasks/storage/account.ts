@@ -1,18 +1,12 @@
 import type { AwsClients } from '../../aws/clients.js';
-import { getIdentity } from '../../aws/identity.js';
+import { getIdentity, knownIdentity } from '../../aws/identity.js';
 
-/** The account id per set of clients: asked once (STS GetCallerIdentity), then read from here, also by previews. */
-const accounts = new WeakMap<AwsClients, string>();
-
+/** The account id (STS GetCallerIdentity, asked once per set of clients: see getIdentity). */
 export async function accountId(aws: AwsClients, signal?: AbortSignal): Promise<string> {
-  const known = accounts.get(aws);
-  if (known) return known;
-  const { account } = await getIdentity(aws, signal);
-  accounts.set(aws, account);
-  return account;
+  return (await getIdentity(aws, signal)).account;
 }
 
 /** The account id if a find already asked for it (previews are synchronous). */
 export function knownAccountId(aws: AwsClients): string | undefined {
-  return accounts.get(aws);
+  return knownIdentity(aws)?.account;
 }
