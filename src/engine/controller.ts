@@ -83,6 +83,8 @@ export interface RunbookController {
   revealGitlabRootPassword?(): Promise<string | undefined>;
   /** Run the checklist (all, some groups, or some check ids) against live AWS and the hosts; emits check events. */
   verify(select?: VerifySelect): Promise<CheckReport>;
+  /** Stop a running checklist only (its unfinished checks are skipped); a later verify or apply is unaffected. */
+  stopVerify(): void;
   /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */
   abort(): void;
   /** Release the lock and stop the sandbox, if any. */

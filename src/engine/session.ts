@@ -273,6 +273,10 @@ export class RunbookSession implements RunbookController {
     this.verifying?.abort();
   }
 
+  stopVerify(): void {
+    this.verifying?.abort();
+  }
+
   /** The checklist against live AWS and the hosts (read-only; needs no lock). */
   async verify(select: VerifySelect = {}): Promise<CheckReport> {
     const aborter = new AbortController();

@@ -24,7 +24,8 @@ function counts(states: readonly CheckState[]) {
 
 /**
  * The verification checklist (DESIGN.md §7): grouped, live as checks finish; ↑/↓ select, Enter shows
- * a check's evidence, r reruns the selected check, a reruns them all. Starts a run when none has run yet.
+ * a check's evidence, r reruns the selected check, a reruns them all, b (Esc) goes back, stopping the
+ * checks still running. Starts a run when none has run yet.
  */
 export function Checklist({ controller, view, onBack, backLabel = 'back' }: ChecklistProps) {
   const list = view.checklist;
@@ -53,10 +54,13 @@ export function Checklist({ controller, view, onBack, backLabel = 'back' }: Chec
     if (key.upArrow) setCursor((c) => Math.max(0, c - 1));
     else if (key.downArrow) setCursor((c) => Math.min(ordered.length - 1, c + 1));
     else if (key.return && selectedId) setOpen((o) => (o === selectedId ? undefined : selectedId));
-    else if (list.running) return;
+    else if (input === 'b' || key.escape) {
+      // Leaving while checks run stops them: the unfinished ones show as skipped ("verify was stopped").
+      if (list.running) controller.stopVerify();
+      onBack();
+    } else if (list.running) return;
     else if (input === 'r' && selectedId) start([selectedId]);
     else if (input === 'a') start();
-    else if (input === 'b' || key.escape) onBack();
   });
 
   const states = ordered.flatMap((id) => (list.checks[id] ? [list.checks[id]] : []));
@@ -89,7 +93,7 @@ export function Checklist({ controller, view, onBack, backLabel = 'back' }: Chec
         {error ? <Text color="red">{`verify could not run: ${error}`}</Text> : null}
       </Box>
       <KeyHints
-        hints={[['↑/↓', 'select'], ['Enter', 'evidence'], ...(list.running ? [] : ([['r', 'rerun this'], ['a', 'rerun all'], ['b', backLabel]] as const))]}
+        hints={[['↑/↓', 'select'], ['Enter', 'evidence'], ...(list.running ? ([['b', `stop, ${backLabel}`]] as const) : ([['r', 'rerun this'], ['a', 'rerun all'], ['b', backLabel]] as const))]}
       />
     </Box>
   );

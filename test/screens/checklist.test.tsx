@@ -90,6 +90,25 @@ describe('Checklist screen', () => {
     await screen.waitForFrame('next:');
   });
 
+  it('b while checks run stops them and goes back; the unfinished ones show as skipped, a reruns them', async () => {
+    const controller = new FakeController({ sections: SECTIONS, plans: {}, checks: CHECKS, checkMs: 400 });
+    const { screen } = await openChecklist(controller);
+    const running = await screen.waitForFrame('checking…');
+    expect(running).toContain('b stop, overview');
+    await screen.press('b');
+    await screen.waitForFrame('next:');
+    expect(controller.calls.stopVerify).toBe(1);
+    expect(controller.calls.abort).toBe(0);
+    await screen.press('v');
+    const frame = await screen.waitForFrame(/passed, \d+ failed/);
+    // The first check was cut short, the rest never started: all four skipped, none counted as passed.
+    expect(frame).toContain('0 passed, 0 failed, 0 warnings, 4 skipped');
+    expect(controller.calls.verify).toEqual([{}]);
+    await screen.press('a');
+    await screen.waitForFrame('1 passed, 1 failed, 1 warnings, 1 skipped');
+    expect(controller.calls.verify).toEqual([{}, {}]);
+  });
+
   it('is offered at the end of `up`: the Summary\'s v opens it', async () => {
     const controller = new FakeController({ sections: SECTIONS, plans: { network: NETWORK_PLAN }, checks: CHECKS });
     const onExit = vi.fn();

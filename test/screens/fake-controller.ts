@@ -60,6 +60,7 @@ export class FakeController implements RunbookController {
     /** Steps the screen was asked to confirm one by one (step-by-step mode). */
     confirmed: [] as string[],
     abort: 0,
+    stopVerify: 0,
     close: 0,
     reveal: 0,
     verify: [] as VerifySelect[],
@@ -72,6 +73,7 @@ export class FakeController implements RunbookController {
   private readonly done = new Set<string>();
   private readonly recorded = new Map<SectionId, SectionSummary['recorded']>();
   private aborter: AbortController | undefined;
+  private verifying: AbortController | undefined;
 
   constructor(private readonly options: FakeControllerOptions) {
     this.info = {
@@ -113,12 +115,20 @@ export class FakeController implements RunbookController {
     );
     const selection = select.ids ? { kind: 'rerun' as const, ids: select.ids } : select.groups?.length ? { kind: 'groups' as const, groups: select.groups } : { kind: 'all' as const };
     this.emit({ type: 'checks-started', checks: checks.map(({ id, group, title, required }) => ({ id, group, title, required })), selection, at: Date.now() });
+    // Like the real run: abort() stops it, and the checks it did not finish are skipped.
+    const aborter = new AbortController();
+    this.verifying = aborter;
+    const outcomes: CheckOutcome[] = [];
     for (const check of checks) {
-      this.emit({ type: 'check-started', id: check.id, at: Date.now() });
-      await new Promise((r) => setTimeout(r, this.options.checkMs ?? 5));
-      this.emit({ type: 'check-finished', outcome: check, at: Date.now() });
+      if (!aborter.signal.aborted) {
+        this.emit({ type: 'check-started', id: check.id, at: Date.now() });
+        await sleep(this.options.checkMs ?? 5, aborter.signal);
+      }
+      const outcome: CheckOutcome = aborter.signal.aborted ? { ...check, status: 'skip', evidence: 'not finished: verify was stopped', hint: undefined, details: undefined } : check;
+      outcomes.push(outcome);
+      this.emit({ type: 'check-finished', outcome, at: Date.now() });
     }
-    const report = reportOf(checks, started, new Date());
+    const report = reportOf(outcomes, started, new Date());
     this.emit({ type: 'checks-finished', ok: report.ok, at: Date.now() });
     return report;
   }
@@ -237,9 +247,15 @@ export class FakeController implements RunbookController {
     return this.options.gitlabRootPassword;
   }
 
+  stopVerify(): void {
+    this.calls.stopVerify += 1;
+    this.verifying?.abort();
+  }
+
   abort(): void {
     this.calls.abort += 1;
     this.aborter?.abort();
+    this.verifying?.abort();
   }
 
   async close(): Promise<void> {
