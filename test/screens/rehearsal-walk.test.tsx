@@ -32,9 +32,9 @@ async function walkFiles(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** Every secret the simulated hosts hold: the values of PASSWORD, SECRET and KEY settings, and GitLab's root password file. */
-async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Set<string>; files: { host: string; path: string; mode: number }[] }> {
-  const secrets = new Set<string>();
+/** Every secret the simulated hosts hold: the values of PASSWORD, SECRET and KEY settings (by `host:NAME`), and GitLab's root password file. */
+async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<string, string>; files: { host: string; path: string; mode: number }[] }> {
+  const secrets = new Map<string, string>();
   const files: { host: string; path: string; mode: number }[] = [];
   for (const host of hosts.world.hosts.values()) {
     for (const dir of ['/opt', '/srv', '/etc/gitlab', '/etc/aws-runbook']) {
@@ -44,12 +44,12 @@ async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Set<str
         if (!info.isFile) continue;
         const text = await host.fs.readFile(path);
         let found = false;
-        for (const match of text.matchAll(/^\s*(?:export\s+)?[A-Z0-9_]*(?:PASSWORD|SECRET|_KEY)[A-Z0-9_]*\s*[=:]\s*['"]?([^'"\s]{8,})/gm)) {
-          if (match[1] && !match[1].startsWith('$')) secrets.add(match[1]);
+        for (const match of text.matchAll(/^\s*(?:export\s+)?([A-Z0-9_]*(?:PASSWORD|SECRET|_KEY)[A-Z0-9_]*)\s*[=:]\s*['"]?([^'"\s]{8,})/gm)) {
+          if (match[1] && match[2] && !match[2].startsWith('$')) secrets.set(`${host.name}:${match[1]}`, match[2]);
           found = true;
         }
         const root = /^Password:\s*(\S+)/m.exec(text)?.[1];
-        if (root) secrets.add(root);
+        if (root) secrets.set(`${host.name}:root password`, root);
         if (found || root) files.push({ host: host.name, path, mode: info.mode & 0o777 });
       }
     }
@@ -91,6 +91,28 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(plain.join('\n')).toContain('hosts are simulated in this process: nothing connects anywhere');
     for (const section of session.sections()) expect(section.recorded).toBe('done');
 
+    // The secrets of this run, by where they live: each kind the issue names is there to look for.
+    const onHosts = await secretsOnHosts(target.simulatedHosts as SimulatedHosts);
+    const names = [...onHosts.secrets.keys()];
+    for (const expected of [/^ecommerce:STRIPE_SECRET_KEY$/, /^ecommerce:.*DB.*PASSWORD$/, /^ecommerce:SECRET_KEY$/, /^wordpress:.*PASSWORD$/, /^gitlab:root password$/]) {
+      expect(names.some((name) => expected.test(name)), `${expected} among ${names.join(', ')}`).toBe(true);
+    }
+    const rootPassword = onHosts.secrets.get('gitlab:root password') ?? '';
+    const master = JSON.parse(target.simulatedHosts?.labMap().rds?.masterUserSecret ?? '{}').password as string;
+    const stripe = process.env[STRIPE_ENV.secret] ?? '';
+    const secrets = [...new Set([...onHosts.secrets.values(), master, stripe, process.env[STRIPE_ENV.publishable] ?? ''])].filter((s) => s.length >= 8);
+    expect(stripe).toMatch(/^sk_test_/);
+    expect(master.length).toBeGreaterThanOrEqual(8);
+
+    // GitLab's root password, on request only: g shows it (read over SSH now), g hides it again.
+    const revealFrom = screen.frames().length;
+    await screen.press('g');
+    const revealed = await screen.waitForFrame((f) => f.includes(rootPassword), 30_000);
+    expect(revealed).toContain('stored nowhere');
+    await screen.press('g');
+    await screen.waitForFrame((f) => f.includes('press g to show') && !f.includes(rootPassword));
+    const revealTo = screen.frames().length;
+
     await screen.press('enter');
     const checklist = await screen.waitForFrame(/every required check holds|required checks failed/, 90_000);
     const shown = checklist.slice(checklist.lastIndexOf('Checklist'));
@@ -98,12 +120,6 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(shown).toContain('every required check holds');
     expect(checklist).toMatch(/✓ Cyber → IA: ping ok/);
 
-    // The secrets of this run.
-    const onHosts = await secretsOnHosts(target.simulatedHosts as SimulatedHosts);
-    const master = JSON.parse(target.simulatedHosts?.labMap().rds?.masterUserSecret ?? '{}').password as string;
-    const stripe = process.env[STRIPE_ENV.secret] ?? '';
-    const secrets = [...onHosts.secrets, master, stripe, process.env[STRIPE_ENV.publishable] ?? ''].filter((s) => s.length >= 8);
-    expect(stripe).toMatch(/^sk_test_/);
     const paths = onHosts.files.map((f) => `${f.host}:${f.path}`);
     expect(paths).toEqual(expect.arrayContaining(['ecommerce:/opt/shop/.env', 'gitlab:/etc/gitlab/initial_root_password']));
     expect(paths.some((p) => p.startsWith('wordpress:/opt/wordpress/'))).toBe(true);
@@ -117,10 +133,12 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
       ...stored.map((f) => ({ where: f.path, text: f.text })),
       { where: 'plain renderer', text: plain.join('\n') },
       { where: 'notices', text: notices.join('\n') },
-      ...screen.frames().map((text, i) => ({ where: `frame ${i}`, text })),
+      ...screen.frames().map((text, i) => ({ where: `frame ${i}`, text, revealing: i >= revealFrom && i < revealTo })),
     ];
     expect(places.length).toBeGreaterThan(50);
-    const leaks = places.flatMap(({ where, text }) => secrets.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 4)}…`));
+    // While the operator asked to see it, GitLab's root password (and it alone) is on screen.
+    const allowed = (place: { revealing?: boolean }, secret: string) => place.revealing === true && secret === rootPassword;
+    const leaks = places.flatMap((place) => secrets.filter((s) => place.text.includes(s) && !allowed(place, s)).map((s) => `${place.where}: ${s.slice(0, 4)}…`));
     expect(leaks).toEqual([]);
     expect((await stat(join(stateDir, 'state.json'))).isFile()).toBe(true);
   }, 300_000);
