@@ -64,6 +64,37 @@ describe('the TUI on the real engine, against moto', () => {
     }
   }, 60_000);
 
+  // (A throttling storm takes the SDK's whole backoff, ~20 s: its failure is tested through the CLI, faults.test.ts.)
+  it.each([
+    {
+      name: 'an Elastic IP quota reached',
+      suffix: 'TuiQuota',
+      fault: { action: 'AllocateAddress', kind: 'quota-exceeded' as const },
+      says: [/AddressLimitExceeded/, /The quota "EC2-VPC Elastic IPs" \(ec2 L-0263D0A3\) is reached in us-east-2/, /aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-0263D0A3/],
+      step: /network\.(ia|cyber)\.nat-eip/,
+    },
+  ])('$name: the Failure screen names the fix and the log; r resumes once AWS lets the step through', async ({ suffix, fault, says, step }) => {
+    const session = await openSession(suffix);
+    sandbox.gateway.inject(fault);
+    try {
+      const screen = await renderScreen(<App controller={session} start={{ screen: 'preview', sections: ['network'], stepMode: false }} onExit={vi.fn()} />);
+      await screen.waitForFrame('aws ec2 create-vpc --cidr-block 10.1.0.0/16', 15_000);
+      await screen.press('y');
+      const failure = await screen.waitForFrame('retry (resumes from this step)', 45_000);
+      const flat = failure.replace(/\s+/g, ' ');
+      expect(flat).toMatch(new RegExp(`✗ .* \\(${step.source}[a-z0-9-.]*\\) failed`));
+      for (const line of says) expect(flat).toMatch(line);
+      expect(flat).toContain(`The run's log (JSON lines, secrets redacted): ${session.info.logPath}`);
+      sandbox.gateway.clearFaults();
+      await screen.press('r');
+      await screen.waitForFrame('v checklist', 30_000);
+      expect(await networkInventory(sandbox.motoEndpoint, suffix.toLowerCase())).toEqual(expectedNetwork(suffix));
+    } finally {
+      sandbox.gateway.clearFaults();
+      await session.close();
+    }
+  }, 90_000);
+
   it('Welcome → Overview → Network preview → y → Summary builds the MVP network', async () => {
     const session = await openSession('TuiReal');
     const onExit = vi.fn();

@@ -129,7 +129,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     await session.close();
     const stored = await Promise.all((await walkFiles(stateDir)).map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
     expect(stored.map((f) => f.path).some((p) => p.includes('/logs/'))).toBe(true);
-    const places = [
+    const places: { where: string; text: string; revealing?: boolean }[] = [
       ...stored.map((f) => ({ where: f.path, text: f.text })),
       { where: 'plain renderer', text: plain.join('\n') },
       { where: 'notices', text: notices.join('\n') },
