@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { initialRunView, runReducer, type RunView } from '../engine/reducer.js';
 import type { PlanAction, SectionId } from '../engine/types.js';
+import { shellQuote } from '../aws/cli.js';
 import { palette } from './ansi.js';
 import { formatDuration, formatErrorLine, formatOutputs } from './format-units.js';
 
@@ -10,6 +11,26 @@ export interface PlainRendererOptions {
   /** Also print planned steps, step starts and progress lines. */
   verbose?: boolean;
   color?: boolean;
+  /**
+   * `up`: the verify command to suggest (see verifyCommandLine) as the last line of a run that created
+   * or adopted something and ended ok. Unset: no suggestion (`down`, a sandbox that stops with the run).
+   */
+  suggestVerify?: string;
+}
+
+/** What `verify` looks at, in a few words, for the line that suggests it. */
+export const VERIFY_SUMMARY = 'checks what was built against the design, read-only: network, security baselines, database, backups, hosts, apps, the ping matrix';
+
+/** `aws-runbook verify` with the flags that chose this run's target (config, state, profile, region, endpoint). */
+export function verifyCommandLine(target: { config?: string; state?: string; profile?: string; region?: string; endpointUrl?: string } = {}): string {
+  const flags: [string, string | undefined][] = [
+    ['--config', target.config],
+    ['--state', target.state],
+    ['--profile', target.profile],
+    ['--region', target.region],
+    ['--endpoint-url', target.endpointUrl],
+  ];
+  return ['aws-runbook verify', ...flags.flatMap(([flag, value]) => (value ? [`${flag} ${shellQuote(value)}`] : []))].join(' ');
 }
 
 const PLAN_ACTIONS: PlanAction[] = ['create', 'adopt', 'no-change', 'conflict'];
@@ -25,6 +46,8 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
   let view: RunView = initialRunView;
   let runStart: number | undefined;
   let planCounts: Record<PlanAction, number> = zeroCounts();
+  /** A step of this run created or adopted something. */
+  let built = false;
   const sectionStart = new Map<SectionId, number>();
 
   const sectionOf = (stepId: string): string => view.sectionOf[stepId] ?? view.activeSection ?? '-';
@@ -72,6 +95,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
         const status = view.steps[event.stepId];
         const elapsed = status?.kind === 'done' ? formatDuration(status.elapsedMs) : '';
         const outputs = formatOutputs(event.outputs);
+        if (event.action === 'create' || event.action === 'adopt') built = true;
         const parts = [`${tag(event.stepId)} ${p.green('✓')} ${event.stepId}`, event.action, elapsed];
         if (outputs) parts.push(outputs);
         write(parts.filter((part) => part !== '').join('  '));
@@ -94,7 +118,9 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
       case 'run-finished': {
         const started = runStart ?? before.startedAt ?? event.at;
         write(`run ${paintOutcome(event.outcome)} in ${formatDuration(event.at - started)}`);
+        if (event.outcome === 'ok' && built && options.suggestVerify) write(`next: ${p.bold(options.suggestVerify)} — ${VERIFY_SUMMARY}`);
         runStart = undefined;
+        built = false;
         sectionStart.clear();
         return;
       }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyReportSchema, type VerifyReportJson } from '../../src/tasks/checks/report-schema.js';
+import { CHECK_GROUPS } from '../../src/tasks/checks/types.js';
 import { shopTestInput } from '../fixtures/shop/index.js';
 import { startLabRun, type LabRun } from './lab-run.js';
 import { addIcmpAccept, forwardRules, icmpAcceptSpec, removeIcmpAccept } from './router-rules.js';
@@ -10,33 +12,33 @@ import { VPC_CIDRS } from './topology.js';
  * hosts, apps and connectivity checks all pass; then one filter rule of the router (the "security group"
  * on the wire) is removed or added by hand, which the AWS side does not know: exactly the expected ping
  * pair flips, and verify reports the ping disagreeing with the prediction from the live route tables and
- * security groups (exit 1).
+ * security groups (exit 1). Every report printed is validated against the report schema (what CI consumers parse).
  */
 
-interface Outcome {
-  id: string;
-  group: string;
-  status: string;
-  evidence: string;
-  hint?: string;
-  details?: string[];
-}
+type Outcome = VerifyReportJson['checks'][number];
 
 let run: LabRun;
 const input = shopTestInput();
 const printed: string[] = [];
+let upStdout = '';
 
-async function verify(groups: string): Promise<{ code: number; checks: Outcome[]; byId: Record<string, Outcome> }> {
-  const result = await run.tool(['verify', '--json', '--only', groups], { env: input.env, timeoutMs: 90_000 });
+/** `verify --json`, of some groups or (none given) of all; the report is parsed with its schema. */
+async function verify(groups?: string): Promise<{ code: number; report: VerifyReportJson; checks: Outcome[]; byId: Record<string, Outcome> }> {
+  const result = await run.tool(['verify', '--json', ...(groups ? ['--only', groups] : [])], { env: input.env, timeoutMs: 90_000 });
   printed.push(result.stdout, result.stderr);
-  let report: { ok: boolean; checks: Outcome[] };
+  let json: unknown;
   try {
-    report = JSON.parse(result.stdout) as { ok: boolean; checks: Outcome[] };
+    json = JSON.parse(result.stdout);
   } catch {
     throw new Error(`verify printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
+  const parsed = verifyReportSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`verify's report does not fit its schema: ${parsed.error.message}`);
+  const report = parsed.data;
   expect(report.ok).toBe(result.code === 0);
-  return { code: result.code, checks: report.checks, byId: Object.fromEntries(report.checks.map((c) => [c.id, c])) };
+  const ids = report.checks.map((c) => c.id);
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  return { code: result.code, report, checks: report.checks, byId: Object.fromEntries(report.checks.map((c) => [c.id, c])) };
 }
 
 const notPassing = (checks: Outcome[]) => checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status}: ${c.evidence}`);
@@ -46,6 +48,7 @@ beforeAll(async () => {
   const up = await run.tool(['up', '--yes'], { env: input.env, timeoutMs: 240_000 });
   printed.push(up.stdout, up.stderr);
   if (up.code !== 0) throw new Error(`up --yes failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+  upStdout = up.stdout;
 }, 300_000);
 afterAll(async () => {
   await run?.stop();
@@ -75,6 +78,16 @@ describe('aws-runbook verify in the lab', () => {
     expect(byId['storage.backups.fresh']).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^newest dump backups\/\S+\.sql\.gz: .*, \d+ min old; \d+ database\(s\) dumped within 26 h$/) });
     expect(byId['storage.backup-timer']).toMatchObject({ status: 'pass', evidence: expect.stringContaining('aws-runbook-db-backup.timer on ecommerce is enabled and active') });
   }, 150_000);
+
+  it('the whole checklist (no --only): every group present, ids unique, all pass once a dump exists; up ended suggesting verify', async () => {
+    const { code, report, checks } = await verify();
+    expect(notPassing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ version: 1, project: 'labverify', ok: true, counts: { pass: checks.length, fail: 0, warn: 0, skip: 0 } });
+    expect([...new Set(checks.map((c) => c.group))]).toEqual([...CHECK_GROUPS]);
+    expect(checks.filter((c) => c.group === 'security').map((c) => c.id)).toEqual(expect.arrayContaining(['security.ec2-8.imdsv2-required', 'security.rds-5.multi-az', 'security.s3-8.public-access-blocked']));
+    expect(upStdout).toMatch(/^next: aws-runbook verify --endpoint-url http:\/\/127\.0\.0\.1:\d+ — checks what was built against the design/m);
+  }, 120_000);
 
   it('a removed Cyber→IA ICMP rule on the wire flips exactly Cyber→IA: verify fails it, ping against the prediction', async () => {
     const restore = await removeIcmpAccept(run.lab.routerNs, 'ia', VPC_CIDRS.cyber);

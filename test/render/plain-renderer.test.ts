@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlainRenderer } from '../../src/render/plain-renderer.js';
+import { createPlainRenderer, VERIFY_SUMMARY, verifyCommandLine } from '../../src/render/plain-renderer.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { PlannedStep } from '../../src/engine/types.js';
 
@@ -115,5 +115,50 @@ describe('createPlainRenderer', () => {
       '▶ section storage (up)',
       'run aborted in 0.5s',
     ]);
+  });
+
+  describe('after an up (suggestVerify set)', () => {
+    const up = (action: 'create' | 'adopt' | 'no-change', outcome: 'ok' | 'failed' | 'aborted', suggestVerify: string | null = 'aws-runbook verify') => {
+      const lines: string[] = [];
+      const render = createPlainRenderer({ write: (line) => lines.push(line), ...(suggestVerify ? { suggestVerify } : {}) });
+      render({ type: 'section-started', section: 'network', mode: 'up', at: 0 });
+      render({ type: 'step-done', stepId: 'network.mvp.vpc', action, outputs: {}, at: 100 });
+      render({ type: 'section-finished', section: 'network', outcome, at: 200 });
+      render({ type: 'run-finished', outcome, at: 300 });
+      return lines;
+    };
+
+    it('a run that built something and ended ok ends with the verify command and what it checks', () => {
+      for (const action of ['create', 'adopt'] as const) {
+        const lines = up(action, 'ok');
+        expect(lines.slice(-2)).toEqual(['run ok in 0.3s', `next: aws-runbook verify — ${VERIFY_SUMMARY}`]);
+      }
+      expect(VERIFY_SUMMARY).toMatch(/network, security .*database, backups, hosts, apps, the ping matrix/);
+    });
+
+    it('no suggestion when nothing was built, when the run did not end ok, or when none is given (down, the sandbox)', () => {
+      expect(up('no-change', 'ok').at(-1)).toBe('run ok in 0.3s');
+      expect(up('create', 'failed').at(-1)).toBe('run failed in 0.3s');
+      expect(up('create', 'aborted').at(-1)).toBe('run aborted in 0.3s');
+      expect(up('create', 'ok', null).at(-1)).toBe('run ok in 0.3s');
+    });
+
+    it('a second run of the same renderer is judged on its own steps', () => {
+      const lines: string[] = [];
+      const render = createPlainRenderer({ write: (line) => lines.push(line), suggestVerify: 'aws-runbook verify' });
+      render({ type: 'step-done', stepId: 'network.mvp.vpc', action: 'create', outputs: {}, at: 100 });
+      render({ type: 'run-finished', outcome: 'ok', at: 300 });
+      render({ type: 'step-done', stepId: 'network.mvp.vpc', action: 'no-change', outputs: {}, at: 400 });
+      render({ type: 'run-finished', outcome: 'ok', at: 500 });
+      expect(lines.filter((line) => line.startsWith('next: '))).toHaveLength(1);
+      expect(lines.at(-1)).toMatch(/^run ok in /);
+    });
+
+    it('the command carries the flags that chose the target, quoted for a shell', () => {
+      expect(verifyCommandLine()).toBe('aws-runbook verify');
+      expect(verifyCommandLine({ region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:4566', profile: 'ops', config: 'my dir/aws-runbook.yaml', state: '.state' })).toBe(
+        "aws-runbook verify --config 'my dir/aws-runbook.yaml' --state .state --profile ops --region eu-west-3 --endpoint-url http://127.0.0.1:4566",
+      );
+    });
   });
 });

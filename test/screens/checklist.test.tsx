@@ -27,7 +27,7 @@ const CHECKS: CheckOutcome[] = [
     hint: 'aws ec2 revoke-security-group-ingress --group-id sg-0abc --protocol tcp --port 22 --cidr 0.0.0.0/0',
     details: ['rule: tcp 22 from 0.0.0.0/0'],
   }),
-  check('storage.s3-8.public-access-blocked', 'storage', 'S3.8 public access blocked', { status: 'warn', evidence: 'three of four flags', hint: 'turn on RestrictPublicBuckets' }),
+  check('storage.bucket.lifecycle', 'storage', 'S3 lifecycle rule for the dumps', { status: 'warn', evidence: 'rule changed by hand', hint: 'run aws-runbook up --only storage' }),
   check('hosts.ssh.gitlab', 'hosts', 'GitLab reachable over SSH', { status: 'skip', evidence: 'the hosts cannot be reached in this run' }),
 ];
 
@@ -55,7 +55,7 @@ describe('Checklist screen', () => {
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > (order[i - 1] ?? 0)))).toBe(true);
     expect(frame).toMatch(/✓ The three VPCs with their CIDRs/);
     expect(frame).toMatch(/✗ EC2.19 no 0.0.0.0\/0 to 22 or 3306/);
-    expect(frame).toMatch(/! S3.8 public access blocked/);
+    expect(frame).toMatch(/! S3 lifecycle rule for the dumps/);
     expect(frame).toMatch(/– GitLab reachable over SSH/);
     // A failure shows its evidence and fix without being selected; a pass shows its evidence only on Enter.
     expect(frame).toContain('SG-Web-BFHK (sg-0abc) allows 22 from 0.0.0.0/0');
@@ -80,7 +80,7 @@ describe('Checklist screen', () => {
     expect(frame).toContain('every required check holds');
     expect(frame).toMatch(/✓ EC2.19/);
     // The other checks kept their results.
-    expect(frame).toMatch(/! S3.8 public access blocked/);
+    expect(frame).toMatch(/! S3 lifecycle rule for the dumps/);
 
     await screen.press('a');
     await vi.waitFor(() => expect(controller.calls.verify).toHaveLength(3));

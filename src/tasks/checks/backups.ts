@@ -1,14 +1,14 @@
 import { ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/schema.js';
-import { isAwsErrorCode } from '../../aws/errors.js';
 import { allPages, sendOptions } from '../../aws/paging.js';
 import { exec } from '../../ssh/exec.js';
 import { parseFacts } from '../hosts/docker-remote.js';
 import { instanceName } from '../hosts/names.js';
 import { BACKUP_HOST, BACKUP_PREFIX, SERVICE_UNIT, TIMER_UNIT } from '../backup/names.js';
 import { SCHEDULE } from '../backup/timer-units.js';
-import { STORAGE_STEP_IDS } from '../storage/names.js';
+import { recreateHint } from './live-find.js';
 import { onHost } from './on-host.js';
+import { backupBucketOf, presenceText } from './storage.js';
 import { fail, pass, warn, type Check, type CheckResult } from './types.js';
 
 /**
@@ -102,15 +102,12 @@ function freshDumpCheck(): Check {
     group: 'storage',
     title: `The newest database dump is younger than ${MAX_DUMP_AGE_HOURS} h and not empty`,
     async run(ctx) {
-      const bucket = ctx.output(STORAGE_STEP_IDS.bucket, 'bucketName');
-      if (!bucket) return fail('no backup bucket is recorded in the state file', '`aws-runbook up --only storage` creates it');
-      let objects: DumpObject[];
-      try {
-        objects = await listDumps(ctx.aws.s3, bucket, ctx.signal);
-      } catch (error) {
-        if (isAwsErrorCode(error, 'NoSuchBucket')) return fail(`the bucket ${bucket} does not exist`, '`aws-runbook up --only storage` creates it again (the dumps it held are gone)');
-        throw error;
-      }
+      // Named from the account and region (as the bucket checks do), not from the state file: with the state lost the dumps are still found.
+      const bucket = await backupBucketOf(ctx);
+      const presence = await ctx.live.bucketPresence(bucket);
+      if (presence === 'absent') return fail(`no dump can be read: bucket ${bucket} is missing`, `${recreateHint('storage')}; the dumps it held are gone (see storage.bucket.exists)`);
+      if (presence !== 'accessible') return fail(`no dump can be read: bucket ${bucket} is ${presenceText(presence)}`, 'see storage.bucket.exists for the fix');
+      const objects = await listDumps(ctx.aws.s3, bucket, ctx.signal);
       const created = objects.length === 0 ? await bucketCreated(ctx.aws.s3, bucket, ctx.signal) : undefined;
       return dumpsVerdict(objects, { bucket, now: new Date(), ...(created ? { bucketCreated: created } : {}) });
     },

@@ -5,15 +5,17 @@ import { compareRules, liveRuleText, wantedRuleText, type ResolvedRule } from '.
 import { MARIADB_PORT, securityGroupRules, SSH_PORT, type SecurityGroupDesign } from '../security/rules.js';
 import { oneOf, resolveStep } from './live-find.js';
 import { databaseChecksInSecurity } from './security-rds.js';
+import { bucketChecksInSecurity } from './security-s3.js';
 import { defaultGroupsCheck, imdsV2Check } from './security-baseline.js';
 import { coversTcpPort, fromAnywhere, groupLabel, inbound, revokeLines } from './sg-rules.js';
 import { fail, pass, skip, type Check, type CheckContext, type CheckResult } from './types.js';
 
 /**
  * The `security` group, each check named after the AWS Foundational Security Best Practices control
- * it mirrors where there is one (EC2.19, EC2.2, EC2.8, RDS.2/3/5/11), plus the design's own rules
- * (SSH only from the bastion subnet, MariaDB only from the web group, each group's rules as designed),
- * read from the one rules table (src/tasks/security/rules.ts).
+ * it mirrors where there is one (EC2.19, EC2.2, EC2.8, RDS.2/3/5/11, S3.8), plus the design's own rules
+ * (SSH only from the bastion subnet, MariaDB only from the web group, each group's rules as designed,
+ * read from the one rules table src/tasks/security/rules.ts) and the backup bucket's encryption and
+ * versioning.
  */
 
 const ADMIN_PORTS = [SSH_PORT, MARIADB_PORT];
@@ -143,5 +145,6 @@ export function securityChecks(config: Config): Check[] {
     defaultGroupsCheck(config),
     imdsV2Check(config),
     ...databaseChecksInSecurity(config),
+    ...bucketChecksInSecurity(),
   ];
 }

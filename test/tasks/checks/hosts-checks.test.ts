@@ -50,11 +50,19 @@ describe('the host, app, backup and connectivity checks as data', () => {
     expect(appsChecks(config)[0]?.title).toBe('The shop answers HTTP 200 on VM-Ecommerce-Chk');
   });
 
-  it('are in allChecks, in the checklist\u2019s group order', () => {
-    const ids = allChecks(config).map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['hosts.ia.ssh', 'apps.gitlab.readiness', 'storage.backup-timer', 'connectivity.mvp-to-ia']));
-    const groups = allChecks(config).map((c) => CHECK_GROUPS.indexOf(c.group));
-    expect(groups).toEqual([...groups].sort((a, b) => a - b));
+  it('the whole checklist: ids unique, each prefixed by its group, every group non-empty and listed in group order', () => {
+    const checks = allChecks(config);
+    const ids = checks.map((c) => c.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    // No exception: the RDS and S3 controls are `security.rds-*` / `security.s3*` in the security group, the dumps `storage.backups.*`.
+    expect(checks.filter((c) => !c.id.startsWith(`${c.group}.`)).map((c) => `${c.id} in ${c.group}`)).toEqual([]);
+    for (const group of CHECK_GROUPS) expect(checks.filter((c) => c.group === group).length, group).toBeGreaterThan(0);
+    // allChecks lists group after group (the TUI shows it in that order before any result): no group comes back after another started.
+    const runs = checks.map((c) => c.group).filter((group, i, all) => group !== all[i - 1]);
+    expect(runs).toEqual([...CHECK_GROUPS]);
+    const security = ids.filter((id) => id.startsWith('security.'));
+    expect(security.slice(-3)).toEqual(['security.s3-8.public-access-blocked', 'security.s3.bucket-encryption', 'security.s3.bucket-versioning']);
+    expect(ids.filter((id) => id.startsWith('storage.'))).toEqual(['storage.bucket.exists', 'storage.bucket.lifecycle', 'storage.backups.fresh', 'storage.backup-timer']);
   });
 });
 
