@@ -3,8 +3,19 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REFUSED_MARKER } from '../setup/socket-guard.mjs';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/bin/aws-runbook.js');
+
+/** Loaded into every tool process a test spawns: connects outside loopback are refused (test/setup/socket-guard.mjs). */
+const SOCKET_GUARD = pathToFileURL(resolve(import.meta.dirname, '../setup/socket-guard.mjs')).href;
+
+/** The guard's refusals in a tool's stderr, as one error: a test whose tool tried to leave loopback fails. */
+export function assertNoRefusedConnects(stderr: string, what = 'the tool'): void {
+  const lines = stderr.split('\n').filter((line) => line.includes(REFUSED_MARKER));
+  if (lines.length > 0) throw new Error(`${what} tried to connect outside loopback:\n${lines.join('\n')}`);
+}
 
 export interface CliResult {
   code: number | null;
@@ -24,6 +35,7 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     // A closed loopback port: a test that forgets --endpoint-url fails here instead of reaching AWS.
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     NO_COLOR: '1',
+    NODE_OPTIONS: `--import=${SOCKET_GUARD}`,
     ...extra,
   };
   return env;
@@ -45,7 +57,14 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      try {
+        assertNoRefusedConnects(stderr);
+        resolvePromise({ code, signal, stdout, stderr });
+      } catch (error) {
+        reject(error);
+      }
+    });
   });
 }
 

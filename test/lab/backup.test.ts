@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopTestInput } from '../fixtures/shop/index.js';
-import { CLI, cliEnv } from '../helpers/cli.js';
-import { startLabRun, type LabRun } from './lab-run.js';
+import { assertNoRefusedConnects, CLI, cliEnv } from '../helpers/cli.js';
+import { labToolEnv, startLabRun, type LabRun } from './lab-run.js';
 
 /**
  * Backups in the lab: the dump runs on the shop host (ecommerce) against the lab's real MariaDB over real
@@ -223,7 +223,7 @@ describe('aws-runbook backup in the lab', () => {
     const since = await lastSeq();
     const child = run.lab.runInOperator(process.execPath, [CLI, 'backup', '--database', 'labbig', '--endpoint-url', run.endpoint], {
       cwd: run.cwd,
-      env: cliEnv(),
+      env: labToolEnv(),
       extendEnv: false,
       reject: false,
       timeout: 60_000,
@@ -240,6 +240,7 @@ describe('aws-runbook backup in the lab', () => {
     child.kill('SIGINT');
     const result = await child;
     printed.push(String(result.stdout), String(result.stderr));
+    assertNoRefusedConnects(String(result.stderr));
     expect(result.exitCode, String(result.stderr)).toBe(130);
     expect(String(result.stderr)).toMatch(/Stopped: the dump in progress was cancelled and its upload aborted/);
     const actions = await s3ActionsSince(since);

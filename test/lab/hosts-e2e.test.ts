@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI, cliEnv } from '../helpers/cli.js';
-import { startLabRun, type LabRun } from './lab-run.js';
+import { assertNoRefusedConnects, CLI } from '../helpers/cli.js';
+import { labToolEnv, startLabRun, type LabRun } from './lab-run.js';
 import { shopTestInput } from '../fixtures/shop/index.js';
 
 let run: LabRun;
@@ -63,7 +63,7 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     const stateFile = join(cwd, '.aws-runbook', 'state.json');
     const child = run.lab.runInOperator(process.execPath, [CLI, 'up', '--yes', '--endpoint-url', run.endpoint], {
       cwd,
-      env: cliEnv(shop.env),
+      env: labToolEnv(shop.env),
       extendEnv: false,
       reject: false,
     });
@@ -76,7 +76,9 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     }
     expect(killedIn).toBeDefined();
     child.kill('SIGKILL');
-    expect((await child).signal).toBe('SIGKILL');
+    const killed = await child;
+    expect(killed.signal).toBe('SIGKILL');
+    assertNoRefusedConnects(String(killed.stderr));
 
     const resumed = await run.tool(['up', '--yes'], { cwd, env: shop.env });
     expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);

@@ -1,8 +1,9 @@
 import { writeFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
-import { CLI, cliEnv } from '../helpers/cli.js';
+import { assertNoRefusedConnects, CLI, cliEnv } from '../helpers/cli.js';
 import { startLab, LAB_BASE_DIR, type Lab, type StartLabOptions } from './lab.js';
+import { INTERNET, VPC_CIDRS } from './topology.js';
 
 /**
  * The lab end to end: the lab's hosts, the sandbox (moto + gateway, with the lab map) and the tool, the
@@ -33,6 +34,15 @@ export interface LabRunOptions extends StartLabOptions {
 }
 
 const SANDBOX_PORT = 4566;
+
+/**
+ * The tool's environment in the lab: the network guard (test/setup/socket-guard.mjs) lets it reach the
+ * lab's own networks — its namespaces' VPC ranges and the documentation ranges playing the internet —
+ * and nothing else.
+ */
+export function labToolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return cliEnv({ AWSRB_GUARD_ALLOW: [...Object.values(VPC_CIDRS), INTERNET.subnet, INTERNET.publicRange].join(','), ...extra });
+}
 
 export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> {
   const lab = await startLab(options);
@@ -67,7 +77,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
     await writeFile(labFile, JSON.stringify(lab.labMap()), { mode: 0o600 });
     await writeFile(`${lab.clientKey.privateKeyPath}.pub`, `${lab.clientKey.publicKey.trim()}\n`);
     sandbox = lab.runInOperator(process.execPath, [CLI, 'sandbox', 'serve', '--port', String(SANDBOX_PORT), '--lab', labFile], {
-      env: cliEnv(),
+      env: labToolEnv(),
       extendEnv: false,
       reject: false,
       buffer: false,
@@ -79,11 +89,12 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
     const tool: LabRun['tool'] = async (args, toolOptions = {}) => {
       const result = await lab.runInOperator(process.execPath, [CLI, ...args, '--endpoint-url', endpoint], {
         cwd: toolOptions.cwd ?? cwd,
-        env: cliEnv(toolOptions.env),
+        env: labToolEnv(toolOptions.env),
         extendEnv: false,
         reject: false,
         timeout: toolOptions.timeoutMs ?? 180_000,
       });
+      assertNoRefusedConnects(String(result.stderr), `aws-runbook ${args[0] ?? ''} in the lab`);
       return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
     };
     const control: LabRun['control'] = async (method, path, body) => {

@@ -16,6 +16,7 @@ import { startSimulatedHosts, type StartedSimulatedHosts } from '../../../src/sa
 import { REHEARSAL_STRIPE_KEYS } from '../../../src/sandbox/simulated/shop-stand-in.js';
 import { runOnDemandBackup } from '../../../src/tasks/backup/on-demand.js';
 import { STRIPE_ENV } from '../../../src/tasks/hosts/shop/stripe-keys.js';
+import { destinationOf } from '../../setup/socket-guard.mjs';
 
 /**
  * The rehearsal in-process: moto + gateway (no latency) and the simulated hosts, every section applied
@@ -30,19 +31,10 @@ let config: Config;
 let dir: string;
 const savedStripe = { publishable: process.env[STRIPE_ENV.publishable], secret: process.env[STRIPE_ENV.secret] };
 
-function destination(args: unknown[]): string {
-  const [first, second] = args;
-  if (Array.isArray(first)) return destination(first);
-  if (typeof first === 'object' && first !== null) {
-    const options = first as { host?: string; path?: string; port?: number };
-    return options.path ?? `${options.host ?? 'localhost'}:${options.port}`;
-  }
-  return `${typeof second === 'string' ? second : 'localhost'}:${String(first)}`;
-}
 
 beforeAll(async () => {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    connects.push(destination(args));
+    connects.push(destinationOf(args).text);
     return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof net.Socket.prototype.connect;
   delete process.env[STRIPE_ENV.publishable];
