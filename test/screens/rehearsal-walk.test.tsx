@@ -11,13 +11,20 @@ import { STRIPE_ENV } from '../../src/tasks/hosts/shop/stripe-keys.js';
 import type { SimulatedHosts } from '../../src/sandbox/simulated/simulated-hosts.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { walkWithEnter } from '../helpers/rehearsal-walk.js';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SECTION_IDS } from '../../src/engine/types.js';
+import { allSteps } from '../../src/runbook/sections.js';
+import { runOnDemandBackup } from '../../src/tasks/backup/on-demand.js';
 
 /**
  * A new user's first ten minutes (issue 7): `aws-runbook --sandbox`, driven with Enter alone, walks every
  * section of the runbook — hosts and backup on the simulated hosts — to the Summary and the Checklist.
  * Then nothing that holds a secret of the run (the Stripe keys, the RDS master password, the apps' DB
  * passwords, GitLab's root password) is in the state directory, the run's log, the plain renderer's
- * lines or any frame the TUI drew; the remote files holding them are 0600.
+ * lines or any frame the TUI drew; the remote files holding them are 0600. Then a second session on the
+ * same state changes nothing (no mutating call, every step no-change, hosts included) and an on-demand
+ * dump lands in S3. Nothing connects outside loopback: the tests' network guard (test/setup) refuses it.
  * (The wall time at the default time scale is a figure of bench/rehearsal-walk.ts, not asserted here.)
  */
 
@@ -57,27 +64,35 @@ async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<str
   return { secrets, files };
 }
 
+let target: Target;
+let stateDir: string;
+
+/** A session of the rehearsal's target, on the walk's state directory, as the CLI opens one. */
+function openSession(command: string): Promise<RunbookSession> {
+  return RunbookSession.open({
+    config: target.config,
+    configPath: target.configPath,
+    configFound: target.configFound,
+    stateDir,
+    aws: target.aws,
+    sandbox: true,
+    ...(target.addressPolicy ? { addressPolicy: target.addressPolicy } : {}),
+    mode: 'write',
+    command,
+    log: {},
+  });
+}
+
 describe('the sandbox rehearsal in the TUI, with Enter only', () => {
   it('reaches the Summary and the Checklist; no secret in state, log, plain lines or any frame; remote secret files 0600', async () => {
     const notices: string[] = [];
-    const target: Target = await resolveTarget({ sandbox: true }, (line) => notices.push(line));
+    target = await resolveTarget({ sandbox: true }, (line) => notices.push(line));
     cleanups.push(() => target.release());
     // The default time scale makes the RDS instance wait 18 s; the walk itself is what this test is about.
     target.sandbox?.gateway.setLatency(undefined);
     expect(target.simulatedHosts).toBeDefined();
-    const stateDir = await mkdtemp(join(tmpdir(), 'awsrb-walk-'));
-    const session = await RunbookSession.open({
-      config: target.config,
-      configPath: target.configPath,
-      configFound: target.configFound,
-      stateDir,
-      aws: target.aws,
-      sandbox: true,
-      ...(target.addressPolicy ? { addressPolicy: target.addressPolicy } : {}),
-      mode: 'write',
-      command: 'tui',
-      log: {},
-    });
+    stateDir = await mkdtemp(join(tmpdir(), 'awsrb-walk-'));
+    const session = await openSession('tui');
     cleanups.push(() => session.close());
     const plain: string[] = [];
     const render = createPlainRenderer({ write: (line) => plain.push(line), verbose: true, color: false });
@@ -142,4 +157,39 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(leaks).toEqual([]);
     expect((await stat(join(stateDir, 'state.json'))).isFile()).toBe(true);
   }, 300_000);
+
+  it('then a rerun changes nothing, hosts included, and an on-demand dump of both databases lands in S3', async () => {
+    expect(target?.sandbox, 'the walk above ran').toBeDefined();
+    const gateway = target.sandbox!.gateway;
+    const since = gateway.log.length;
+    const second = await openSession('up');
+    cleanups.push(() => second.close());
+    const actions = new Map<string, string>();
+    const failed: string[] = [];
+    second.subscribe((event) => {
+      if (event.type === 'step-done') actions.set(event.stepId, event.action);
+      if (event.type === 'step-failed') failed.push(`${event.stepId}: ${event.error.message}`);
+    });
+    await second.loadIdentity();
+    expect(await second.apply([...SECTION_IDS])).toBe('ok');
+    expect(failed).toEqual([]);
+    expect(gateway.log.slice(since).filter((entry) => entry.mutating)).toEqual([]);
+    expect([...actions].filter(([, action]) => action !== 'no-change')).toEqual([]);
+    expect([...actions.keys()].sort()).toEqual(allSteps(second.runbook).map((step) => step.id).sort());
+    expect([...actions.keys()].filter((id) => id.startsWith('hosts.') || id.startsWith('backup.')).length).toBeGreaterThan(20);
+
+    // The shop as the hosts section left it: its .env 0600 for ubuntu with the Stripe key, its container up.
+    const ecommerce = (target.simulatedHosts as SimulatedHosts).world.host('ecommerce');
+    const env = await ecommerce.fs.stat('/opt/shop/.env');
+    expect([env.mode & 0o777, ecommerce.owners.get('/opt/shop/.env').user]).toEqual([0o600, 'ubuntu']);
+    expect(await ecommerce.fs.readFile('/opt/shop/.env')).toContain(`STRIPE_SECRET_KEY=${process.env[STRIPE_ENV.secret] ?? '(unset)'}`);
+    expect([...ecommerce.containers.keys()]).toContain('shop-web-1');
+
+    const backup = await runOnDemandBackup(second.engineContext('backup.timer'));
+    expect(backup.failures).toEqual([]);
+    expect(backup.databases.sort()).toEqual(['shop', 'wordpress']);
+    const object = await target.aws.s3.send(new GetObjectCommand({ Bucket: backup.bucket, Key: backup.results[0]?.key }));
+    const dump = gunzipSync(Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toString();
+    expect(dump).toMatch(new RegExp(`CREATE DATABASE .*\`${backup.results[0]?.database}\``));
+  }, 120_000);
 });
