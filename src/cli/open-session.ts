@@ -3,6 +3,8 @@ import { RunbookSession } from '../engine/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
 import { addressPolicyFor } from '../ssh/address-policy.js';
 import type { CommandIO } from './io.js';
+import { onSignals } from './signals.js';
+import { EXIT } from './exit-codes.js';
 
 const LOGGED_READS = new Set(['verify', 'backup']);
 
@@ -45,26 +47,22 @@ export async function openSession(
 }
 
 /**
- * Ctrl-C handling for a running command: the first stops the run cleanly (in-flight calls are aborted,
- * the state records where it stopped, the lock is released); a second exits at once.
+ * Ctrl-C (and SIGTERM, SIGHUP) for a running command: the first stops the run cleanly (in-flight calls
+ * are aborted, the state records where it stopped, the lock is released); a second exits at once with
+ * 130 (atomic writes leave the state file whole; the 'exit' handlers stop moto and release the lock).
  */
 export function onInterrupt(stop: () => void, io: CommandIO): () => void {
   let count = 0;
-  const handler = () => {
+  return onSignals((signal) => {
     count += 1;
     if (count === 1) {
-      io.err('Stopping… the state will record where the run stopped (Ctrl-C again to exit at once).');
+      const what = signal === 'SIGINT' ? '' : ` (${signal})`;
+      io.err(`Stopping${what}… the state will record where the run stopped (Ctrl-C again to exit at once).`);
       stop();
     } else {
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.removeListener('SIGINT', handler);
-    process.removeListener('SIGTERM', handler);
-  };
+  });
 }
 
 /** "\nThe run's log: PATH" when the run wrote one (what failure messages end with). */

@@ -4,6 +4,7 @@ import { CHECK_GROUPS } from '../tasks/checks/types.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
 import type { GlobalOptions } from './target.js';
+import { packageVersion } from './version.js';
 
 const SECTIONS = SECTION_IDS.join(',');
 
@@ -31,6 +32,7 @@ export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit:
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   program
+    .version(packageVersion(), '-V, --version', 'print the version of aws-runbook')
     .description(
       'Build the runbook\'s AWS infrastructure one previewed, confirmed section at a time; resume after any failure.\n' +
         'With no command: the interactive assistant (needs a terminal). Try it with no AWS account: aws-runbook --sandbox',

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_STATE_DIR } from '../state/store.js';
+import { THROWAWAY_STATE_PREFIX } from '../engine/run-log.js';
 import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
 import { rehearsalConfig, rehearsalHostInputs } from '../sandbox/rehearsal-config.js';
 import type { StartedSimulatedHosts } from '../sandbox/simulated/start.js';
@@ -76,7 +78,16 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     delete process.env.AWS_PROFILE;
     // The emulator starts empty every time, so by default a rehearsal keeps its state in a throwaway
     // directory: a real run's state is never mixed with emulated resources.
-    const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), 'aws-runbook-sandbox-'));
+    const throwaway = options.state ? undefined : await mkdtemp(join(tmpdir(), THROWAWAY_STATE_PREFIX));
+    // Removed by release(); and on any exit without it (a signal, process.exit), by this hook.
+    const removeOnExit = () => {
+      if (throwaway) rmSync(throwaway, { recursive: true, force: true });
+    };
+    if (throwaway) process.once('exit', removeOnExit);
+    const removeThrowaway = async () => {
+      process.removeListener('exit', removeOnExit);
+      if (throwaway) await rm(throwaway, { recursive: true, force: true });
+    };
     write(`SANDBOX — nothing real is created: AWS is emulated by moto behind the gateway at ${sandbox.endpoint}.`);
     let simulated: StartedSimulatedHosts;
     let rehearsed: Config;
@@ -89,7 +100,7 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
       write(SIMULATED_HOSTS_NOTICE);
     } catch (error) {
       await sandbox.stop();
-      if (throwaway) await rm(throwaway, { recursive: true, force: true });
+      await removeThrowaway();
       throw error;
     }
     const aws = createAwsClients({ region: config.region, endpoint: sandbox.endpoint });
@@ -108,7 +119,7 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
       async release() {
         simulated.hosts.close();
         await sandbox.stop();
-        if (throwaway) await rm(throwaway, { recursive: true, force: true });
+        await removeThrowaway();
       },
     };
   }

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { imageCreationDates, writeAmiCatalogue, type AmiCatalogueFile } from './ami-catalogue.js';
 import { Gateway, type FaultRule, type LabMap, type LatencyOptions } from './gateway.js';
 import { startMoto, type MotoServer } from './moto.js';
@@ -48,7 +50,17 @@ export interface SandboxOptions {
  * (ami-catalogue.ts). On failure stops what it started; MotoMissingError passes through.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const catalogue: AmiCatalogueFile = await writeAmiCatalogue();
+  const written: AmiCatalogueFile = await writeAmiCatalogue();
+  // A process that exits without stop() (a signal, process.exit) still removes the catalogue's directory.
+  const removeOnExit = () => rmSync(dirname(written.path), { recursive: true, force: true });
+  process.once('exit', removeOnExit);
+  const catalogue: AmiCatalogueFile = {
+    path: written.path,
+    remove: () => {
+      process.removeListener('exit', removeOnExit);
+      return written.remove();
+    },
+  };
   let moto: MotoServer;
   try {
     moto = await startMoto({ env: { MOTO_AMIS_PATH: catalogue.path } });

@@ -31,7 +31,16 @@ export interface AppProps {
   start?: AppStart;
   /** Called once: 0 ok, 1 failed or declined, 130 aborted. */
   onExit: (code: number) => void;
+  /**
+   * Interrupts from outside the keyboard (the CLI passes SIGINT, SIGTERM and SIGHUP): subscribes a
+   * listener, returns the unsubscribe. Each is handled like the Ctrl-C key: the first stops the run in
+   * flight (or leaves), the second exits at once with 130.
+   */
+  interrupts?: InterruptSource;
 }
+
+/** A subscription to interrupts: call `listener` for each; returns the function that unsubscribes. */
+export type InterruptSource = (listener: () => void) => () => void;
 
 interface RunCtx {
   sections: SectionId[];
@@ -50,7 +59,7 @@ type Screen =
   | ({ name: 'failure'; applyError?: ClassifiedError } & RunCtx);
 
 /** The screens and the way between them: which screen, the run in flight, and how the session exits. */
-export function App({ controller, start = { screen: 'welcome' }, onExit }: AppProps) {
+export function App({ controller, start = { screen: 'welcome' }, onExit, interrupts }: AppProps) {
   const upMode = start.screen === 'preview';
   const queue = useRef<SectionId[]>(upMode ? start.sections.slice(1) : []);
   /** `up`: what the operator confirmed so far; applied together once the last section is confirmed. */
@@ -134,8 +143,8 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
     setScreen(target ? { name: 'preview', section: target.id } : { name: 'overview' });
   };
 
-  useInput((input, key) => {
-    if (input !== 'q' && !(key.ctrl && input === 'c')) return;
+  /** q, Ctrl-C or an outside interrupt: the first stops the run in flight (or leaves), the second exits at once. */
+  const interrupt = () => {
     if (quitting.current) return exit(130);
     if (apply.isActive()) {
       quitting.current = true;
@@ -144,6 +153,14 @@ export function App({ controller, start = { screen: 'welcome' }, onExit }: AppPr
     }
     const declined = upMode && screen.name === 'preview';
     exit(declined ? 1 : screen.name === 'failure' ? 1 : exitCodeFor(lastOutcome.current));
+  };
+  const interruptRef = useRef(interrupt);
+  interruptRef.current = interrupt;
+  useEffect(() => interrupts?.(() => interruptRef.current()), [interrupts]);
+
+  useInput((input, key) => {
+    if (input !== 'q' && !(key.ctrl && input === 'c')) return;
+    interrupt();
   });
 
   const toOverview = () => setScreen({ name: 'overview' });

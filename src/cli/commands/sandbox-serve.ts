@@ -2,6 +2,7 @@ import { LabMapError, readLabMapFile, type LabMap } from '../../sandbox/lab-map.
 import { serveSandbox } from '../../sandbox/serve.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
+import { onSignals, SIGNAL_EXIT_CODES } from '../signals.js';
 
 /** `sandbox serve`: moto + the gateway, standalone, until Ctrl-C. */
 /** The `--lab FILE` map; a missing or bad file is a usage error (exit 2), before anything starts. */
@@ -26,9 +27,11 @@ export async function sandboxServeCommand(options: { port?: string; latencyScale
   }
   const lab = await labMapOption(options.lab);
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The first signal stops moto and the gateway; a second one exits at once ('exit' still kills moto).
+  const release = onSignals((signal) => {
+    if (stop.signal.aborted) process.exit(SIGNAL_EXIT_CODES[signal]);
+    stop.abort();
+  });
   try {
     await serveSandbox({
       ...(port !== undefined ? { port } : {}),
@@ -38,8 +41,7 @@ export async function sandboxServeCommand(options: { port?: string; latencyScale
       signal: stop.signal,
     });
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    release();
   }
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../exit-codes.js';
 import { openSession } from '../open-session.js';
+import { runTuiWithSignals } from '../run-tui-signals.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 
@@ -13,7 +14,7 @@ export async function tuiCommand(global: GlobalOptions, io: CommandIO): Promise<
   }
   const session = await openSession(global, io, 'tui', 'write', undefined, { screen: true });
   try {
-    return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'welcome' });
+    return await runTuiWithSignals(session, { screen: 'welcome' });
   } finally {
     await session.close();
   }

@@ -3,10 +3,11 @@ import { checkOutsideNeeds } from '../../engine/prerequisites.js';
 import { readState } from '../../state/store.js';
 import { assertSectionConfig } from '../../runbook/requirements.js';
 import { STRIPE_ENV, stripeKeyProblems } from '../../tasks/hosts/shop/stripe-keys.js';
-import { createPlainRenderer } from '../../render/plain-renderer.js';
+import { createPlainRenderer, verifyCommandLine } from '../../render/plain-renderer.js';
 import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { logLine, onInterrupt, openSession } from '../open-session.js';
+import { runTuiWithSignals } from '../run-tui-signals.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 
@@ -69,9 +70,11 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
   try {
     const sections = selectSections(session.runbook, options.only, session.hostsReachable);
     if (!options.yes) {
-      return await (await import('../../screens/run-tui.js')).runTui(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
+      return await runTuiWithSignals(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
     }
-    const render = createPlainRenderer({ write: io.out, verbose: Boolean(global.verbose), color: io.color });
+    // Ends a run that built something with the verify line; not in a sandbox, whose resources stop with this run.
+    const suggestVerify = global.sandbox ? undefined : verifyCommandLine(global);
+    const render = createPlainRenderer({ write: io.out, verbose: Boolean(global.verbose), color: io.color, ...(suggestVerify ? { suggestVerify } : {}) });
     const unsubscribe = session.subscribe((event) => render(event));
     const release = onInterrupt(() => session.abort(), io);
     try {
