@@ -10,11 +10,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // so the 'exit' handlers run (moto stopped, the sandbox's temporary directories removed).
 const { installSignalDefaults } = await import('../src/cli/signals.js');
 installSignalDefaults();
-// proper-lockfile removes the state lock in an exit hook through signal-exit 3, which wraps process.emit
-// when it loads. write-file-atomic's signal-exit 4 keeps the process.emit it finds when it loads and puts
-// it back when it is done: loaded first, it would drop signal-exit 3's wrapper, and an exit by
-// process.exit() (a second Ctrl-C, a signal with no command handler) would leave the lock behind.
-await import('proper-lockfile');
 
 const { main } = await import('../src/cli/program.js');
 main(process.argv.slice(2)).then(

@@ -1,3 +1,4 @@
+import { rmdirSync, unlinkSync } from 'node:fs';
 import { readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +142,22 @@ export async function acquireStateLock(dir: string, command: string, onCompromis
     return releaseLock;
   });
 
+  // A process that exits while holding the lock (process.exit after a second Ctrl-C, a signal with no
+  // command handler) removes it in this hook: proper-lockfile's own exit cleanup relies on signal-exit
+  // hooks that another package's copy of signal-exit can unhook, depending on load order.
+  const releaseOnExit = () => {
+    for (const remove of [() => unlinkSync(p.holder), () => rmdirSync(p.lock)]) {
+      try {
+        remove();
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', releaseOnExit);
+
   return async () => {
+    process.removeListener('exit', releaseOnExit);
     await withGuard(dir, async () => {
       const holder = await readHolder(p.holder);
       if (holder?.pid === process.pid && holder.host === hostname()) await unlink(p.holder).catch(() => undefined);

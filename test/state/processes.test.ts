@@ -39,6 +39,16 @@ describe('state across processes', () => {
     await store.close();
   });
 
+  it('a process that exits while holding the lock (process.exit, as a forced second Ctrl-C does) leaves no lock behind', async () => {
+    const child = await startChild('exit', dir, 'locked');
+    await child.exited;
+    expect(child.process.exitCode).toBe(130);
+    const left = await readdir(dir);
+    expect(left.filter((name) => name.startsWith('lock'))).toEqual([]);
+    expect(left).toContain('state.json');
+    expect((await readState(dir))?.steps['network.vpc-mvp']).toMatchObject({ status: 'running' });
+  });
+
   it('kill -9 in the middle of back-to-back atomic writes leaves a whole, valid state file', async () => {
     let lastCounter = 0;
     for (let round = 0; round < 3; round += 1) {
