@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEPT_LOGS, RunLog } from '../../src/engine/run-log.js';
+import { KEPT_LOGS, logDirFor, RunLog, sandboxLogDir, THROWAWAY_STATE_PREFIX } from '../../src/engine/run-log.js';
 import { SecretRedactor } from '../../src/state/redact.js';
 
 describe('RunLog', () => {
@@ -37,5 +37,23 @@ describe('RunLog', () => {
     expect(names).toHaveLength(KEPT_LOGS);
     expect(names.at(-1)).toBe(log.path.split('/').at(-1));
     expect(names[0]).toBe(`2020-01-01T00-00-06-000Z-up-1.jsonl`);
+  });
+
+  it('a rehearsal whose state is thrown away logs where the log outlives it; any other state keeps its logs with it', async () => {
+    const throwaway = await mkdtemp(join(tmpdir(), THROWAWAY_STATE_PREFIX));
+    expect(logDirFor(throwaway, { sandbox: true })).toBe(sandboxLogDir());
+    // The same directory outside a sandbox run, a sandbox run with --state, a look-alike elsewhere: their own logs/.
+    expect(logDirFor(throwaway, { sandbox: false })).toBe(join(throwaway, 'logs'));
+    const chosen = await mkdtemp(join(tmpdir(), 'awsrb-state-'));
+    expect(logDirFor(chosen, { sandbox: true })).toBe(join(chosen, 'logs'));
+    const nested = join(chosen, `${THROWAWAY_STATE_PREFIX}x`);
+    expect(logDirFor(nested, { sandbox: true })).toBe(join(nested, 'logs'));
+
+    const log = await RunLog.openIn(sandboxLogDir(), 'tui', new SecretRedactor());
+    log.write('session-opened', {});
+    await log.close();
+    expect(log.path.startsWith(`${sandboxLogDir()}/`)).toBe(true);
+    expect((await stat(sandboxLogDir())).mode & 0o777).toBe(0o700);
+    expect((await stat(log.path)).mode & 0o777).toBe(0o600);
   });
 });
