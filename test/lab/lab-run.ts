@@ -18,8 +18,8 @@ export interface LabRun {
   endpoint: string;
   /** Runs `aws-runbook ARGS --endpoint-url ENDPOINT` in the operator namespace; never throws on the exit code. */
   tool(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** Another project (own config and state) in the same lab, for `tool(args, { cwd })`. */
-  newProject(suffix: string): Promise<string>;
+  /** Another project (own config and state) in the same lab, for `tool(args, { cwd })`; `configYaml` replaces the run's extra YAML. */
+  newProject(suffix: string, configYaml?: string): Promise<string>;
   /** The state file as the tool left it. */
   state(): Promise<{ steps: Record<string, { status: string; outputs?: Record<string, string> }> }>;
   /** A control request to the gateway (GET log, POST faults…), from inside the operator namespace. */
@@ -55,7 +55,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
     await mkdir(lab.hostPath('gitlab', '/etc/apt/keyrings'), { recursive: true });
     await writeFile(lab.hostPath('gitlab', '/etc/apt/keyrings/gitlab-keyring.asc'), '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(lab stand-in)\n', { mode: 0o644 });
     const projects: string[] = [];
-    const newProject = async (suffix: string) => {
+    const newProject = async (suffix: string, configYaml = options.configYaml) => {
       const dir = await mkdtemp(join(LAB_BASE_DIR, `${lab.prefix}-project-`));
       projects.push(dir);
       await writeFile(
@@ -67,7 +67,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
           `  adminCidr: ${lab.adminCidr}`,
           `  publicKeyPath: ${lab.clientKey.privateKeyPath}.pub`,
           `  privateKeyPath: ${lab.clientKey.privateKeyPath}`,
-          options.configYaml ?? '',
+          configYaml ?? '',
         ].join('\n'),
       );
       return dir;

@@ -5,7 +5,7 @@ import { formatBytes, parseDatabaseList } from '../../../src/cli/commands/backup
 import { projectDir, runCli } from '../../helpers/cli.js';
 import { startMoto, type MotoServer } from '../../helpers/moto.js';
 
-/** `aws-runbook backup`: its input checks and refusals (the dump itself is proven in test/lab/backup.test.ts). */
+/** `aws-runbook backup`: its input checks and refusals (the dump itself is proven in test/lab/cases/backup.ts). */
 
 describe('parseDatabaseList', () => {
   it('splits, trims and de-duplicates; no flag means every application database', () => {

@@ -1,31 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReportSchema, type VerifyReportJson } from '../../src/tasks/checks/report-schema.js';
-import { CHECK_GROUPS } from '../../src/tasks/checks/types.js';
-import { shopTestInput } from '../fixtures/shop/index.js';
-import { startLabRun, type LabRun } from './lab-run.js';
-import { addIcmpAccept, forwardRules, icmpAcceptSpec, removeIcmpAccept } from './router-rules.js';
-import { VPC_CIDRS } from './topology.js';
+import { expect, it } from 'vitest';
+import { verifyReportSchema, type VerifyReportJson } from '../../../src/tasks/checks/report-schema.js';
+import { CHECK_GROUPS } from '../../../src/tasks/checks/types.js';
+import { addIcmpAccept, forwardRules, icmpAcceptSpec, removeIcmpAccept } from '../router-rules.js';
+import { VPC_CIDRS } from '../topology.js';
+import { SUFFIX, type GetJourney, type Journey } from './journey.js';
 
 /**
- * `aws-runbook verify` in the lab, after a full `up --yes`: the real CLI in the operator namespace reads
- * the sandbox (moto + gateway mapped to the lab) and logs in to the lab hosts through the bastion. The
- * hosts, apps and connectivity checks all pass; then one filter rule of the router (the "security group"
- * on the wire) is removed or added by hand, which the AWS side does not know: exactly the expected ping
- * pair flips, and verify reports the ping disagreeing with the prediction from the live route tables and
- * security groups (exit 1). Every report printed is validated against the report schema (what CI consumers parse).
+ * `aws-runbook verify` in the lab, after the journey's full `up --yes`: the real CLI in the operator
+ * namespace reads the sandbox (moto + gateway mapped to the lab) and logs in to the lab hosts through the
+ * bastion. The hosts, apps and connectivity checks all pass; then one filter rule of the router (the
+ * "security group" on the wire) is removed or added by hand, which the AWS side does not know: exactly the
+ * expected ping pair flips, and verify reports the ping disagreeing with the prediction from the live route
+ * tables and security groups (exit 1). Every report printed is validated against the report schema (what
+ * CI consumers parse). (That verify prints no secret is secrets.ts.)
  */
 
 type Outcome = VerifyReportJson['checks'][number];
 
-let run: LabRun;
-const input = shopTestInput();
-const printed: string[] = [];
-let upStdout = '';
-
 /** `verify --json`, of some groups or (none given) of all; the report is parsed with its schema. */
-async function verify(groups?: string): Promise<{ code: number; report: VerifyReportJson; checks: Outcome[]; byId: Record<string, Outcome> }> {
-  const result = await run.tool(['verify', '--json', ...(groups ? ['--only', groups] : [])], { env: input.env, timeoutMs: 90_000 });
-  printed.push(result.stdout, result.stderr);
+async function verify(journey: Journey, groups?: string): Promise<{ code: number; report: VerifyReportJson; checks: Outcome[]; byId: Record<string, Outcome> }> {
+  const result = await journey.tool(['verify', '--json', ...(groups ? ['--only', groups] : [])], { timeoutMs: 90_000 });
   let json: unknown;
   try {
     json = JSON.parse(result.stdout);
@@ -43,20 +37,10 @@ async function verify(groups?: string): Promise<{ code: number; report: VerifyRe
 
 const notPassing = (checks: Outcome[]) => checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status}: ${c.evidence}`);
 
-beforeAll(async () => {
-  run = await startLabRun({ suffix: 'LabVerify', configYaml: input.configYaml });
-  const up = await run.tool(['up', '--yes'], { env: input.env, timeoutMs: 240_000 });
-  printed.push(up.stdout, up.stderr);
-  if (up.code !== 0) throw new Error(`up --yes failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
-  upStdout = up.stdout;
-}, 300_000);
-afterAll(async () => {
-  await run?.stop();
-});
-
-describe('aws-runbook verify in the lab', () => {
+/** Reads only; after backup.ts's `backupStreams` (the storage checks want its dumps). */
+export function verifyReadOnly(j: GetJourney): void {
   it('after up, every hosts, apps and connectivity check passes, the live pings side by side with the prediction', async () => {
-    const { code, checks, byId } = await verify('hosts,apps,connectivity');
+    const { code, checks, byId } = await verify(j(), 'hosts,apps,connectivity');
     expect(notPassing(checks)).toEqual([]);
     expect(code).toBe(0);
     expect(new Set(checks.map((c) => c.group))).toEqual(new Set(['hosts', 'apps', 'connectivity']));
@@ -70,35 +54,36 @@ describe('aws-runbook verify in the lab', () => {
     expect(byId['connectivity.cyber-to-mvp']?.details).toHaveLength(4);
   }, 120_000);
 
-  it('the backups: a dump made by `aws-runbook backup` is fresh and the daily timer is enabled', async () => {
-    const backup = await run.tool(['backup'], { env: input.env, timeoutMs: 120_000 });
-    printed.push(backup.stdout, backup.stderr);
-    expect(backup.code, `${backup.stdout}\n${backup.stderr}`).toBe(0);
-    const { byId } = await verify('storage');
+  it('the backups: the dump made by `aws-runbook backup` (backupStreams) is fresh and the daily timer is enabled', async () => {
+    const { byId } = await verify(j(), 'storage');
     expect(byId['storage.backups.fresh']).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^newest dump backups\/\S+\.sql\.gz: .*, \d+ min old; \d+ database\(s\) dumped within 26 h$/) });
     expect(byId['storage.backup-timer']).toMatchObject({ status: 'pass', evidence: expect.stringContaining('aws-runbook-db-backup.timer on ecommerce is enabled and active') });
   }, 150_000);
 
   it('the whole checklist (no --only): every group present, ids unique, all pass once a dump exists; up ended suggesting verify', async () => {
-    const { code, report, checks } = await verify();
+    const { code, report, checks } = await verify(j());
     expect(notPassing(checks)).toEqual([]);
     expect(code).toBe(0);
-    expect(report).toMatchObject({ version: 1, project: 'labverify', ok: true, counts: { pass: checks.length, fail: 0, warn: 0, skip: 0 } });
+    expect(report).toMatchObject({ version: 1, project: SUFFIX.toLowerCase(), ok: true, counts: { pass: checks.length, fail: 0, warn: 0, skip: 0 } });
     expect([...new Set(checks.map((c) => c.group))]).toEqual([...CHECK_GROUPS]);
     expect(checks.filter((c) => c.group === 'security').map((c) => c.id)).toEqual(expect.arrayContaining(['security.ec2-8.imdsv2-required', 'security.rds-5.multi-az', 'security.s3-8.public-access-blocked']));
-    expect(upStdout).toMatch(/^next: aws-runbook verify --endpoint-url http:\/\/127\.0\.0\.1:\d+ — checks what was built against the design/m);
+    expect(j().up().result.stdout).toMatch(/^next: aws-runbook verify --endpoint-url http:\/\/127\.0\.0\.1:\d+ — checks what was built against the design/m);
   }, 120_000);
+}
 
+/** Router rules changed by hand; each case puts the router back as the lab built it and checks it did. */
+export function verifyPerturb(j: GetJourney): void {
   it('a removed Cyber→IA ICMP rule on the wire flips exactly Cyber→IA: verify fails it, ping against the prediction', async () => {
+    const { run } = j();
     const restore = await removeIcmpAccept(run.lab.routerNs, 'ia', VPC_CIDRS.cyber);
     try {
-      const { code, checks, byId } = await verify('hosts,apps,connectivity');
+      const { code, checks, byId } = await verify(j(), 'hosts,apps,connectivity');
       expect(code).toBe(1);
       expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['connectivity.cyber-to-ia']);
       const check = byId['connectivity.cyber-to-ia'];
       expect(check?.evidence).toBe('ping: no answer / predicted: ok / design: ok — the ping disagrees with the prediction (gitlab → ia)');
-      expect(check?.hint).toMatch(/SG-IA-LabVerify \(sg-[0-9a-f]+\): ICMP from 10\.3\.0\.0\/16/);
-      expect(check?.hint).toMatch(/RouteCyberPub-LabVerify \(rtb-[0-9a-f]+\): 10\.2\.0\.0\/16 → Peering-Cyber-IA-LabVerify \(pcx-[0-9a-f]+\)/);
+      expect(check?.hint).toMatch(/SG-IA-LabJourney \(sg-[0-9a-f]+\): ICMP from 10\.3\.0\.0\/16/);
+      expect(check?.hint).toMatch(/RouteCyberPub-LabJourney \(rtb-[0-9a-f]+\): 10\.2\.0\.0\/16 → Peering-Cyber-IA-LabJourney \(pcx-[0-9a-f]+\)/);
       expect(check?.details).toEqual([
         'gitlab (10.3.1.10) → ia (10.2.2.10): ping no answer in 2 s / predicted ok / design ok',
         'monitoring (10.3.2.10) → ia (10.2.2.10): ping no answer in 2 s / predicted ok / design ok',
@@ -110,22 +95,19 @@ describe('aws-runbook verify in the lab', () => {
   }, 120_000);
 
   it('an added rule letting IA ping GitLab flips exactly IA→Cyber: answered where the security groups predict "blocked"', async () => {
+    const { run } = j();
     const undo = await addIcmpAccept(run.lab.routerNs, 'gitlab', VPC_CIDRS.ia);
     try {
-      const { code, checks, byId } = await verify('connectivity');
+      const { code, checks, byId } = await verify(j(), 'connectivity');
       expect(code).toBe(1);
       expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['connectivity.ia-to-cyber']);
       const check = byId['connectivity.ia-to-cyber'];
       expect(check?.evidence).toBe('ping: mixed: 1 ok, 1 no answer / predicted: blocked / design: blocked — the ping disagrees with the prediction (ia → gitlab)');
-      expect(check?.hint).toMatch(/^the prediction rests on blocked by SG-Cyber-LabVerify \(sg-[0-9a-f]+\) \(ICMP only from 10\.3\.0\.0\/16\); yet the ping was answered/);
+      expect(check?.hint).toMatch(/^the prediction rests on blocked by SG-Cyber-LabJourney \(sg-[0-9a-f]+\) \(ICMP only from 10\.3\.0\.0\/16\); yet the ping was answered/);
     } finally {
       await undo();
     }
     // The router is back as the lab built it.
     expect((await forwardRules(run.lab.routerNs)).filter((line) => line.includes(icmpAcceptSpec('gitlab', VPC_CIDRS.ia)))).toEqual([]);
   }, 120_000);
-
-  it('printed no secret (Stripe secret key)', () => {
-    expect(printed.join('\n')).not.toContain(input.env['STRIPE_SECRET_KEY']);
-  });
-});
+}

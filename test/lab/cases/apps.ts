@@ -1,63 +1,24 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kumaComposeFile } from '../../src/tasks/hosts/uptime-kuma-compose.js';
-import { shopTestInput } from '../fixtures/shop/index.js';
-import { startLabRun, type LabRun } from './lab-run.js';
-import type { LabCall } from './lab.js';
-import { writeSshClientFiles } from './ssh-client.js';
+import { readFileSync, statSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { kumaComposeFile } from '../../../src/tasks/hosts/uptime-kuma-compose.js';
+import { writeSshClientFiles } from '../ssh-client.js';
+import { argvs, changing, HOSTS, UP_TO_HOSTS, type GetJourney } from './journey.js';
 
 /**
  * Docker, Uptime Kuma, GitLab CE and the IA workstation's ping, set up by `up` over real SSH in the lab
  * (apt-get, systemctl, docker and gitlab-ctl are the lab's recording stand-ins; curl, sha256sum, SSH and the
- * security groups are real). A second `up` must change nothing; a host whose Docker daemon stops answering
- * must fail its step by name.
+ * security groups are real). The rerun must change nothing; a host whose Docker daemon stops answering
+ * must fail its step by name. (GitLab's root password never leaving the host is secrets.ts.)
  */
 
 const MY_STEPS = ['hosts.docker.ecommerce', 'hosts.docker.wordpress', 'hosts.docker.monitoring', 'hosts.uptime-kuma.monitoring', 'hosts.gitlab-ce.gitlab', 'hosts.ping.ia'];
 const DOCKER_HOSTS = ['ecommerce', 'wordpress', 'monitoring'] as const;
-const ALL_HOSTS = ['gitlab', 'ecommerce', 'wordpress', 'monitoring', 'ia'] as const;
-// Everything but the backup section, which has its own lab test.
-const SECTIONS = 'network,peering,security,database,storage,compute,hosts';
 
-/** Calls that change a host (installs, service changes, containers, reconfigures); probes are left out. */
-function changing(call: LabCall): boolean {
-  const [command = '', ...args] = call.argv;
-  const words = args.filter((a) => !a.startsWith('-'));
-  if (command === 'apt-get' || command === 'apt') return ['install', 'update', 'remove', 'purge', 'upgrade'].includes(words[0] ?? '');
-  if (command === 'systemctl') return ['enable', 'start', 'restart', 'disable', 'stop'].includes(words[0] ?? '');
-  if (command === 'docker') return ['run', 'rm', 'stop', 'pull', 'volume'].includes(words[0] ?? '') || (words[0] === 'compose' && words.some((w) => ['up', 'down', 'restart'].includes(w)));
-  if (command === 'gitlab-ctl') return ['reconfigure', 'restart', 'start'].includes(words[0] ?? '');
-  return false;
-}
-
-const argvs = (calls: LabCall[]) => calls.map((call) => call.argv.join(' '));
-
-let run: LabRun;
-let env: Record<string, string>;
-const outputs: string[] = [];
-const changingCalls = new Map<string, string[]>();
-
-async function up(): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await run.tool(['up', '--yes', '--verbose', '--only', SECTIONS], { env });
-  outputs.push(result.stdout, result.stderr);
-  return result;
-}
-
-beforeAll(async () => {
-  const shop = shopTestInput();
-  env = shop.env;
-  run = await startLabRun({ suffix: 'LabApps', configYaml: shop.configYaml });
-}, 120_000);
-
-afterAll(async () => {
-  await run?.stop();
-});
-
-describe('Docker, Uptime Kuma, GitLab CE and ping on the lab hosts', () => {
-  it('up --yes installs and checks everything on each host', async () => {
-    const result = await up();
-    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+/** On what the one up did. */
+export function appsAfterUp(j: GetJourney): void {
+  it('up --yes installed and checked Docker, Uptime Kuma, GitLab CE and ping on each host', async () => {
+    const { run } = j();
+    const { result } = j().up();
     const state = await run.state();
     for (const id of MY_STEPS) expect(state.steps[id]?.status, id).toBe('done');
 
@@ -95,29 +56,13 @@ describe('Docker, Uptime Kuma, GitLab CE and ping on the lab hosts', () => {
     // IA: ping was there (the machine's own); nothing installed.
     expect(state.steps['hosts.ping.ia']?.outputs).toEqual({ ping: '/usr/bin/ping' });
     expect((await run.lab.calls('ia')).filter(changing)).toEqual([]);
-
-    for (const host of ALL_HOSTS) changingCalls.set(host, argvs((await run.lab.calls(host)).filter(changing)));
-  }, 150_000);
-
-  it("never writes GitLab's initial root password to the state, the tool's output or its files", async () => {
-    const file = readFileSync(run.lab.hostPath('gitlab', '/etc/gitlab/initial_root_password'), 'utf8');
-    const password = /^Password: (.+)$/m.exec(file)?.[1] ?? '';
-    expect(password.length).toBeGreaterThan(16);
-    const dir = join(run.cwd, '.aws-runbook');
-    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)).filter((path) => statSync(path).isFile());
-    expect(files).toContain(join(dir, 'state.json'));
-    for (const path of files) expect(readFileSync(path, 'utf8'), path).not.toContain(password);
-    for (const text of outputs) expect(text).not.toContain(password);
   });
+}
 
-  it('a second up --yes leaves every one of these steps unchanged and changes nothing on the hosts', async () => {
-    const result = await up();
-    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    for (const id of MY_STEPS) expect(result.stdout, id).toMatch(new RegExp(`✓ ${id.replace(/\./g, '\\.')}  no-change`));
-    for (const host of ALL_HOSTS) expect(argvs((await run.lab.calls(host)).filter(changing)), host).toEqual(changingCalls.get(host));
-  }, 120_000);
-
+/** Reads only (two SSH tunnels, closed again). */
+export function appsReadOnly(j: GetJourney): void {
   it("Uptime Kuma is reached the way the step says: a tunnel to the monitoring host's own localhost through the bastion", async () => {
+    const { run } = j();
     const ssh = await writeSshClientFiles(run.lab, run.lab.dir);
     const bastion = run.lab.hosts.gitlab.publicAddress ?? '';
     const monitoring = run.lab.hosts.monitoring.privateAddress;
@@ -142,17 +87,33 @@ describe('Docker, Uptime Kuma, GitLab CE and ping on the lab hosts', () => {
       await viaBastion;
     }
   }, 60_000);
+}
 
+/** On the one rerun: compared with the host-changing calls journey.ts recorded right after the up. */
+export function appsRerun(j: GetJourney): void {
+  it('the rerun left every Docker, Kuma, GitLab and ping step unchanged and changed nothing on the hosts', async () => {
+    const { run } = j();
+    const { result } = j().rerun();
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    for (const id of MY_STEPS) expect(result.stdout, id).toMatch(new RegExp(`✓ ${id.replace(/\./g, '\\.')}  no-change`));
+    const { changingCalls } = j().up();
+    for (const host of HOSTS) expect(argvs((await run.lab.calls(host)).filter(changing)), host).toEqual(changingCalls[host]);
+  });
+}
+
+/** Breaks monitoring's Docker daemon, then mends it (the step is left failed in the state: nothing later reads it). */
+export function appsPerturb(j: GetJourney): void {
   it('a host whose Docker daemon stops answering fails its Docker step, naming the host and the check', async () => {
+    const { run, tool } = j();
     await run.lab.exec('monitoring', 'mkdir -p /var/lib/lab/broken && touch /var/lib/lab/broken/docker-info');
     try {
-      const result = await up();
+      const result = await tool(['up', '--yes', '--verbose', '--only', UP_TO_HOSTS], { timeoutMs: 120_000 });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/✗ hosts\.docker\.monitoring .*monitoring: `docker info` failed: the Docker daemon does not answer: Cannot connect to the Docker daemon/);
-      expect(result.stdout).toMatch(/hint: look at the daemon on VMCyber-Monitoring-LabApps: ssh -J ubuntu@198\.51\.100\.10 ubuntu@10\.3\.2\.10 /);
+      expect(result.stdout).toMatch(/hint: look at the daemon on VMCyber-Monitoring-LabJourney: ssh -J ubuntu@198\.51\.100\.10 ubuntu@10\.3\.2\.10 /);
       expect((await run.state()).steps['hosts.docker.monitoring']?.status).toBe('failed');
     } finally {
       await run.lab.exec('monitoring', 'rm -f /var/lib/lab/broken/docker-info');
     }
   }, 120_000);
-});
+}

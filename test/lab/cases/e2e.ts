@@ -1,41 +1,43 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertNoRefusedConnects, CLI } from '../helpers/cli.js';
-import { labToolEnv, startLabRun, type LabRun } from './lab-run.js';
-import { shopTestInput } from '../fixtures/shop/index.js';
+import { expect, it } from 'vitest';
+import { shopTestInput } from '../../fixtures/shop/index.js';
+import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
+import { labToolEnv } from '../lab-run.js';
+import { HOSTS, type GetJourney } from './journey.js';
 
-let run: LabRun;
-const shop = shopTestInput();
-beforeAll(async () => {
-  run = await startLabRun({ suffix: 'LabE2e', configYaml: shop.configYaml });
-}, 120_000);
-afterAll(async () => {
-  await run?.stop();
-});
+/**
+ * The whole runbook in the lab: the tool in a namespace with no route out, real SSH to the lab hosts. The
+ * host-key and kill -9 cases run projects of their own (other suffixes) against the same lab hosts.
+ */
 
-describe('the whole runbook in the lab (tool in a namespace with no route out, real SSH to the lab hosts)', () => {
-  it('up --yes builds the infrastructure, reads every host key from the consoles and logs in through the bastion', async () => {
-    const result = await run.tool(['up', '--yes'], { env: shop.env });
-    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+/** On what the one up did. */
+export function e2eAfterUp(j: GetJourney): void {
+  it('up --yes built the infrastructure, read every host key from the consoles and logged in through the bastion', async () => {
+    const { run } = j();
     const state = await run.state();
-    for (const host of ['gitlab', 'ecommerce', 'wordpress', 'monitoring', 'ia'] as const) {
+    for (const host of HOSTS) {
       const fingerprints = state.steps[`hosts.host-key.${host}`]?.outputs?.['fingerprints'] ?? '';
       // Exactly the lab host's own keys: what its sshd presents.
       for (const fp of run.lab.hosts[host].fingerprints) expect(fingerprints).toContain(fp.sha256);
       expect(state.steps[`hosts.login.${host}`]?.status).toBe('done');
     }
-  }, 300_000);
+  });
+}
 
-  it('a second up changes nothing: every step is no-change and no mutating AWS call is made', async () => {
-    await run.control('POST', 'reset-log');
-    const result = await run.tool(['up', '--yes'], { env: shop.env });
+/** On the one rerun (the gateway log was emptied just before it). */
+export function e2eRerun(j: GetJourney): void {
+  it('the rerun changed nothing on AWS: no mutating AWS call at all', () => {
+    const { result, gatewayLog } = j().rerun();
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    const log = (await run.control('GET', 'log')) as { log: { mutating: boolean; action: string }[] };
-    expect(log.log.filter((entry) => entry.mutating).map((entry) => entry.action)).toEqual([]);
-  }, 120_000);
+    expect(gatewayLog.filter((entry) => entry.mutating).map((entry) => entry.action)).toEqual([]);
+  });
+}
 
+/** Its own project (after down: its up builds a backup role and association of its own), in a lab map changed for it and restored after. */
+export function e2eHostKeySpoof(j: GetJourney): void {
   it('a host presenting another key than its console printed is refused, loudly, before any command runs', async () => {
+    const { run, tool } = j();
     // Another project in the same lab: its ecommerce instance's console shows the wordpress host's keys.
     const map = run.lab.labMap();
     const wordpressConsole = map.instances['compute.wordpress']?.consoleOutput ?? '';
@@ -45,7 +47,7 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     const callsBefore = (await run.lab.calls('ecommerce')).length;
     try {
       const cwd = await run.newProject('LabSpoof');
-      const result = await run.tool(['up', '--yes'], { cwd, env: shop.env });
+      const result = await tool(['up', '--yes'], { cwd });
       expect(result.code).toBe(1);
       const output = `${result.stdout}\n${result.stderr}`;
       expect(output).toMatch(/ecommerce[^\n]*host key|host key[^\n]*ecommerce/i);
@@ -57,13 +59,20 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
       await run.control('POST', 'lab', map);
     }
   }, 180_000);
+}
 
+/**
+ * Its own project, whose shop source is the fixture FOLDER (shopTestInput()): the journey's own project
+ * hands over the .tar.gz, so both kinds of source are installed in the lab.
+ */
+export function e2eKill(j: GetJourney): void {
   it('kill -9 in the middle of a host step, then up again: the run completes, each host as wanted', async () => {
-    const cwd = await run.newProject('LabKill');
+    const { run, keys, tool, printed } = j();
+    const cwd = await run.newProject('LabKill', shopTestInput().configYaml);
     const stateFile = join(cwd, '.aws-runbook', 'state.json');
     const child = run.lab.runInOperator(process.execPath, [CLI, 'up', '--yes', '--endpoint-url', run.endpoint], {
       cwd,
-      env: labToolEnv(shop.env),
+      env: labToolEnv(keys),
       extendEnv: false,
       reject: false,
     });
@@ -77,10 +86,11 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     expect(killedIn).toBeDefined();
     child.kill('SIGKILL');
     const killed = await child;
+    printed.push(String(killed.stdout), String(killed.stderr));
     expect(killed.signal).toBe('SIGKILL');
     assertNoRefusedConnects(String(killed.stderr));
 
-    const resumed = await run.tool(['up', '--yes'], { cwd, env: shop.env });
+    const resumed = await tool(['up', '--yes'], { cwd });
     expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
     expect(resumed.stdout).toContain('Resuming');
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as { steps: Record<string, { status: string }> };
@@ -88,8 +98,8 @@ describe('the whole runbook in the lab (tool in a namespace with no route out, r
     expect(hostSteps.length).toBeGreaterThan(10);
     expect(hostSteps.filter(([, step]) => step.status !== 'done')).toEqual([]);
     // A third run finds every host as wanted: nothing left to do.
-    const again = await run.tool(['up', '--yes'], { cwd, env: shop.env });
+    const again = await tool(['up', '--yes'], { cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toMatch(/\[hosts\] ✓ \S+\s+(create|adopt)/);
   }, 240_000);
-});
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { quoteIdentifier, quoteString } from '../../../src/tasks/hosts/db-users-sql.js';
+import { parseEnvFile } from '../../../src/tasks/hosts/shop/env-file.js';
+import { ensureLabUser } from '../../helpers/lab-user.js';
+import type { LabCall } from '../lab.js';
+import { DB_HOST, UP_TO_HOSTS, type GetJourney } from './journey.js';
+
+/**
+ * The shop (Rocket eCommerce stand-in from test/fixtures/shop, handed over as a .tar.gz) and WordPress set
+ * up by `up` over real SSH, with their own users on the lab's real MariaDB (playing RDS). docker and
+ * apt-get are the lab's recording stand-ins; SSH, uploads and modes, sudo, curl and MariaDB are real.
+ * (That no secret shows on the operator's side is secrets.ts.)
+ */
+
+const composeCalls = (calls: LabCall[]) => calls.filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'compose' && ['up', 'exec'].includes(c.argv[2] ?? ''));
+
+/** Before anything exists: the refusals leave no state behind. */
+export function shopBeforeUp(j: GetJourney): void {
+  it('refuses to start (exit 2, state untouched) without usable Stripe keys or shop source, naming what is wrong', async () => {
+    const { run, keys, tool } = j();
+    const missing = await tool(['up', '--yes', '--only', UP_TO_HOSTS], { env: { STRIPE_PUBLISHABLE_KEY: keys.STRIPE_PUBLISHABLE_KEY } });
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toMatch(/STRIPE_SECRET_KEY: is not set/);
+
+    const typo = `sk_tset_${keys.STRIPE_SECRET_KEY.slice(8)}`;
+    const malformed = await tool(['up', '--yes', '--only', UP_TO_HOSTS], { env: { ...keys, STRIPE_SECRET_KEY: typo } });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/STRIPE_SECRET_KEY: does not look like a Stripe secret key/);
+    expect(malformed.stderr + malformed.stdout).not.toContain(typo.slice(8));
+
+    writeFileSync(join(run.cwd, 'no-source.yaml'), readFileSync(join(run.cwd, 'aws-runbook.yaml'), 'utf8').replace(/source: .*/, 'source: /nonexistent/rocket.tar.gz'));
+    const noSource = await tool(['up', '--yes', '--only', UP_TO_HOSTS, '--config', 'no-source.yaml']);
+    expect(noSource.code).toBe(2);
+    expect(noSource.stderr).toMatch(/shop\.source: "\/nonexistent\/rocket\.tar\.gz" does not exist/);
+
+    expect(existsSync(join(run.cwd, '.aws-runbook', 'state.json'))).toBe(false);
+  }, 60_000);
+}
+
+/** On what the one up did. */
+export function shopAfterUp(j: GetJourney): void {
+  it('up --yes installed the shop: source in /opt/shop, .env 0600 for ubuntu, compose up and migrations, HTTP on 8000', async () => {
+    const { run, keys } = j();
+    const state = await run.state();
+    expect(state.steps['hosts.shop']?.status).toBe('done');
+    expect(state.steps['hosts.wordpress']?.status).toBe('done');
+
+    expect(existsSync(run.lab.hostPath('ecommerce', '/opt/shop/manage.py'))).toBe(true);
+    const envPath = run.lab.hostPath('ecommerce', '/opt/shop/.env');
+    const info = statSync(envPath);
+    expect(info.mode & 0o777).toBe(0o600);
+    expect(info.uid).toBe(ensureLabUser().uid);
+    const env = parseEnvFile(readFileSync(envPath, 'utf8'));
+    expect([...env.keys()].sort()).toEqual(
+      ['ALLOWED_HOSTS', 'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'DEBUG', 'SECRET_KEY', 'SHOP_PORT', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_SECRET_KEY'].sort(),
+    );
+    expect(env.get('DEBUG')).toBe('False');
+    expect(env.get('DB_ENGINE')).toBe('mysql');
+    expect(env.get('DB_HOST')).toBe(DB_HOST);
+    expect(env.get('DB_USER')).toBe('shop');
+    expect(env.get('STRIPE_SECRET_KEY')).toBe(keys.STRIPE_SECRET_KEY);
+    expect(env.get('ALLOWED_HOSTS')?.split(',')).toContain('localhost');
+
+    const calls = composeCalls(await run.lab.calls('ecommerce')).map((c) => `${c.cwd}: ${c.argv.join(' ')}`);
+    expect(calls).toEqual(['/opt/shop: docker compose up -d --build', '/opt/shop: docker compose exec -T web python manage.py migrate --noinput']);
+    // The stand-in container answers where the step's own check looked.
+    expect((await run.lab.exec('ecommerce', "curl -s -o /dev/null -w '%{http_code}' http://localhost:8000/")).stdout).toBe('200');
+  });
+}
+
+/** Reads only. */
+export function shopReadOnly(j: GetJourney): void {
+  it('the shop user logs in to RDS and sees only its own database; WordPress has its own user and database', async () => {
+    const { run, sqlAs } = j();
+    const shopPassword = parseEnvFile(readFileSync(run.lab.hostPath('ecommerce', '/opt/shop/.env'), 'utf8')).get('DB_PASSWORD') ?? '';
+    const shop = await sqlAs('ecommerce', 'shop', shopPassword, 'SHOW DATABASES;');
+    expect(shop).toEqual({ code: 0, lines: ['information_schema', 'shop'] });
+    const grants = await sqlAs('ecommerce', 'shop', shopPassword, 'SHOW GRANTS;');
+    expect(grants.lines.some((line) => /^GRANT ALL PRIVILEGES ON `shop`\.\* TO `shop`@`%`$/.test(line))).toBe(true);
+    expect(grants.lines.filter((line) => line.includes('*.*')).every((line) => line.startsWith('GRANT USAGE ON *.*'))).toBe(true);
+
+    const wpEnvPath = run.lab.hostPath('wordpress', '/opt/wordpress/wordpress.env');
+    expect(statSync(wpEnvPath).mode & 0o777).toBe(0o600);
+    const wpPassword = parseEnvFile(readFileSync(wpEnvPath, 'utf8')).get('WORDPRESS_DB_PASSWORD') ?? '';
+    expect(await sqlAs('wordpress', 'wordpress', wpPassword, 'SHOW DATABASES;')).toEqual({ code: 0, lines: ['information_schema', 'wordpress'] });
+    expect(readFileSync(run.lab.hostPath('wordpress', '/opt/wordpress/compose.yaml'), 'utf8')).not.toContain(wpPassword);
+    const wpCalls = composeCalls(await run.lab.calls('wordpress')).map((c) => `${c.cwd}: ${c.argv.join(' ')}`);
+    expect(wpCalls).toEqual(['/opt/wordpress: docker compose up -d']);
+    expect((await run.lab.exec('wordpress', "curl -s -o /dev/null -w '%{http_code}' http://localhost/wp-login.php")).stdout).toBe('302');
+
+    // The quoting the steps rely on, against the real server: what goes in comes back byte for byte.
+    const tricky = "it's \\ a `test` \"with\" \n newline; DROP --";
+    const echo = await sqlAs('ecommerce', 'shop', shopPassword, `SELECT HEX(${quoteString(tricky)}) AS ${quoteIdentifier('we`ird')};`);
+    expect(echo.lines).toEqual([Buffer.from(tricky).toString('hex').toUpperCase()]);
+  });
+}
+
+/** On the one rerun (journey.ts watched it: host calls, the .env's inode, MariaDB's general log). */
+export function shopRerun(j: GetJourney): void {
+  it('the rerun changed nothing for the shop and WordPress: no-change, no compose, no user statements, .env untouched', async () => {
+    const { run } = j();
+    const { result, envBefore, callsBefore, generalLog } = j().rerun();
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/✓ hosts\.shop\s+no-change/);
+    expect(result.stdout).toMatch(/✓ hosts\.wordpress\s+no-change/);
+
+    const after = statSync(run.lab.hostPath('ecommerce', '/opt/shop/.env'));
+    expect([after.ino, after.mtimeMs]).toEqual([envBefore.ino, envBefore.mtimeMs]);
+    for (const host of ['ecommerce', 'wordpress'] as const) {
+      const newCalls = (await run.lab.calls(host)).slice(callsBefore[host]);
+      expect(composeCalls(newCalls).map((c) => c.argv.join(' ')), host).toEqual([]);
+      expect(newCalls.filter((c) => c.argv[0] === 'apt-get').map((c) => c.argv.join(' ')), host).toEqual([]);
+    }
+    // find logged in as each app (the log was on and saw it) …
+    expect(generalLog.some((line) => /^Connect\tshop@/.test(line))).toBe(true);
+    expect(generalLog.some((line) => /^Connect\twordpress@/.test(line))).toBe(true);
+    // … and nothing created, altered or granted anything.
+    expect(generalLog.filter((line) => /^Query\t\s*(CREATE|ALTER|GRANT|DROP|SET PASSWORD)/i.test(line))).toEqual([]);
+  });
+}
