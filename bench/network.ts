@@ -9,19 +9,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox } from '../src/sandbox/sandbox.js';
+import { CLI, cliEnv } from '../test/helpers/cli.js';
 
-const CLI = resolve(import.meta.dirname, '../dist/bin/aws-runbook.js');
-const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  NO_COLOR: '1',
-};
+// The tool as the tests run it: fake credentials, and the network guard (loopback only) loaded into it.
+const env = cliEnv();
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; ms: number; maxRssKb?: number }> {
   const started = performance.now();
