@@ -4,7 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildRunbook } from '../../src/runbook/sections.js';
 import { configSchema } from '../../src/config/schema.js';
-import { CLI, cliEnv, projectDir } from '../helpers/cli.js';
+import type { LatencyOptions } from '../../src/sandbox/gateway.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { CLI, cliEnv, collect, projectDir, spawnCli, type CliResult } from '../helpers/cli.js';
 
 export const ADMIN = '203.0.113.7/32';
 
@@ -114,4 +116,40 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs `args` in `cwd` with the gateway's `latency`, and sends SIGINT at a chosen point: once `landed` has
+ * reached moto and the state file satisfies `ready` (`what` names the point for a timeout). With `holdAnswer`
+ * the landed call's answer is held until the tool has exited (5 s at most), so that call is in flight when
+ * the interrupt comes. The latency is reset afterwards. Resolves with the result and how long the tool took
+ * to exit after the interrupt.
+ */
+export async function interruptAt(
+  sandbox: Sandbox,
+  cwd: string,
+  args: string[],
+  point: { latency: LatencyOptions; landed: { action: string; nth?: number }; what: string; ready: (state: StateFile) => boolean; holdAnswer?: boolean },
+): Promise<{ result: CliResult; exitMs: number }> {
+  sandbox.gateway.setLatency(point.latency);
+  try {
+    const child = spawnCli(args, { cwd });
+    const done = collect(child);
+    let interruptedAt = 0;
+    const interrupt = async () => {
+      await until(point.what, async () => (point.ready(await stateOf(cwd)) ? true : undefined));
+      interruptedAt = Date.now();
+      child.kill('SIGINT');
+    };
+    const unsubscribe = sandbox.gateway.onLanded(point.landed, async () => {
+      if (!point.holdAnswer) return void interrupt();
+      await interrupt();
+      await Promise.race([done, sleep(5000)]);
+    });
+    const result = await done;
+    unsubscribe();
+    return { result, exitMs: Date.now() - interruptedAt };
+  } finally {
+    sandbox.gateway.setLatency(undefined);
+  }
 }

@@ -8,7 +8,7 @@ import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
 import { expectedInfrastructure } from '../helpers/expected-full.js';
 import { fullInventory } from '../helpers/full-inventory.js';
-import { ADMIN, alive, childOf, fullProject, INSTANCE_STEPS, killInTerminal, launched, onlyLeft, outputMatches, sleep, spawnInTerminal, stateOf, until, within } from './interrupt-helpers.js';
+import { ADMIN, alive, childOf, fullProject, INSTANCE_STEPS, interruptAt, killInTerminal, launched, onlyLeft, outputMatches, spawnInTerminal, stateOf, until, within } from './interrupt-helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -158,28 +158,15 @@ describe('Ctrl-C and kill -9', () => {
     const cwd = await fullProject('SigDb');
     const args = ['up', '--yes', '--only', 'network,security,database', '--endpoint-url', sandbox.endpoint];
     // RDS stays `creating` for 30 s; the NAT gateways are ready at once (they are not the point here).
-    sandbox.gateway.setLatency({ scale: 0.01, readyAfterMs: { natGateway: 0, dbInstance: 3_000_000 } });
-    let interruptedAt = 0;
-    try {
-      const child = spawnCli(args, { cwd });
-      const done = collect(child);
-      // The chosen point: the instance made and recorded, the step waiting for it to be available, every other step done.
-      const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateDBInstance' }, () => {
-        void until('only the DB wait left', async () => {
-          const state = await stateOf(cwd);
-          return state.steps['database.instance']?.outputs?.dbInstanceIdentifier && onlyLeft(state, args, ['database.instance']) ? true : undefined;
-        }).then(() => {
-          interruptedAt = Date.now();
-          child.kill('SIGINT');
-        });
-      });
-      const result = await done;
-      unsubscribe();
-      expect(result.code, result.stderr).toBe(130);
-      expect(Date.now() - interruptedAt).toBeLessThan(3000);
-    } finally {
-      sandbox.gateway.setLatency(undefined);
-    }
+    // The chosen point: the instance made and recorded, the step waiting for it to be available, every other step done.
+    const { result, exitMs } = await interruptAt(sandbox, cwd, args, {
+      latency: { scale: 0.01, readyAfterMs: { natGateway: 0, dbInstance: 3_000_000 } },
+      landed: { action: 'CreateDBInstance' },
+      what: 'only the DB wait left',
+      ready: (state) => Boolean(state.steps['database.instance']?.outputs?.dbInstanceIdentifier) && onlyLeft(state, args, ['database.instance']),
+    });
+    expect(result.code, result.stderr).toBe(130);
+    expect(exitMs).toBeLessThan(3000);
     const state = await stateOf(cwd);
     expect(state.lastRun).toMatchObject({ command: 'up', outcome: 'aborted' });
     expect(state.steps['database.instance']).toMatchObject({
@@ -205,29 +192,17 @@ describe('Ctrl-C and kill -9', () => {
     const cwd = await fullProject('SigVm');
     const args = ['up', '--yes', '--only', 'network,security,compute', '--endpoint-url', sandbox.endpoint];
     // Instances stay `pending` for 30 s; the NAT gateways are ready at once.
-    sandbox.gateway.setLatency({ scale: 0.01, readyAfterMs: { natGateway: 0, instance: 3_000_000 } });
-    let interruptedAt = 0;
-    try {
-      const child = spawnCli(args, { cwd });
-      const done = collect(child);
-      // The chosen point: the last launch has reached AWS (its instance exists) but its answer is held, so the
-      // call is in flight; the four others are recorded and waited on. Only an aborted call lets the run stop.
-      const unsubscribe = sandbox.gateway.onLanded({ action: 'RunInstances', nth: INSTANCE_STEPS.length }, async () => {
-        await until('four launches recorded, nothing else left', async () => {
-          const state = await stateOf(cwd);
-          return launched(state).length === INSTANCE_STEPS.length - 1 && onlyLeft(state, args, INSTANCE_STEPS) ? true : undefined;
-        });
-        interruptedAt = Date.now();
-        child.kill('SIGINT');
-        await Promise.race([done, sleep(5000)]);
-      });
-      const result = await done;
-      unsubscribe();
-      expect(result.code, result.stderr).toBe(130);
-      expect(Date.now() - interruptedAt).toBeLessThan(3000);
-    } finally {
-      sandbox.gateway.setLatency(undefined);
-    }
+    // The chosen point: the last launch has reached AWS (its instance exists) but its answer is held, so the
+    // call is in flight; the four others are recorded and waited on. Only an aborted call lets the run stop.
+    const { result, exitMs } = await interruptAt(sandbox, cwd, args, {
+      latency: { scale: 0.01, readyAfterMs: { natGateway: 0, instance: 3_000_000 } },
+      landed: { action: 'RunInstances', nth: INSTANCE_STEPS.length },
+      what: 'four launches recorded, nothing else left',
+      ready: (state) => launched(state).length === INSTANCE_STEPS.length - 1 && onlyLeft(state, args, INSTANCE_STEPS),
+      holdAnswer: true,
+    });
+    expect(result.code, result.stderr).toBe(130);
+    expect(exitMs).toBeLessThan(3000);
     const state = await stateOf(cwd);
     expect(state.lastRun).toMatchObject({ command: 'up', outcome: 'aborted' });
     for (const id of INSTANCE_STEPS) {
