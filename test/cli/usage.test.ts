@@ -4,30 +4,8 @@ import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { freeLoopbackPort } from '../../src/sandbox/moto.js';
-import { pathToFileURL } from 'node:url';
 import { SECTION_IDS } from '../../src/engine/types.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
-
-/**
- * Loaded into the tool's process (NODE_OPTIONS=--import): every socket connect it makes is appended to
- * a log, so the test can prove a whole rehearsal talks to loopback only (moto and the gateway).
- */
-const SOCKET_GUARD = `
-import net from 'node:net';
-import { appendFileSync } from 'node:fs';
-const log = process.env.AWSRB_SOCKET_LOG;
-const original = net.Socket.prototype.connect;
-function where(args) {
-  const [first, second] = args;
-  if (Array.isArray(first)) return where(first);
-  if (first && typeof first === 'object') return first.path ?? \`\${first.host ?? 'localhost'}:\${first.port}\`;
-  return \`\${typeof second === 'string' ? second : 'localhost'}:\${first}\`;
-}
-net.Socket.prototype.connect = function (...args) {
-  appendFileSync(log, where(args) + '\\n');
-  return original.apply(this, args);
-};
-`;
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -124,15 +102,11 @@ describe('the sandbox', () => {
     const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const cwd = await mkdtemp(join(tmpdir(), 'awsrb-rehearsal-'));
-    // Loaded into the tool's process: every socket connect it makes is logged.
-    const guard = join(cwd, 'socket-guard.mjs');
+    // The tests' network guard, loaded into every tool a test spawns (test/setup/socket-guard.mjs), also logs
+    // every socket connect it sees to AWSRB_SOCKET_LOG.
     const log = join(cwd, 'sockets.log');
-    await writeFile(guard, SOCKET_GUARD);
     await writeFile(log, '');
-    const result = await runCli(['up', '--yes', '--sandbox'], {
-      cwd,
-      env: { HOME: cwd, NODE_OPTIONS: `--import=${pathToFileURL(guard).href}`, AWSRB_SOCKET_LOG: log },
-    });
+    const result = await runCli(['up', '--yes', '--sandbox'], { cwd, env: { HOME: cwd, AWSRB_SOCKET_LOG: log } });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toMatch(/documentation range/);
     expect(result.stderr).toMatch(/throwaway key/);
