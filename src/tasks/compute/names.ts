@@ -12,6 +12,22 @@ export const COMPUTE_STEP_IDS = {
   ia: 'compute.ia',
 } as const;
 
+/**
+ * The public hosts' Elastic IPs: an address each that survives a stop/start (an auto-assigned public IPv4
+ * changes on every start). `address` allocates it (outputs `allocationId`, `publicIp`), `association`
+ * attaches it to the instance (outputs `associationId`, `publicIp`: the address the host answers on).
+ */
+export const ELASTIC_IP_HOSTS = ['ecommerce', 'wordpress', 'gitlab'] as const;
+export type ElasticIpHost = (typeof ELASTIC_IP_HOSTS)[number];
+
+export function elasticIpStepIds(host: ElasticIpHost): { address: string; association: string } {
+  return { address: `compute.${host}.eip`, association: `compute.${host}.eip-association` };
+}
+
+export function hasElasticIp(host: string): host is ElasticIpHost {
+  return (ELASTIC_IP_HOSTS as readonly string[]).includes(host);
+}
+
 /** The security section's steps (written elsewhere); each outputs `groupId`. */
 export const SECURITY_GROUP_STEP_IDS = { web: 'security.web', cyber: 'security.cyber', ia: 'security.ia' } as const;
 export type SecurityGroupKey = keyof typeof SECURITY_GROUP_STEP_IDS;

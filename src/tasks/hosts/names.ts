@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
-import type { HostName } from '../../engine/types.js';
-import { COMPUTE_STEP_IDS, instanceSpecs } from '../compute/names.js';
+import type { HostName, Outputs, StepContext } from '../../engine/types.js';
+import { COMPUTE_STEP_IDS, elasticIpStepIds, hasElasticIp, instanceSpecs } from '../compute/names.js';
 
 /** The login user of the Ubuntu AMI (and of the lab hosts). */
 export const LOGIN_USER = 'ubuntu';
@@ -28,4 +28,23 @@ export function instanceName(config: Config, host: HostName): string {
 /** The private key for SSH: access.privateKeyPath, or the public key's path without `.pub`. */
 export function privateKeyPathOf(config: Config): string {
   return config.access.privateKeyPath ?? config.access.publicKeyPath.replace(/\.pub$/, '');
+}
+
+/**
+ * The address a public host answers on from the internet: its Elastic IP once associated (it survives a
+ * stop/start), else the address recorded at launch. Undefined for a private host or before launch.
+ */
+export function publicAddressOf(outputsOf: (stepId: string) => Outputs | undefined, host: HostName): string | undefined {
+  const elastic = hasElasticIp(host) ? outputsOf(elasticIpStepIds(host).association)?.['publicIp'] : undefined;
+  return elastic ?? outputsOf(instanceStepId(host))?.['publicIp'];
+}
+
+/** `publicAddressOf` for a step: the known address, or `placeholder` for a preview. */
+export function publicAddressRef(ctx: StepContext, host: HostName, placeholder: string): string {
+  return publicAddressOf((stepId) => outputsFrom(ctx, stepId), host) ?? placeholder;
+}
+
+function outputsFrom(ctx: StepContext, stepId: string): Outputs | undefined {
+  const publicIp = ctx.output(stepId, 'publicIp');
+  return publicIp === undefined ? undefined : { publicIp };
 }
