@@ -14,6 +14,7 @@ import { rehearsalConfig, rehearsalHostInputs } from '../sandbox/rehearsal-confi
 import type { StartedSimulatedHosts } from '../sandbox/simulated/start.js';
 import type { SimulatedHosts } from '../sandbox/simulated/simulated-hosts.js';
 import type { AddressPolicy } from '../ssh/address-policy.js';
+import { withShopFacts } from '../tasks/hosts/shop/shop-facts.js';
 import { UsageError } from './exit-codes.js';
 
 /** Global flags (DESIGN.md §2). */
@@ -93,7 +94,8 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     let rehearsed: Config;
     try {
       const dir = throwaway ?? baseStateDir;
-      rehearsed = await rehearsalHostInputs(await rehearsalConfig(config, dir, write), dir, write);
+      // The shop's facts first: the simulated network opens the ports its compose file publishes.
+      rehearsed = await withShopFacts(await rehearsalHostInputs(await rehearsalConfig(config, dir, write), dir, write));
       // The simulated hosts (just-bash, ssh2: about a second to load) only for a rehearsal.
       const { startSimulatedHosts, SIMULATED_HOSTS_NOTICE } = await import('../sandbox/simulated/start.js');
       simulated = await startSimulatedHosts(rehearsed, sandbox);
@@ -136,7 +138,7 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     if (!isLoopback(endpoint)) write(`note: AWS calls go to ${endpoint} (custom endpoint).`);
   }
   return {
-    config,
+    config: await withShopFacts(config),
     configPath: loaded.path,
     configFound: loaded.found,
     stateDir: baseStateDir,

@@ -12,7 +12,8 @@ const HEADER = [
   '# Check the result with `aws-runbook plan` (it works offline).',
 ];
 
-type TopKey = keyof Config;
+/** The file's sections (what the tool derives after loading, such as shopFacts, is not written). */
+type TopKey = Exclude<keyof Config, 'shopFacts'>;
 
 const SECTION_COMMENTS: Record<TopKey, string[]> = {
   suffix: ['Short project name (2-12 letters/digits): in every Name tag (VPC-MVP-BFHK) and, lower-cased, in resource names.'],
@@ -31,13 +32,16 @@ const SECTION_COMMENTS: Record<TopKey, string[]> = {
     'Storage 20-65536 GB; automated backups kept 7-35 days; the engine version is pinned.',
   ],
   instances: ['EC2 instance types per host (Ubuntu LTS, looked up at run time).'],
-  shop: ['source: the local archive or folder holding the licensed Rocket eCommerce code (asked before the hosts section).'],
+  shop: [
+    "source: the licensed Rocket eCommerce code as the vendor ships it (its .zip), or a .tar.gz or folder (asked before the hosts section).",
+    'port and service are read from its docker-compose.yml; set them only when the tool asks (several candidates).',
+  ],
 };
 
 /** Shown for settings that have no default. */
 const EXAMPLES: Partial<Record<TopKey, Record<string, unknown>>> = {
   access: { adminCidr: '203.0.113.7/32' },
-  shop: { source: '~/rocket-ecommerce.tar.gz' },
+  shop: { source: '~/rocket-ecommerce.zip' },
 };
 
 const SEED: Config = configSchema.parse({});

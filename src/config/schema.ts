@@ -125,8 +125,16 @@ export const configSchema = z
       .object({
         /** Local archive or folder holding the licensed Rocket eCommerce source. */
         source: z.string().min(1).optional(),
-        /** The port the shop publishes on its host (the compose file's ${SHOP_PORT:-8000}); unset: 8000. */
+        /**
+         * The port visitors reach the shop on, one of those its compose file publishes. Unset: the only one
+         * it publishes (Rocket eCommerce: 5085, its nginx service).
+         */
         port: z.number().int().min(1).max(65535).optional(),
+        /** The compose service that runs Django's manage.py. Unset: the one built from the folder holding manage.py. */
+        service: z
+          .string()
+          .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a compose service name (letters, digits, _ . -)')
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -134,7 +142,31 @@ export const configSchema = z
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
-export type Config = z.output<typeof configSchema>;
+/**
+ * What the tool read from the shop's own source once the config was loaded (not a field of the file): its
+ * compose file's services and published ports, the service that runs manage.py, the `.env` names it will
+ * write; or why the source cannot be used. Absent: not read (no shop.source, or a caller that never reads
+ * it); the shop's documented defaults apply.
+ */
+export type ShopFacts =
+  | {
+      ok: true;
+      /** Where the facts come from, for previews: "docker-compose.yml in ~/rocket-ecommerce.zip". */
+      from: string;
+      services: readonly string[];
+      /** Ports published on all interfaces: what the web security group opens. */
+      publicPorts: readonly number[];
+      /** The one visitors use. */
+      port: number;
+      manageService: string;
+      /** Names (never values) of the variables the shop's `.env` gets. */
+      envNames: readonly string[];
+      /** Django management commands the source ships (seed_tags…). */
+      commands: readonly string[];
+    }
+  | { ok: false; message: string; fix: string };
+
+export type Config = z.output<typeof configSchema> & { readonly shopFacts?: ShopFacts };
 export type VpcConfig = z.output<typeof vpcSchema>;
 export type SubnetConfig = z.output<typeof subnetSchema>;
 export type VpcKey = keyof Config['network'];

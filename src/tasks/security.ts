@@ -17,7 +17,6 @@ export {
   HTTPS_PORT,
   MARIADB_PORT,
   SECURITY_GROUP_KEYS,
-  SHOP_PORT,
   SSH_PORT,
   UPTIME_KUMA_PORT,
   securityGroupDesign,

@@ -7,6 +7,7 @@ import { App } from '../../src/screens/App.js';
 import { RunbookSession } from '../../src/engine/session.js';
 import { resolveTarget, type Target } from '../../src/cli/target.js';
 import { createPlainRenderer } from '../../src/render/plain-renderer.js';
+import { parseEnvFile } from '../../src/tasks/hosts/shop/env-file.js';
 import { STRIPE_ENV } from '../../src/tasks/hosts/shop/stripe-keys.js';
 import type { SimulatedHosts } from '../../src/sandbox/simulated/simulated-hosts.js';
 import { renderScreen } from './helpers/render-screen.js';
@@ -39,7 +40,7 @@ async function walkFiles(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** Every secret the simulated hosts hold: the values of PASSWORD, SECRET and KEY settings (by `host:NAME`), and GitLab's root password file. */
+/** Every secret the simulated hosts hold: the values of PASS(WORD), SECRET and KEY settings (by `host:NAME`), GitLab's root password file, the admin password files. */
 async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<string, string>; files: { host: string; path: string; mode: number }[] }> {
   const secrets = new Map<string, string>();
   const files: { host: string; path: string; mode: number }[] = [];
@@ -51,12 +52,20 @@ async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<str
         if (!info.isFile) continue;
         const text = await host.fs.readFile(path);
         let found = false;
-        for (const match of text.matchAll(/^\s*(?:export\s+)?([A-Z0-9_]*(?:PASSWORD|SECRET|_KEY)[A-Z0-9_]*)\s*[=:]\s*['"]?([^'"\s]{8,})/gm)) {
-          if (match[1] && match[2] && !match[2].startsWith('$')) secrets.set(`${host.name}:${match[1]}`, match[2]);
+        for (const match of text.matchAll(/^\s*(?:export\s+)?([A-Z0-9_]*(?:PASS|SECRET|_KEY)[A-Z0-9_]*)\s*[=:]\s*['"]?([^'"\s]{8,})/gm)) {
+          // `$VAR` is a reference, `<YOUR_KEY_HERE>` the vendor's env.sample placeholder, `os.getenv(…` code: none is a secret.
+          if (!match[1] || !match[2] || match[2].startsWith('$') || match[2].startsWith('<') || match[2].includes('(')) continue;
+          secrets.set(`${host.name}:${match[1]}`, match[2]);
           found = true;
         }
         const root = /^Password:\s*(\S+)/m.exec(text)?.[1];
         if (root) secrets.set(`${host.name}:root password`, root);
+        // The admin accounts the tool creates: one password per root-only file.
+        const admin = /^\/etc\/aws-runbook\/admin\/(.+)\.password$/.exec(path)?.[1];
+        if (admin && text.trim().length >= 8) {
+          secrets.set(`${host.name}:admin ${admin}`, text.trim());
+          found = true;
+        }
         if (found || root) files.push({ host: host.name, path, mode: info.mode & 0o777 });
       }
     }
@@ -109,7 +118,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     // The secrets of this run, by where they live: each kind the issue names is there to look for.
     const onHosts = await secretsOnHosts(target.simulatedHosts as SimulatedHosts);
     const names = [...onHosts.secrets.keys()];
-    for (const expected of [/^ecommerce:STRIPE_SECRET_KEY$/, /^ecommerce:.*DB.*PASSWORD$/, /^ecommerce:SECRET_KEY$/, /^wordpress:.*PASSWORD$/, /^gitlab:root password$/]) {
+    for (const expected of [/^ecommerce:STRIPE_SECRET_KEY$/, /^ecommerce:DB_PASS$/, /^ecommerce:SECRET_KEY$/, /^ecommerce:admin shop$/, /^wordpress:.*PASSWORD$/, /^gitlab:root password$/]) {
       expect(names.some((name) => expected.test(name)), `${expected} among ${names.join(', ')}`).toBe(true);
     }
     const rootPassword = onHosts.secrets.get('gitlab:root password') ?? '';
@@ -183,7 +192,16 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     const env = await ecommerce.fs.stat('/opt/shop/.env');
     expect([env.mode & 0o777, ecommerce.owners.get('/opt/shop/.env').user]).toEqual([0o600, 'ubuntu']);
     expect(await ecommerce.fs.readFile('/opt/shop/.env')).toContain(`STRIPE_SECRET_KEY=${process.env[STRIPE_ENV.secret] ?? '(unset)'}`);
-    expect([...ecommerce.containers.keys()]).toContain('shop-web-1');
+    // The vendor's layout, as the stand-in source ships it: the Django service and nginx on 5085, data on RDS.
+    expect([...ecommerce.containers.keys()].sort()).toEqual(['appseed_app', 'nginx']);
+    expect([...ecommerce.listeners.keys()]).toContain(5085);
+    expect(await ecommerce.fs.exists('/opt/shop/db.sqlite3')).toBe(false);
+    const world = (target.simulatedHosts as SimulatedHosts).world;
+    const shopEnv = parseEnvFile(await ecommerce.fs.readFile('/opt/shop/.env'));
+    const asShop = world.database.connect('shop', shopEnv.get('DB_PASS'), ecommerce.privateIp, 'shop');
+    const [show] = world.database.statements('SHOW TABLES');
+    expect(world.database.execute(asShop, show!.tokens).result?.rows.flat()).toEqual(expect.arrayContaining(['django_migrations', 'auth_user']));
+    expect(second.state?.steps['hosts.shop']?.outputs?.['url'] ?? '').toMatch(/:5085\/$/);
 
     const backup = await runOnDemandBackup(second.engineContext('backup.timer'));
     expect(backup.failures).toEqual([]);

@@ -15,7 +15,7 @@ import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
 import { createStepContext } from '../../src/engine/context.js';
 import type { Step } from '../../src/engine/types.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
-import { SHOP_PORT, securityGroupRules, securitySteps } from '../../src/tasks/security.js';
+import { securityGroupRules, securitySteps } from '../../src/tasks/security.js';
 import { describeSecurityGroups } from '../../src/tasks/security/describe.js';
 import {
   destroySteps,
@@ -67,11 +67,10 @@ describe('securitySteps (shape and table)', () => {
 
   it('keeps the rules as data: one table for steps, previews and the reachability model', () => {
     const table = Object.fromEntries(securityGroupRules(config).map((g) => [g.key, g]));
-    expect(SHOP_PORT).toBe(8000);
     expect(table.web?.ingress.map((r) => `${r.protocol} ${r.fromPort} ${r.source.kind === 'cidr' ? r.source.cidr : r.source.group}`)).toEqual([
       'tcp 80 0.0.0.0/0',
       'tcp 443 0.0.0.0/0',
-      'tcp 8000 0.0.0.0/0',
+      'tcp 5085 0.0.0.0/0',
       'tcp 22 10.3.1.0/24',
       'icmp -1 10.3.0.0/16',
     ]);
@@ -191,7 +190,7 @@ describe('security groups against moto', () => {
       expect((await rulesOf(out(stepId, 'groupId'), true)).map((r) => `${r.IpProtocol} ${r.CidrIpv4}`)).toEqual(['-1 0.0.0.0/0']);
     }
     expect(await ruleLines(web)).toEqual(
-      ['tcp 80-80 from 0.0.0.0/0', 'tcp 443-443 from 0.0.0.0/0', 'tcp 8000-8000 from 0.0.0.0/0', 'tcp 22-22 from 10.3.1.0/24', 'icmp -1--1 from 10.3.0.0/16'].sort(),
+      ['tcp 80-80 from 0.0.0.0/0', 'tcp 443-443 from 0.0.0.0/0', 'tcp 5085-5085 from 0.0.0.0/0', 'tcp 22-22 from 10.3.1.0/24', 'icmp -1--1 from 10.3.0.0/16'].sort(),
     );
     expect(await ruleLines(out('security.rds', 'groupId'))).toEqual([`tcp 3306-3306 from ${web}`]);
     expect(await ruleLines(out('security.cyber', 'groupId'))).toEqual(
@@ -201,7 +200,7 @@ describe('security groups against moto', () => {
 
     const webRules = await rulesOf(web);
     expect(webRules.map((r) => tagValue(r.Tags, 'aws-runbook:step'))).toEqual(Array(5).fill('security.web.ingress'));
-    expect(webRules.find((r) => r.FromPort === SHOP_PORT)?.Description).toBe('Shop (Rocket eCommerce) from anywhere');
+    expect(webRules.find((r) => r.FromPort === 5085)?.Description).toBe('Shop (Rocket eCommerce) port 5085 from anywhere');
     expect(out('security.web.ingress', 'ruleIds').split(',').sort()).toEqual(webRules.map((r) => r.SecurityGroupRuleId).sort());
 
     const calls = mutatingCalls(journal);
@@ -283,7 +282,7 @@ describe('security groups against moto', () => {
       kind: 'present',
       ours: true,
       differences: [],
-      unfinished: ['authorize tcp 80 from 0.0.0.0/0', 'authorize tcp 8000 from 0.0.0.0/0', 'authorize tcp 22 from 10.3.1.0/24', 'authorize ICMP (all types) from 10.3.0.0/16'],
+      unfinished: ['authorize tcp 80 from 0.0.0.0/0', 'authorize tcp 5085 from 0.0.0.0/0', 'authorize tcp 22 from 10.3.1.0/24', 'authorize ICMP (all types) from 10.3.0.0/16'],
     });
     const cli = ingress.preview(ctx, found).cli;
     expect(cli).toHaveLength(4);
@@ -292,7 +291,7 @@ describe('security groups against moto', () => {
     const outputs = await ingress.apply(ctx, found);
     expect(sent.map((p) => `${p[0]?.IpProtocol} ${p[0]?.FromPort} ${p[0]?.IpRanges?.[0]?.CidrIp}`)).toEqual([
       'tcp 80 0.0.0.0/0',
-      'tcp 8000 0.0.0.0/0',
+      'tcp 5085 0.0.0.0/0',
       'tcp 22 10.3.1.0/24',
       'icmp -1 10.3.0.0/16',
     ]);

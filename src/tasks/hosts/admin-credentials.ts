@@ -73,3 +73,8 @@ export async function ensureAdminPassword(connection: SshConnection, account: Ad
   });
   return { password, generated: true };
 }
+
+/** Removes the account's password file (a password that turned out not to be the account's must not be shown). */
+export async function forgetAdminPassword(connection: SshConnection, account: AdminAccount, signal?: AbortSignal): Promise<void> {
+  await exec(connection, `rm -f -- ${shellQuote(adminPasswordFile(account))}`, { label: `remove ${adminPasswordFile(account)}`, sudo: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+}

@@ -39,12 +39,15 @@ export function publicAddressOf(outputsOf: (stepId: string) => Outputs | undefin
   return elastic ?? outputsOf(instanceStepId(host))?.['publicIp'];
 }
 
-/** `publicAddressOf` for a step: the known address, or `placeholder` for a preview. */
-export function publicAddressRef(ctx: StepContext, host: HostName, placeholder: string): string {
-  return publicAddressOf((stepId) => outputsFrom(ctx, stepId), host) ?? placeholder;
+/** `publicAddressOf` for a step: the public host's address as far as this run knows it. */
+export function publicAddress(ctx: StepContext, host: HostName): string | undefined {
+  return publicAddressOf((stepId) => {
+    const publicIp = ctx.output(stepId, 'publicIp');
+    return publicIp === undefined ? undefined : { publicIp };
+  }, host);
 }
 
-function outputsFrom(ctx: StepContext, stepId: string): Outputs | undefined {
-  const publicIp = ctx.output(stepId, 'publicIp');
-  return publicIp === undefined ? undefined : { publicIp };
+/** `publicAddress`, or `placeholder` for a preview. */
+export function publicAddressRef(ctx: StepContext, host: HostName, placeholder: string): string {
+  return publicAddress(ctx, host) ?? placeholder;
 }

@@ -1,4 +1,5 @@
 import type { Config, VpcKey } from '../../config/schema.js';
+import { shopPublicPorts } from '../hosts/shop/names.js';
 import { networkStepIds, VPC_LABELS } from '../network/names.js';
 
 /**
@@ -9,8 +10,6 @@ import { networkStepIds, VPC_LABELS } from '../network/names.js';
 export const SSH_PORT = 22;
 export const HTTP_PORT = 80;
 export const HTTPS_PORT = 443;
-/** The shop (Rocket eCommerce, Django) is served on this port besides 80/443. */
-export const SHOP_PORT = 8000;
 /** Uptime Kuma's web UI (seed Part 2: `-p 3001:3001`). */
 export const UPTIME_KUMA_PORT = 3001;
 export const MARIADB_PORT = 3306;
@@ -122,7 +121,10 @@ export function securityGroupRules(config: Config): SecurityGroupDesign[] {
     group(config, 'web', 'mvp', 'Web hosts (Ecommerce, WordPress): HTTP, HTTPS and the shop port from anywhere, SSH from the Cyber public subnet', [
       tcp(HTTP_PORT, anywhere, 'HTTP from anywhere'),
       tcp(HTTPS_PORT, anywhere, 'HTTPS from anywhere'),
-      tcp(SHOP_PORT, anywhere, 'Shop (Rocket eCommerce) from anywhere'),
+      // Exactly what the shop's compose file publishes (Rocket eCommerce: 5085, its nginx), never a guess.
+      ...shopPublicPorts(config)
+        .filter((port) => port !== HTTP_PORT && port !== HTTPS_PORT)
+        .map((port) => tcp(port, anywhere, `Shop (Rocket eCommerce) port ${port} from anywhere`)),
       tcp(SSH_PORT, cyberPublic, 'SSH from the Cyber public subnet (bastion)'),
       icmp(cyberVpc, 'Ping from the Cyber VPC'),
     ]),

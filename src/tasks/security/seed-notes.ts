@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema.js';
-import { MARIADB_PORT, SHOP_PORT, UPTIME_KUMA_PORT, type SecurityGroupKey } from './rules.js';
+import { shopPublicPorts } from '../hosts/shop/names.js';
+import { MARIADB_PORT, UPTIME_KUMA_PORT, type SecurityGroupKey } from './rules.js';
 
 /** Where the seed slipped about security groups (it shows them only as console screenshots), per group. */
 export interface SecurityNotes {
@@ -19,7 +20,10 @@ export function securityNotes(config: Config, key: SecurityGroupKey): SecurityNo
       return {
         group: [SCREENSHOT_ONLY, EGRESS, FREE],
         ingress: [
-          `SSH only from the Cyber public subnet ${cyber.public.cidr} (the GitLab jump host), as the seed's Part 3 table says ("SSH restreint uniquement au subnet Cyber"); HTTP, HTTPS and the shop port ${SHOP_PORT} from anywhere.`,
+          `SSH only from the Cyber public subnet ${cyber.public.cidr} (the GitLab jump host), as the seed's Part 3 table says ("SSH restreint uniquement au subnet Cyber"); HTTP, HTTPS and the shop's port ${shopPublicPorts(config).join(', ')} from anywhere.`,
+          config.shopFacts?.ok
+            ? `The shop's port is the one its own ${config.shopFacts.from} publishes, not a fixed number.`
+            : "The shop's port is Rocket eCommerce's documented 5085 (its nginx) until shop.source is read: the compose file it ships decides.",
           `Not in the seed's text: ICMP from the Cyber VPC ${cyber.cidr}. The expected ping matrix says Cyber → MVP ping works, which needs it.`,
         ],
       };

@@ -8,11 +8,16 @@ import YAML from 'yaml';
 import { startContainer } from './docker.mjs';
 import { describePorts, parseComposePort } from './ports.mjs';
 import { containers, fail, removeContainer } from './state.mjs';
+import { manage } from './django.mjs';
 
 const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 function dotEnv(dir) {
-  const file = `${dir}/.env`;
+  return envFile(`${dir}/.env`);
+}
+
+/** `KEY=value` lines of an env file (Compose's format), {} when the file is missing. */
+function envFile(file) {
   if (!existsSync(file)) return {};
   const env = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -63,7 +68,44 @@ function load(args) {
     for (const [service, spec] of Object.entries(doc.services ?? {})) services[service] = { ...services[service], ...spec };
   }
   const project = (args.project ?? process.env.COMPOSE_PROJECT_NAME ?? name ?? basename(directory)).toLowerCase().replace(/[^a-z0-9_-]/g, '');
-  return { project, services };
+  return { project, services, directory };
+}
+
+/** A service's container environment: its env_file(s) (a missing one is Compose's error), then `environment`. */
+function serviceEnv(directory, spec) {
+  const env = {};
+  const files = spec.env_file === undefined ? [] : [spec.env_file].flat();
+  for (const entry of files) {
+    const path = resolve(directory, typeof entry === 'string' ? entry : entry.path);
+    if (!existsSync(path)) throw new Error(`env file ${path} not found: stat ${path}: no such file or directory`);
+    Object.assign(env, envFile(path));
+  }
+  const environment = spec.environment ?? {};
+  for (const [key, value] of Array.isArray(environment) ? environment.map((item) => String(item).split(/=(.*)/s)) : Object.entries(environment)) env[key] = value ?? '';
+  return env;
+}
+
+/** `exec [-T] [-e K[=V]]... SERVICE COMMAND...`: only Django's manage.py runs in a lab "container". */
+function exec(rest, project, services, directory, running) {
+  const env = {};
+  let i = 0;
+  for (; i < rest.length && rest[i].startsWith('-'); i += 1) {
+    const word = rest[i];
+    if (word === '-e' || word === '--env') {
+      const [key, value] = rest[(i += 1)].split(/=(.*)/s);
+      // `-e NAME` takes NAME from the caller's environment, as Compose does.
+      if (value !== undefined || process.env[key] !== undefined) env[key] = value ?? process.env[key];
+    } else if (['-u', '--user', '-w', '--workdir', '--index'].includes(word)) i += 1;
+  }
+  const [service, ...command] = rest.slice(i);
+  const spec = services[service];
+  if (!spec) return fail(`no such service: ${service}`, 1);
+  if (!running.some((c) => c.service === service && c.running)) return fail(`service "${service}" is not running`, 1);
+  const [program, script, ...args] = command;
+  if (!['python', 'python3'].includes(program) || script !== 'manage.py') return fail(`the lab's containers run only \`python manage.py …\` (asked: ${command.join(' ')})`, 126);
+  const build = typeof spec.build === 'string' ? spec.build : spec.build?.context;
+  const dir = build === undefined ? '/nonexistent-image-filesystem' : resolve(directory, build);
+  return manage(dir, args, { ...serviceEnv(directory, spec), ...env });
 }
 
 function containerName(project, service, spec) {
@@ -78,8 +120,9 @@ export async function compose(argv) {
   }
   let project;
   let services;
+  let directory;
   try {
-    ({ project, services } = load(args));
+    ({ project, services, directory } = load(args));
   } catch (error) {
     return fail(error.message, 1);
   }
@@ -88,7 +131,18 @@ export async function compose(argv) {
     case 'up':
     case 'start':
     case 'restart': {
-      if (args.rest.includes('--build')) for (const [service, spec] of Object.entries(services)) if (spec.build) console.error(` ${service} Built`);
+      for (const [service, spec] of Object.entries(services)) {
+        const build = typeof spec.build === 'string' ? spec.build : spec.build?.context;
+        if (build !== undefined && !existsSync(resolve(directory, build, spec.build?.dockerfile ?? 'Dockerfile'))) {
+          return fail(`failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory (service ${service})`, 17);
+        }
+        try {
+          serviceEnv(directory, spec);
+        } catch (error) {
+          return fail(error.message, 1);
+        }
+        if (build !== undefined && args.rest.includes('--build')) console.error(` ${service} Built`);
+      }
       for (const [service, spec] of Object.entries(services)) {
         const name = containerName(project, service, spec);
         const ports = (spec.ports ?? []).flatMap(parseComposePort);
@@ -117,6 +171,12 @@ export async function compose(argv) {
       }
       return 0;
     }
+    case 'exec':
+      try {
+        return exec(args.rest, project, services, directory, mine());
+      } catch (error) {
+        return fail(error.message, 1);
+      }
     case 'config':
       if (args.rest.includes('--services')) for (const service of Object.keys(services)) console.log(service);
       else if (!args.rest.includes('-q') && !args.rest.includes('--quiet')) console.log(YAML.stringify({ name: project, services }));

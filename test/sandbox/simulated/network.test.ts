@@ -32,10 +32,10 @@ describe('the simulated network', () => {
     const gitlab = world.host('gitlab');
     const closed = parseCurlOutput((await runOn(gitlab, curlScript('http://localhost/-/readiness'))).stdout);
     expect(closed.status).toBe(0);
-    world.host('ecommerce').listeners.set(8000, { owner: 'test', answer: ({ from }) => ({ status: 200, body: `hello ${from.name}` }) });
+    world.host('ecommerce').listeners.set(5085, { owner: 'test', answer: ({ from }) => ({ status: 200, body: `hello ${from.name}` }) });
     const shop = world.host('ecommerce').privateIp;
-    expect(parseCurlOutput((await runOn(gitlab, curlScript(`http://${shop}:8000/`))).stdout)).toEqual({ status: 200, body: 'hello gitlab' });
-    expect(parseCurlOutput((await runOn(world.host('ia'), curlScript(`http://${shop}:8000/`))).stdout).body).toMatch(/No route to host/);
+    expect(parseCurlOutput((await runOn(gitlab, curlScript(`http://${shop}:5085/`))).stdout)).toEqual({ status: 200, body: 'hello gitlab' });
+    expect(parseCurlOutput((await runOn(world.host('ia'), curlScript(`http://${shop}:5085/`))).stdout).body).toMatch(/No route to host/);
     const outside = await runOn(gitlab, 'curl -sS -m 5 https://example.com/');
     expect(outside).toMatchObject({ code: 6 });
     expect(outside.stderr).toMatch(/Could not resolve host: example\.com/);

@@ -24,7 +24,7 @@ describe('hostAccessInfo', () => {
       { host: 'ia', name: 'VMIA-Workstation-BFHK', command: 'ssh -J ubuntu@198.51.100.10 ubuntu@10.2.2.10' },
     ]);
     const urls = Object.fromEntries((info?.urls ?? []).map((u) => [u.label, u]));
-    expect(urls['shop']?.url).toBe('http://198.51.100.11:8000/');
+    expect(urls['shop']?.url).toBe('http://198.51.100.11:5085/');
     expect(urls['GitLab']?.url).toBe('http://198.51.100.10/');
     expect(urls['Uptime Kuma']?.note).toContain('ssh -J ubuntu@198.51.100.10 -N -L 3001:localhost:3001 ubuntu@10.3.2.10');
     expect(urls['WordPress']).toBeUndefined(); // no address recorded for it

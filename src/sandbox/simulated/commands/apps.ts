@@ -2,9 +2,12 @@ import type { Container, HttpAnswer, Listener, SimulatedHost } from '../host.js'
 
 /**
  * What a simulated container answers over HTTP, by its image: Uptime Kuma's entry page, WordPress's
- * login page, and a built app (the shop) answering its home page. An app whose environment names a
- * database (WordPress's WORDPRESS_DB_*, or DB_HOST/DB_USER/DB_PASSWORD/DB_NAME) logs in to it on every
- * request, as those apps do, and answers 500 while it cannot.
+ * login page, nginx in front of a built app (the shop: Rocket eCommerce's compose file publishes its
+ * nginx, which proxies to the Django service), and a built app answering its home page. An app whose
+ * environment names a database logs in to it on every request, as those apps do, and answers 500 while
+ * it cannot: WordPress with its WORDPRESS_DB_*, the shop under the vendor's rule (MySQL only when
+ * DB_ENGINE, DB_NAME and DB_USERNAME are set, logged in with DB_USERNAME/DB_PASS; otherwise SQLite, and
+ * it answers 200 all the same: only its tables on RDS tell).
  */
 
 interface DatabaseSettings {
@@ -21,9 +24,8 @@ function databaseSettings(environment: Record<string, string>): DatabaseSettings
     const [host = '', port = '3306'] = wordpress.split(':');
     return { host, port: Number(port), user: environment['WORDPRESS_DB_USER'] ?? '', password: environment['WORDPRESS_DB_PASSWORD'] ?? '', database: environment['WORDPRESS_DB_NAME'] ?? '' };
   }
-  const host = environment['DB_HOST'];
-  if (host === undefined) return undefined;
-  return { host, port: Number(environment['DB_PORT'] ?? 3306), user: environment['DB_USER'] ?? '', password: environment['DB_PASSWORD'] ?? '', database: environment['DB_NAME'] ?? '' };
+  if (!environment['DB_ENGINE'] || !environment['DB_NAME'] || !environment['DB_USERNAME']) return undefined;
+  return { host: environment['DB_HOST'] || 'localhost', port: Number(environment['DB_PORT'] || 3306), user: environment['DB_USERNAME'], password: environment['DB_PASS'] ?? '', database: environment['DB_NAME'] };
 }
 
 /** Whether the app's database login works from its host (network and credentials). */
@@ -55,12 +57,24 @@ function builtApp(container: Container, path: string): HttpAnswer {
   return { status: 404, body: '<h1>Not Found</h1>' };
 }
 
+/** The built service nginx proxies to: the other container of its compose project that was built from source. */
+function upstreamOf(host: SimulatedHost, proxy: Container): Container | undefined {
+  return [...host.containers.values()].find((c) => c.project === proxy.project && c.name !== proxy.name && c.image === `${c.project}-${c.service}`);
+}
+
 export function containerListener(host: SimulatedHost, container: Container): Listener {
   return {
     owner: `container ${container.name}`,
-    answer({ path }) {
-      const current = host.containers.get(container.name);
-      if (!current?.running) return { status: 502, body: '' };
+    answer(request) {
+      const { path } = request;
+      const proxy = host.containers.get(container.name);
+      if (!proxy?.running) return { status: 502, body: '' };
+      let current = proxy;
+      if (proxy.image.startsWith('nginx')) {
+        const upstream = upstreamOf(host, proxy);
+        if (!upstream?.running) return { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>' };
+        current = upstream;
+      }
       const settings = databaseSettings(current.environment);
       if (settings && !databaseWorks(host, settings)) {
         return { status: 500, body: current.image.startsWith('wordpress') ? '<h1>Error establishing a database connection</h1>' : '<h1>Server Error (500)</h1>' };

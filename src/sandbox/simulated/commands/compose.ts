@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Container, SimulatedHost } from '../host.js';
 import { fail, ok, parseArgs } from '../shell/results.js';
 import { containerListener } from './apps.js';
+import { manage } from './django.js';
 
 /**
  * `docker compose` on a simulated host: the project's compose file read from the host (with `.env`
@@ -166,11 +167,24 @@ export async function compose(host: SimulatedHost, args: string[], ctx: Resolved
       }
       case 'exec': {
         const tail = args.slice(args.indexOf('exec') + 1);
-        while (tail[0]?.startsWith('-')) if (['-u', '--user', '-e', '--env', '-w', '--workdir'].includes(tail.shift() as string)) tail.shift();
+        const extraEnv: Record<string, string> = {};
+        while (tail[0]?.startsWith('-')) {
+          const option = tail.shift() as string;
+          if (option === '-e' || option === '--env') {
+            // `-e NAME` takes NAME from the caller's environment, as Compose does.
+            const [name = '', value] = (tail.shift() ?? '').split(/=(.*)/s);
+            const resolved = value ?? ctx.exportedEnv?.[name];
+            if (resolved !== undefined) extraEnv[name] = resolved;
+          } else if (['-u', '--user', '-w', '--workdir', '--index'].includes(option)) tail.shift();
+        }
         const [service = '', ...command] = tail;
+        const spec = project.services.find((s) => s.name === service);
+        if (!spec) return fail(`no such service: ${service}`);
         const container = containers().find((c) => c.service === service);
         if (!container?.running) return fail(`service "${service}" is not running`);
-        return ok(`(simulated container ${container.name}) ran: ${command.join(' ')}\n`);
+        const [program, script, ...rest] = command;
+        if (!['python', 'python3'].includes(program ?? '') || script !== 'manage.py') return fail(`the simulated containers run only \`python manage.py …\` (asked: ${command.join(' ')})`, 126);
+        return await manage(host, ctx.fs, container, spec.build ?? '/nonexistent-image-filesystem', rest, extraEnv);
       }
       case 'logs':
         return ok(containers().map((c) => `${c.name}  | (simulated: ${c.image} started)\n`).join(''));

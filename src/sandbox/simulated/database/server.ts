@@ -5,8 +5,10 @@ import { Cursor, splitStatements, SqlSyntaxError, tokenize, type Token } from '.
 /**
  * The simulated RDS MariaDB: accounts, databases and grants, changed and read by SQL statements (what the
  * runbook's steps send and a little around it: CREATE/DROP DATABASE, CREATE/ALTER/DROP USER, GRANT,
- * REVOKE, SHOW DATABASES, USE, SELECT over information_schema). It holds no table data: a dump of a
- * database is its CREATE DATABASE line.
+ * REVOKE, SHOW DATABASES, SHOW TABLES, USE, SELECT over information_schema). It holds no table data:
+ * tables exist by name only (what an app's migrations created, through `createTables`), plus the keys of
+ * the rows an app asked to keep (`keepRow`: a Django admin's username); a dump of a database is its CREATE
+ * DATABASE line.
  */
 
 export interface StatementResult {
@@ -75,6 +77,10 @@ function target(cursor: Cursor): string | undefined {
 
 export class SimulatedDatabase {
   readonly store: AccountStore;
+  /** database → its tables' names. */
+  private readonly tables = new Map<string, Set<string>>();
+  /** `database.table` → the keys of the rows kept there. */
+  private readonly rows = new Map<string, Set<string>>();
 
   constructor(master: { user: string; password: string }) {
     this.store = new AccountStore(master);
@@ -96,6 +102,32 @@ export class SimulatedDatabase {
     }
   }
 
+  /** An app's migrations, as a session of the app's user: CREATE privilege on its current database needed. */
+  createTables(session: Session, names: readonly string[]): void {
+    const database = this.current(session);
+    this.store.require(session.account, 'CREATE', database);
+    const tables = this.tables.get(database) ?? new Set<string>();
+    for (const name of names) tables.add(name);
+    this.tables.set(database, tables);
+  }
+
+  /** Keeps a row's key in a table of the session's database (INSERT privilege); false when the key was there. */
+  keepRow(session: Session, table: string, key: string): boolean {
+    const database = this.current(session);
+    this.store.require(session.account, 'INSERT', database);
+    if (!this.tables.get(database)?.has(table)) throw new DatabaseError(1146, '42S02', `Table '${database}.${table}' doesn't exist`);
+    const rows = this.rows.get(`${database}.${table}`) ?? new Set<string>();
+    if (rows.has(key)) return false;
+    rows.add(key);
+    this.rows.set(`${database}.${table}`, rows);
+    return true;
+  }
+
+  private current(session: Session): string {
+    if (session.database === undefined) throw new DatabaseError(1046, '3D000', 'No database selected');
+    return session.database;
+  }
+
   /** Split a script into statements; each item is the statement's tokens and first line. */
   statements(sql: string): { tokens: Token[]; line: number }[] {
     return splitStatements(tokenize(sql)).map((tokens) => ({ tokens, line: tokens[0]?.line ?? 1 }));
@@ -110,6 +142,11 @@ export class SimulatedDatabase {
     cursor.next();
     switch (kind) {
       case 'SHOW':
+        if (cursor.accept('TABLES')) {
+          cursor.end();
+          const database = this.current(session);
+          return { result: { columns: [`Tables_in_${database}`], rows: [...(this.tables.get(database) ?? [])].sort().map((t) => [t]) } };
+        }
         cursor.expect('DATABASES');
         cursor.end();
         return { result: { columns: ['Database'], rows: this.store.visibleDatabases(session.account).map((db) => [db]) } };

@@ -111,11 +111,13 @@ export async function writeDeployedMarker(connection: SshConnection, dir: string
 
 export interface ComposeRunOptions {
   dir: string;
-  /** e.g. `up -d --build`, `exec -T web python manage.py migrate --noinput` */
+  /** e.g. `up -d --build`, `exec -T appseed-app python manage.py migrate --noinput` */
   args: string;
   label: string;
   /** Values to mask in the live output and errors. */
   secrets: readonly string[];
+  /** Variables for the command's environment, sent on SSH stdin (never argv): `exec -e NAME` passes them on. */
+  secretEnv?: Record<string, string>;
   timeoutMs: number;
 }
 
@@ -128,6 +130,7 @@ export async function runCompose(ctx: StepContext, connection: SshConnection, op
       cwd: options.dir,
       signal: ctx.signal,
       timeoutMs: options.timeoutMs,
+      ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
       onLine: (line) => ctx.progress(maskSecrets(line, options.secrets)),
     }),
   );

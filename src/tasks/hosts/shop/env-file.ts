@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StripeKeys } from './stripe-keys.js';
+import { STRIPE_ENV, type StripeKeys } from './stripe-keys.js';
 
 /**
  * The shop's `.env` (and WordPress's env file): `KEY=value` lines, as Docker Compose reads them for
@@ -47,12 +47,30 @@ export interface ShopKeptSecrets {
   dbPassword: string;
 }
 
+/**
+ * The names Rocket eCommerce reads (its core/settings.py and env.sample): MySQL/MariaDB only when
+ * DB_ENGINE, DB_NAME and DB_USERNAME are set (otherwise it falls back to SQLite without a word), the
+ * password in DB_PASS; Django's SECRET_KEY and DEBUG; the Stripe keys.
+ */
+export const SHOP_ENV = {
+  secretKey: 'SECRET_KEY',
+  debug: 'DEBUG',
+  demoMode: 'DEMO_MODE',
+  dbEngine: 'DB_ENGINE',
+  dbHost: 'DB_HOST',
+  dbPort: 'DB_PORT',
+  dbName: 'DB_NAME',
+  dbUser: 'DB_USERNAME',
+  dbPassword: 'DB_PASS',
+  allowedHosts: 'ALLOWED_HOSTS',
+} as const;
+
 /** The kept secrets in an existing `.env` (those present and usable), generating the others. */
 export function keptShopSecrets(existing: string | undefined): { secrets: ShopKeptSecrets; generated: (keyof ShopKeptSecrets)[] } {
   const values = existing ? parseEnvFile(existing) : new Map<string, string>();
   const usable = (value: string | undefined) => (value && SAFE_VALUE.test(value) && value.length >= 16 ? value : undefined);
-  const secretKey = usable(values.get('SECRET_KEY'));
-  const dbPassword = usable(values.get('DB_PASSWORD'));
+  const secretKey = usable(values.get(SHOP_ENV.secretKey));
+  const dbPassword = usable(values.get(SHOP_ENV.dbPassword));
   const generated: (keyof ShopKeptSecrets)[] = [];
   if (!secretKey) generated.push('secretKey');
   if (!dbPassword) generated.push('dbPassword');
@@ -63,29 +81,63 @@ export function keptShopSecrets(existing: string | undefined): { secrets: ShopKe
 export interface ShopEnvInput {
   kept: ShopKeptSecrets;
   stripe: StripeKeys;
-  /** Host names Django answers for (DEBUG off refuses any other Host header). */
-  allowedHosts: readonly string[];
   db: { host: string; port: number; name: string; user: string };
-  /** The published port, read by the compose file as ${SHOP_PORT:-8000}. */
-  port: number;
+  /** The vendor's env sample, in its order: its keys are kept (their shipped values, placeholders emptied). */
+  sample?: readonly (readonly [string, string])[] | undefined;
+  /** Host names Django answers for, written only when the app's settings read ALLOWED_HOSTS from the environment. */
+  allowedHosts?: readonly string[] | undefined;
 }
 
-/** The `.env` Rocket eCommerce reads (Django settings from the environment). */
+/** A shipped value the file keeps: `<YOUR_KEY_HERE>`-style placeholders and values an env file cannot hold unquoted are emptied. */
+function shippedValue(value: string): string {
+  return /^<[^>]*>$/.test(value) || !SAFE_VALUE.test(value) ? '' : value;
+}
+
+/** Our values, by name, in the order they are added after the sample's own keys. */
+function ownValues(input: ShopEnvInput): [string, string][] {
+  const own: [string, string][] = [
+    [SHOP_ENV.debug, 'False'],
+    [SHOP_ENV.secretKey, input.kept.secretKey],
+    [STRIPE_ENV.secret, input.stripe.secretKey],
+    [STRIPE_ENV.publishable, input.stripe.publishableKey],
+    [SHOP_ENV.dbEngine, 'mysql'],
+    [SHOP_ENV.dbHost, input.db.host],
+    [SHOP_ENV.dbName, input.db.name],
+    [SHOP_ENV.dbUser, input.db.user],
+    [SHOP_ENV.dbPassword, input.kept.dbPassword],
+    [SHOP_ENV.dbPort, String(input.db.port)],
+  ];
+  if (input.sample?.some(([key]) => key === SHOP_ENV.demoMode)) own.push([SHOP_ENV.demoMode, 'False']);
+  if (input.allowedHosts) own.push([SHOP_ENV.allowedHosts, [...new Set(input.allowedHosts)].join(',')]);
+  return own;
+}
+
+/**
+ * The `.env` Rocket eCommerce reads, made from its env.sample as its README says ("Create `.env` from
+ * `env.sample`"): the sample's keys in its order with their shipped values (EMAIL_HOST and the like), ours
+ * filled in (production: DEBUG=False, a generated SECRET_KEY, the MariaDB settings under the vendor's
+ * names, the Stripe keys, DEMO_MODE off when the sample has it), then ours the sample lacks.
+ */
 export function buildShopEnv(input: ShopEnvInput): string {
-  return formatEnvFile([
-    ['SECRET_KEY', input.kept.secretKey],
-    ['DEBUG', 'False'],
-    ['ALLOWED_HOSTS', [...new Set(input.allowedHosts)].join(',')],
-    ['DB_ENGINE', 'mysql'],
-    ['DB_HOST', input.db.host],
-    ['DB_PORT', String(input.db.port)],
-    ['DB_NAME', input.db.name],
-    ['DB_USER', input.db.user],
-    ['DB_PASSWORD', input.kept.dbPassword],
-    ['STRIPE_PUBLISHABLE_KEY', input.stripe.publishableKey],
-    ['STRIPE_SECRET_KEY', input.stripe.secretKey],
-    ['SHOP_PORT', String(input.port)],
-  ]);
+  const own = new Map(ownValues(input));
+  const entries: [string, string][] = [];
+  for (const [key, value] of input.sample ?? []) {
+    if (entries.some(([k]) => k === key)) continue;
+    entries.push([key, own.get(key) ?? shippedValue(value)]);
+  }
+  for (const [key, value] of own) if (!entries.some(([k]) => k === key)) entries.push([key, value]);
+  return formatEnvFile(entries);
+}
+
+/** The variable names the shop's `.env` gets (for previews: names, never values). */
+export function shopEnvNames(input: Pick<ShopEnvInput, 'sample' | 'allowedHosts'>): string[] {
+  const placeholder: ShopEnvInput = {
+    kept: { secretKey: 'x', dbPassword: 'x' },
+    stripe: { publishableKey: 'x', secretKey: 'x' },
+    db: { host: 'x', port: 1, name: 'x', user: 'x' },
+    ...input,
+  };
+  return [...parseEnvFile(buildShopEnv(placeholder)).keys()];
 }
 
 /** The secret values of a shop `.env`, to keep out of progress lines and errors. */

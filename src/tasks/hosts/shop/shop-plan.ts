@@ -1,13 +1,16 @@
 import type { Config } from '../../../config/schema.js';
 import type { StepContext } from '../../../engine/types.js';
 import type { SshConnection } from '../../../ssh/index.js';
-import { instanceStepId } from '../names.js';
+import { ADMIN_ACCOUNTS, readAdminPassword } from '../admin-credentials.js';
 import { appLoginWorks } from '../db-users.js';
 import { dbEndpoint, type DbEndpoint } from '../db-users-master.js';
+import { instanceStepId, publicAddress } from '../names.js';
 import { DEPLOYED_MARKER, deployFingerprint, fileAsWanted, httpStatus, inspectApp, isSuccessOrRedirect, readRemoteFile, sha256Hex, type AppFacts } from './compose-app.js';
 import { buildShopEnv, keptShopSecrets, type ShopKeptSecrets } from './env-file.js';
-import { SHOP_DATABASE, SHOP_DIR, SHOP_ENV_PATH, SHOP_HOST, SHOP_OWNER, SHOP_WEB_SERVICE, shopPort } from './names.js';
-import { resolveShopSource, ShopSourceError, sourceDigest, type ShopSource } from './source.js';
+import type { ShopLayout } from './layout.js';
+import { DEFAULT_SHOP_SERVICE, SHOP_DATABASE, SHOP_DIR, SHOP_ENV_PATH, SHOP_HOST, SHOP_OWNER, shopPort } from './names.js';
+import { shopTables, shopTablesProblem } from './shop-database.js';
+import { inspectShopSource, ShopSourceError, sourceDigest, type InspectedSource } from './source.js';
 import { STRIPE_ENV, stripeKeysFrom, type StripeKeys } from './stripe-keys.js';
 
 /**
@@ -20,48 +23,57 @@ export const DEPLOYED_PATH = `${SHOP_DIR}/${DEPLOYED_MARKER}`;
 
 export interface ShopWanted {
   /** Undefined when shop.source is unusable (`up` refuses to start then; a `plan` says why). */
-  source: ShopSource | undefined;
-  sourceProblem: string | undefined;
+  inspected: InspectedSource | undefined;
+  sourceProblem: ShopSourceError | undefined;
   digest: string | undefined;
   endpoint: DbEndpoint;
   allowedHosts: string[];
+  /** The port visitors use (the HTTP check, the URL). */
   port: number;
+  /** The compose service that runs manage.py. */
+  service: string;
   /** Undefined when the environment lacks usable keys (a `plan` may run without them). */
   stripe: StripeKeys | undefined;
 }
 
 export function shopUrl(ctx: StepContext, port: number): string {
-  const instance = instanceStepId(SHOP_HOST);
-  const address = ctx.output(instance, 'publicIp') ?? ctx.output(instance, 'privateIp') ?? '$ECOMMERCE_PUBLIC_IP';
+  const address = publicAddress(ctx, SHOP_HOST) ?? ctx.output(instanceStepId(SHOP_HOST), 'privateIp') ?? '$ECOMMERCE_PUBLIC_IP';
   return `http://${address}:${port}/`;
 }
 
-export async function shopWanted(ctx: StepContext, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ShopWanted> {
-  const source = await resolveShopSource(config).catch((error: unknown) => {
+/** The source read (or why it cannot be), without throwing for an unusable one. */
+export async function inspectedOrProblem(config: Config): Promise<InspectedSource | ShopSourceError> {
+  return inspectShopSource(config).catch((error: unknown) => {
     if (error instanceof ShopSourceError) return error;
     throw error;
   });
-  const instance = instanceStepId(SHOP_HOST);
-  const addresses = [ctx.output(instance, 'publicIp'), ctx.output(instance, 'privateIp')].filter((a): a is string => Boolean(a));
+}
+
+export async function shopWanted(ctx: StepContext, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ShopWanted> {
+  const inspected = await inspectedOrProblem(config);
+  const ok = inspected instanceof ShopSourceError ? undefined : inspected;
+  const addresses = [publicAddress(ctx, SHOP_HOST), ctx.output(instanceStepId(SHOP_HOST), 'privateIp')].filter((a): a is string => Boolean(a));
   return {
-    source: source instanceof ShopSourceError ? undefined : source,
-    sourceProblem: source instanceof ShopSourceError ? source.message : undefined,
-    digest: source instanceof ShopSourceError ? undefined : await sourceDigest(source),
+    inspected: ok,
+    sourceProblem: inspected instanceof ShopSourceError ? inspected : undefined,
+    digest: ok ? await sourceDigest(ok.source) : undefined,
     endpoint: dbEndpoint(ctx),
-    // localhost: the tool's own HTTP check (Django refuses an unknown Host header when DEBUG is off).
+    // localhost: the tool's own HTTP check (Django refuses an unknown Host header when ALLOWED_HOSTS is read).
     allowedHosts: [...addresses, 'localhost', '127.0.0.1'],
-    port: shopPort(config),
+    port: ok?.layout.port ?? shopPort(config),
+    service: ok?.layout.manageService ?? DEFAULT_SHOP_SERVICE,
     stripe: stripeKeysFrom(env),
   };
 }
 
 export function shopEnvContent(wanted: ShopWanted, kept: ShopKeptSecrets, stripe: StripeKeys): string {
+  const layout: ShopLayout | undefined = wanted.inspected?.layout;
   return buildShopEnv({
     kept,
     stripe,
-    allowedHosts: wanted.allowedHosts,
     db: { host: wanted.endpoint.host, port: wanted.endpoint.port, name: SHOP_DATABASE.database, user: SHOP_DATABASE.user },
-    port: wanted.port,
+    sample: layout?.envSample?.entries,
+    allowedHosts: layout?.readsAllowedHosts ? wanted.allowedHosts : undefined,
   });
 }
 
@@ -85,7 +97,7 @@ export async function shopGap(ctx: StepContext, connection: SshConnection, wante
   const unfinished: string[] = [];
   const fresh = existing === undefined && facts.markers.get(SOURCE_MARKER) === undefined;
   if (!facts.hasMariadb) unfinished.push('install mariadb-client');
-  if (!wanted.digest) unfinished.push(`upload the source to ${SHOP_DIR} (${wanted.sourceProblem ?? 'shop.source is not usable'})`);
+  if (!wanted.digest) unfinished.push(`upload the source to ${SHOP_DIR} (${wanted.sourceProblem?.message ?? 'shop.source is not usable'})`);
   else if (facts.markers.get(SOURCE_MARKER) !== wanted.digest) unfinished.push(`upload the source to ${SHOP_DIR}`);
 
   const { secrets: kept, generated } = keptShopSecrets(existing);
@@ -99,14 +111,16 @@ export async function shopGap(ctx: StepContext, connection: SshConnection, wante
   }
 
   const loginKnown = facts.hasMariadb && !generated.includes('dbPassword');
-  if (!loginKnown || !(await appLoginWorks(connection, { endpoint: wanted.endpoint, app: SHOP_DATABASE, password: kept.dbPassword }, ctx.signal))) {
-    unfinished.push(`create database ${SHOP_DATABASE.database} and user ${SHOP_DATABASE.user} on RDS`);
-  }
-  const running = facts.running.includes(SHOP_WEB_SERVICE);
+  const login = loginKnown && (await appLoginWorks(connection, { endpoint: wanted.endpoint, app: SHOP_DATABASE, password: kept.dbPassword }, ctx.signal));
+  if (!login) unfinished.push(`create database ${SHOP_DATABASE.database} and user ${SHOP_DATABASE.user} on RDS`);
+  const running = facts.running.includes(wanted.service);
   if (!running || fingerprint === undefined || facts.markers.get(DEPLOYED_PATH) !== fingerprint) {
-    unfinished.push('docker compose up -d --build and migrations');
-  } else if (!isSuccessOrRedirect(await httpStatus(connection, `http://localhost:${wanted.port}/`, ctx.signal))) {
-    unfinished.push(`get an HTTP answer on port ${wanted.port}`);
+    unfinished.push('docker compose up -d --build, migrations, static files and the admin account');
+  } else {
+    if (!isSuccessOrRedirect(await httpStatus(connection, `http://localhost:${wanted.port}/`, ctx.signal))) unfinished.push(`get an HTTP answer on port ${wanted.port}`);
+    const tablesProblem = login ? shopTablesProblem(await shopTables(connection, wanted.endpoint, kept.dbPassword, ctx.signal)) : undefined;
+    if (tablesProblem) unfinished.push(`run the migrations against RDS (${tablesProblem})`);
+    if (!(await readAdminPassword(connection, ADMIN_ACCOUNTS.shop, ctx.signal))) unfinished.push(`create the shop's admin account (${ADMIN_ACCOUNTS.shop.user})`);
   }
   return { fresh, unfinished };
 }

@@ -1,16 +1,16 @@
 import type { Config } from '../../../config/schema.js';
 import type { FindResult, HostName, StepContext, StepPreview } from '../../../engine/types.js';
-import { SHOP_PORT as SECURITY_GROUP_SHOP_PORT } from '../../security/rules.js';
+import { shellQuote } from '../../../ssh/index.js';
+import { ADMIN_ACCOUNTS, adminPasswordFile } from '../admin-credentials.js';
 import { ensureAppDatabasePreviewSql } from '../db-users-sql.js';
 import { DB_INSTANCE_STEP } from '../db-users-master.js';
-import { shellQuote } from '../../../ssh/index.js';
-import { BASTION, instanceName, LOGIN_USER } from '../names.js';
-import { SHOP_DATABASE, SHOP_DIR, SHOP_ENV_PATH, SHOP_HOST, SHOP_OWNER, SHOP_WEB_SERVICE, shopPort } from './names.js';
-import { STRIPE_ENV } from './stripe-keys.js';
+import { BASTION, instanceName, LOGIN_USER, publicAddressRef } from '../names.js';
+import { SHOP_DATABASE, SHOP_DIR, SHOP_ENV_PATH, SHOP_HOST, SHOP_OWNER, shopPort, shopService } from './names.js';
+import { djangoSetupCommands, manageLine } from './shop-django.js';
 
 /** How the operator reaches an app host by hand: `ssh -J ubuntu@$BASTION ubuntu@$ADDR`. */
 export function sshThroughBastion(ctx: StepContext, host: HostName): { ssh: string; jump: string; target: string } {
-  const jump = `${LOGIN_USER}@${ctx.ref(`compute.${BASTION}`, 'publicIp', '$BASTION_PUBLIC_IP')}`;
+  const jump = `${LOGIN_USER}@${publicAddressRef(ctx, BASTION, '$BASTION_PUBLIC_IP')}`;
   const target = `${LOGIN_USER}@${ctx.ref(`compute.${host}`, 'privateIp', `$${host.toUpperCase()}_PRIVATE_IP`)}`;
   return { ssh: `ssh -J ${jump} ${target}`, jump, target };
 }
@@ -30,33 +30,51 @@ export function databasePreviewLines(ctx: StepContext, ssh: string, app: typeof 
 
 const SEED_NOTES = [
   'seed: the app talks to RDS as the master user `admin` (`mysql -u admin -p`), whose password `Azerty123!` is typed in plain text in `create-db-instance`; here RDS keeps the master password in Secrets Manager, the tool reads it into memory only, and the shop gets its own user `shop` with rights on its own database alone',
-  'seed: `.env` is written by hand with nano, world-readable (mode 0664), with the DB password and the Stripe secret key in it; here it is generated at mode 0600 owned by ubuntu, SECRET_KEY random, DEBUG=False, and the Stripe keys come from the environment and are never stored locally',
-  'seed: `default-mysql-client` and `unzip` are installed for a one-off manual session; here `mariadb-client` (the server is MariaDB), installed only when `mariadb` is missing, and the source is a .tar.gz or folder unpacked in /opt/shop',
-  'seed: `docker compose up -d --build` without migrations or a check; here migrations run (`manage.py migrate --noinput`) and the shop must answer HTTP on its port',
+  "seed: `.env` is written by hand with nano, world-readable, with the DB password and the Stripe secret key in it; here it is made from the vendor's env.sample at mode 0600 owned by ubuntu, under the names the shop reads (DB_ENGINE, DB_HOST, DB_NAME, DB_USERNAME, DB_PASS, DB_PORT: without them Rocket eCommerce silently runs on SQLite), SECRET_KEY random, DEBUG=False, the Stripe keys from the environment",
+  "seed: `unzip` and `default-mysql-client` are installed for a one-off manual session; here the vendor's zip is unpacked on this machine and sent as one archive, and `mariadb-client` (the server is MariaDB) is installed only when `mariadb` is missing",
+  "seed: `docker compose up -d --build` and nothing after; here the vendor's setup runs (migrate, seed_tags, collectstatic for DEBUG=False), the admin is created with a generated password (no one is left to do it by hand), the shop must answer on the port its compose file publishes, and its tables must be in RDS",
 ];
 
-export function shopPreview(ctx: StepContext, config: Config, found: FindResult): StepPreview {
+function cliLines(ctx: StepContext, config: Config): string[] {
   const { ssh, jump, target } = sshThroughBastion(ctx, SHOP_HOST);
-  const port = shopPort(config);
+  const facts = config.shopFacts?.ok ? config.shopFacts : undefined;
   const source = config.shop.source ?? '<shop.source>';
-  const name = instanceName(config, SHOP_HOST);
-  const cli = [
-    `tar -czf shop.tar.gz -C ${source} .   # when shop.source is a folder`,
+  const service = shopService(config);
+  const envNames = facts ? facts.envNames.join(', ') : 'the env sample\'s names and DEBUG, SECRET_KEY, STRIPE_*, DB_ENGINE, DB_HOST, DB_NAME, DB_USERNAME, DB_PASS, DB_PORT';
+  const host = ctx.ref(DB_INSTANCE_STEP, 'endpointAddress', '$RDS_ENDPOINT');
+  const admin = ADMIN_ACCOUNTS.shop;
+  const compose = (args: string) => `${ssh} 'cd ${SHOP_DIR} && sudo docker compose ${args}'`;
+  return [
+    `unzip -q ${source} -d shop && tar -czf shop.tar.gz -C shop/<top folder> .   # a .zip (the vendor's download) or a folder; a .tar.gz with the app at its top is sent as it is`,
     `scp -o ProxyJump=${jump} shop.tar.gz ${target}:/tmp/shop.tar.gz && ${ssh} 'sudo mkdir -p ${SHOP_DIR} && sudo tar -xzf /tmp/shop.tar.gz -C ${SHOP_DIR} && sudo chown -R ${SHOP_OWNER}: ${SHOP_DIR} && rm /tmp/shop.tar.gz'`,
-    `${ssh} 'umask 077 && cat > ${SHOP_ENV_PATH}' < shop.env   # SECRET_KEY, DEBUG=False, ALLOWED_HOSTS, DB_ENGINE=mysql, DB_HOST/PORT, DB_NAME/USER/PASSWORD (${SHOP_DATABASE.user}), ${STRIPE_ENV.publishable}, ${STRIPE_ENV.secret}, SHOP_PORT=${port}`,
+    `${ssh} 'umask 077 && cat > ${SHOP_ENV_PATH}' < shop.env   # ${envNames}`,
     ...databasePreviewLines(ctx, ssh, SHOP_DATABASE),
-    `${ssh} 'cd ${SHOP_DIR} && sudo docker compose up -d --build && sudo docker compose exec -T ${SHOP_WEB_SERVICE} python manage.py migrate --noinput'`,
-    `${ssh} "curl -sS -o /dev/null -w '%{http_code}' http://localhost:${port}/"   # 2xx or 3xx`,
+    compose('up -d --build'),
+    ...djangoSetupCommands(facts?.commands ?? ['seed_tags']).map((args) => compose(manageLine(service, args))),
+    `${compose(manageLine(service, `createsuperuser --noinput --username ${admin.user} --email ${admin.user}@localhost`, ['DJANGO_SUPERUSER_PASSWORD']))}   # the password generated, kept in ${adminPasswordFile(admin)} (root only), shown on the Summary on request`,
+    `${ssh} "curl -sS -o /dev/null -w '%{http_code}' http://localhost:${shopPort(config)}/"   # 2xx or 3xx`,
+    `${ssh} "mariadb -h ${host} -u ${SHOP_DATABASE.user} -p ${SHOP_DATABASE.database} -e 'SHOW TABLES'"   # django_migrations and the shop's tables: the data is on RDS, not in SQLite`,
   ];
+}
+
+export function shopPreview(ctx: StepContext, config: Config, found: FindResult): StepPreview {
+  const name = instanceName(config, SHOP_HOST);
+  const facts = config.shopFacts;
   const notes = [...SEED_NOTES];
-  if (port !== SECURITY_GROUP_SHOP_PORT) notes.push(`shop.port is ${port} but the web security group opens ${SECURITY_GROUP_SHOP_PORT}: the shop will not be reachable from outside on ${port}`);
-  if (found.kind === 'present' && found.unfinished.length > 0) {
-    return { summary: `the shop on ${name}: to finish: ${found.unfinished.join('; ')}`, cli, notes };
+  if (facts?.ok) notes.unshift(`read from ${facts.from}: services ${facts.services.join(', ')}; manage.py runs in ${facts.manageService}; published on ${facts.publicPorts.join(', ')} (the web security group opens exactly these)`);
+  if (facts && !facts.ok) {
+    return { summary: `cannot install the shop on ${name}: shop.source ${facts.message}. Fix: ${facts.fix}`, cli: cliLines(ctx, config), notes };
   }
-  if (found.kind === 'present') return { summary: `the shop on ${name} runs as wanted (${found.outputs['url'] ?? `port ${port}`})`, cli: [], notes };
+  if (found.kind === 'present' && found.unfinished.length > 0) {
+    return { summary: `the shop on ${name}: to finish: ${found.unfinished.join('; ')}`, cli: cliLines(ctx, config), notes };
+  }
+  if (found.kind === 'present') return { summary: `the shop on ${name} runs as wanted (${found.outputs['url'] ?? `port ${shopPort(config)}`})`, cli: [], notes };
   return {
-    summary: `install the shop (Rocket eCommerce) on ${name}: source from ${source} to ${SHOP_DIR}, .env 0600, its own DB user on RDS, docker compose up --build, migrations, HTTP check on port ${port}`,
-    cli,
+    summary:
+      `install the shop (Rocket eCommerce) on ${name}: its source to ${SHOP_DIR}, .env 0600 from its env sample, its own DB user on RDS, ` +
+      `docker compose up --build, ${djangoSetupCommands(facts?.ok ? facts.commands : ['seed_tags']).map((c) => c.split(' ')[0]).join(', ')} in ${shopService(config)}, ` +
+      `an admin account, HTTP check on port ${shopPort(config)}, its tables on RDS`,
+    cli: cliLines(ctx, config),
     notes,
   };
 }

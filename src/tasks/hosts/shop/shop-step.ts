@@ -11,10 +11,12 @@ import { shopGap, shopWanted } from './shop-plan.js';
 import { shopPreview } from './shop-preview.js';
 
 /**
- * `hosts.shop` — Rocket eCommerce (Django + Stripe) on the ecommerce host. Outputs: `url`, `database`,
- * `dbUser`, `sourceDigest` (no secret: the DB password, SECRET_KEY and Stripe keys live only in the
- * host's 0600 /opt/shop/.env). find reads the host (markers, file hashes, running services, a login as
- * the shop's DB user, an HTTP request on the shop's port), so a rerun on an unchanged host is no-change.
+ * `hosts.shop` — Rocket eCommerce (Django + Stripe) on the ecommerce host, as its source describes it
+ * (compose file, env sample). Outputs: `url`, `service`, `database`, `dbUser`, `sourceDigest` (no secret:
+ * the DB password, SECRET_KEY and Stripe keys live only in the host's 0600 /opt/shop/.env, the admin's
+ * password in a root-only file). find reads the host (markers, file hashes, running services, a login as
+ * the shop's DB user, its tables on RDS, an HTTP request on the shop's port), so a rerun on an unchanged
+ * host is no-change.
  */
 export function shopStep(config: Config): Step {
   return {
@@ -32,7 +34,7 @@ export function shopStep(config: Config): Step {
       const connection = await ctx.hosts.connect(SHOP_HOST, ctx.signal);
       const gap = await shopGap(ctx, connection, wanted);
       if (gap.fresh) return ABSENT;
-      return present(shopOutputs(ctx, config, wanted.digest ?? 'unknown'), true, [], gap.unfinished);
+      return present(shopOutputs(ctx, wanted, wanted.digest ?? 'unknown'), true, [], gap.unfinished);
     },
 
     preview(ctx, found) {

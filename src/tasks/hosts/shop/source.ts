@@ -6,24 +6,34 @@ import { join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { expandHome } from '../../../config/load.js';
 import type { Config } from '../../../config/schema.js';
+import { shopLayout, ShopLayoutProblem, wantedSourceFile, type ShopLayout } from './layout.js';
+import { readSourceTree, SourceReadError, TAR_GZ, ZIP, type SourceKind, type SourceTree } from './source-tree.js';
+import { unpackSource } from './source-unpack.js';
 
 /**
- * The shop's source: Rocket eCommerce is a licensed product, so the operator names a local `.tar.gz`
- * or folder in `shop.source`. It must hold the vendor's compose file at its top level (compose runs in
- * /opt/shop). A folder is packed into a temporary archive for the upload; its digest (paths, modes,
- * contents) decides whether the host already has it, so an unchanged folder is not sent again.
+ * The shop's source: Rocket eCommerce is a licensed product, so the operator names a local copy in
+ * `shop.source`: the vendor's `.zip` download, a `.tar.gz`, or a folder, with or without one top-level
+ * folder. What the tool knows of the shop (services, ports, the Django service, the env sample) it reads
+ * from that source (layout.ts). The upload is always a `.tar.gz` of the app's root (the top-level folder
+ * left out, a local .env and .git never sent); its digest (the archive's SHA-256, or for a folder one over
+ * every path, mode and content) decides whether the host already has it.
  */
 
 export interface ShopSource {
-  kind: 'archive' | 'folder';
+  kind: SourceKind;
   /** Absolute local path. */
   path: string;
 }
 
-export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const ARCHIVE = /\.(tar\.gz|tgz)$/i;
+/** A readable source and what it says of the shop. */
+export interface InspectedSource {
+  source: ShopSource;
+  tree: SourceTree;
+  layout: ShopLayout;
+}
+
 /** Never sent: VCS data, and a local .env (ours replaces it on the host). */
-const FOLDER_EXCLUDES = ['.git', '.env'];
+const EXCLUDES = ['.git', '.env'];
 
 export class ShopSourceError extends Error {
   override readonly name = 'ShopSourceError';
@@ -40,41 +50,57 @@ export function shopSourcePath(config: Config): string | undefined {
   return config.shop.source ? resolve(expandHome(config.shop.source)) : undefined;
 }
 
-const FIX = 'set shop.source in aws-runbook.yaml to the Rocket eCommerce source: a .tar.gz archive or a folder with its docker-compose.yml at the top';
+const FIX = "set shop.source in aws-runbook.yaml to the Rocket eCommerce source: the vendor's .zip, a .tar.gz, or a folder with its docker-compose.yml";
 
-/** What is wrong with `shop.source`, in the operator's terms (empty when usable). */
-export async function shopSourceProblem(config: Config): Promise<{ message: string; fix: string } | undefined> {
+/** One read per source version and choices in a process (the same source is asked for by plan, find and apply). */
+const inspected = new Map<string, Promise<InspectedSource>>();
+
+/** Reads the source and its layout; throws ShopSourceError (message without the field name, and its fix). */
+export async function inspectShopSource(config: Config): Promise<InspectedSource> {
   const path = shopSourcePath(config);
   if (!config.shop.source || !path) {
-    return { message: 'is not set; the hosts section installs the shop (Rocket eCommerce, a licensed product) from a local archive or folder you provide', fix: FIX };
+    throw new ShopSourceError('is not set; the hosts section installs the shop (Rocket eCommerce, a licensed product) from a local archive or folder you provide', FIX);
   }
   const info = await stat(path).catch(() => undefined);
-  if (!info) return { message: `"${config.shop.source}" does not exist (${path})`, fix: FIX };
-  if (info.isDirectory()) {
-    const entries = await readdir(path);
-    if (COMPOSE_FILES.some((name) => entries.includes(name))) return undefined;
-    return { message: `the folder "${config.shop.source}" has no ${COMPOSE_FILES.at(-1)} (or compose.yaml) at its top level`, fix: FIX };
+  if (!info) throw new ShopSourceError(`"${config.shop.source}" does not exist (${path})`, FIX);
+  if (!info.isDirectory() && (!info.isFile() || !(ZIP.test(path) || TAR_GZ.test(path)))) {
+    throw new ShopSourceError(`"${config.shop.source}" is neither a folder nor a .zip, .tar.gz or .tgz archive`, FIX);
   }
-  if (/\.zip$/i.test(path)) return { message: `"${config.shop.source}" is a .zip archive`, fix: 'unzip it and point shop.source at the folder, or repack it as .tar.gz' };
-  if (!info.isFile() || !ARCHIVE.test(path)) return { message: `"${config.shop.source}" is neither a folder nor a .tar.gz/.tgz archive`, fix: FIX };
-  const listed = await execa('tar', ['-tzf', path], { reject: false });
-  if (listed.exitCode !== 0) return { message: `"${config.shop.source}" cannot be read as a gzip tar archive`, fix: FIX };
-  const names = String(listed.stdout)
-    .split('\n')
-    .map((name) => name.replace(/^\.\//, ''));
-  if (COMPOSE_FILES.some((name) => names.includes(name))) return undefined;
-  const nested = names.find((name) => COMPOSE_FILES.some((file) => name.endsWith(`/${file}`)));
-  return {
-    message: `the archive "${config.shop.source}" has no docker-compose.yml at its top level${nested ? ` (it has ${nested})` : ''}`,
-    fix: nested ? 'repack it from inside that folder (`tar -czf shop.tar.gz -C FOLDER .`), or point shop.source at the folder' : FIX,
-  };
+  const key = JSON.stringify([path, info.mtimeMs, info.size, config.shop.port, config.shop.service]);
+  let reading = inspected.get(key);
+  if (!reading) {
+    reading = read(path, config);
+    inspected.set(key, reading);
+    reading.catch(() => inspected.delete(key));
+  }
+  return reading;
 }
 
-export async function resolveShopSource(config: Config): Promise<ShopSource> {
-  const problem = await shopSourceProblem(config);
-  if (problem) throw new ShopSourceError(`shop.source ${problem.message}`, problem.fix);
-  const path = shopSourcePath(config) as string;
-  return { kind: (await stat(path)).isDirectory() ? 'folder' : 'archive', path };
+async function read(path: string, config: Config): Promise<InspectedSource> {
+  let tree: SourceTree;
+  try {
+    tree = await readSourceTree(path, wantedSourceFile);
+  } catch (error) {
+    if (error instanceof SourceReadError) throw new ShopSourceError(`"${config.shop.source}" ${error.message}`, FIX);
+    throw error;
+  }
+  try {
+    return { source: { kind: tree.kind, path }, tree, layout: shopLayout(tree, { port: config.shop.port, service: config.shop.service }) };
+  } catch (error) {
+    if (error instanceof ShopLayoutProblem) throw new ShopSourceError(`"${config.shop.source}": ${error.message}`, error.fix);
+    throw error;
+  }
+}
+
+/** What is wrong with `shop.source`, in the operator's terms (undefined when usable). */
+export async function shopSourceProblem(config: Config): Promise<{ message: string; fix: string } | undefined> {
+  try {
+    await inspectShopSource(config);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ShopSourceError) return { message: error.message, fix: error.hint };
+    throw error;
+  }
 }
 
 async function fileSha256(path: string): Promise<string> {
@@ -86,15 +112,15 @@ async function fileSha256(path: string): Promise<string> {
 async function walk(root: string, dir: string, out: string[]): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    if (dir === root && FOLDER_EXCLUDES.includes(entry.name)) continue;
+    if (dir === root && EXCLUDES.includes(entry.name)) continue;
     out.push(full);
     if (entry.isDirectory()) await walk(root, full, out);
   }
 }
 
-/** The source's identity: the archive's SHA-256, or for a folder one over every path, mode and content. */
+/** The source's identity: an archive's SHA-256, or for a folder one over every path, mode and content. */
 export async function sourceDigest(source: ShopSource): Promise<string> {
-  if (source.kind === 'archive') return fileSha256(source.path);
+  if (source.kind !== 'folder') return fileSha256(source.path);
   const paths: string[] = [];
   await walk(source.path, source.path, paths);
   const hash = createHash('sha256');
@@ -109,13 +135,18 @@ export async function sourceDigest(source: ShopSource): Promise<string> {
   return `folder-${hash.digest('hex')}`;
 }
 
-/** Calls `use` with a local .tar.gz of the source: the archive itself, or a temporary one packed from the folder. */
-export async function withSourceArchive<T>(source: ShopSource, use: (archive: string) => Promise<T>): Promise<T> {
-  if (source.kind === 'archive') return use(source.path);
+/**
+ * Calls `use` with a local .tar.gz holding the app's root at its top: a top-level .tar.gz as it is;
+ * anything else (a folder, a zip, an archive with a top-level folder) packed into a temporary one.
+ */
+export async function withSourceArchive<T>(inspectedSource: Pick<InspectedSource, 'source' | 'tree'>, use: (archive: string) => Promise<T>): Promise<T> {
+  const { source, tree } = inspectedSource;
+  if (source.kind === 'tar' && tree.top === '') return use(source.path);
   const dir = await mkdtemp(join(tmpdir(), 'aws-runbook-shop-'));
   try {
+    const root = source.kind === 'folder' ? join(source.path, tree.top) : await unpackSource(source.kind, source.path, tree.top, join(dir, 'root'));
     const archive = join(dir, 'shop.tar.gz');
-    await execa('tar', ['-czf', archive, ...FOLDER_EXCLUDES.map((name) => `--exclude=./${name}`), '-C', source.path, '.']);
+    await execa('tar', ['-czf', archive, ...EXCLUDES.map((name) => `--exclude=./${name}`), '-C', root, '.']);
     return await use(archive);
   } finally {
     await rm(dir, { recursive: true, force: true });
