@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateSecurityGroupCommand,
+  DescribeAddressesCommand,
   DescribeKeyPairsCommand,
   DescribeVolumesCommand,
   ModifyInstanceMetadataOptionsCommand,
@@ -42,6 +43,9 @@ const INSTANCES = {
   'compute.ia': { name: 'VMIA-Workstation', type: 't3.micro', subnet: 'network.ia.subnet-private-1', sg: 'security.ia', public: false },
 } as const;
 const INSTANCE_IDS = Object.keys(INSTANCES) as (keyof typeof INSTANCES)[];
+/** The public hosts keep an Elastic IP each: allocated, then associated with their instance. */
+const EIP_HOSTS = ['ecommerce', 'wordpress', 'gitlab'] as const;
+const STEP_IDS = INSTANCE_IDS.flatMap((id) => (INSTANCES[id].public ? [id, `${id}.eip`, `${id}.eip-association`] : [id]));
 const NEEDED = ['network.mvp.subnet-public', 'network.cyber.subnet-public', 'network.cyber.subnet-private-1', 'network.ia.subnet-private-1', 'security.web', 'security.cyber', 'security.ia'];
 
 let sandbox: Sandbox;
@@ -120,10 +124,14 @@ const liveOf = async (stepId: string): Promise<Instance[]> =>
 describe('computeSteps (shape)', () => {
   it('has the key pair, the image lookup and five instances with their needs', () => {
     const steps = computeSteps(config);
-    expect(steps.map((s) => s.id)).toEqual(['compute.key-pair', 'compute.ami', ...INSTANCE_IDS]);
+    expect(steps.map((s) => s.id)).toEqual(['compute.key-pair', 'compute.ami', ...STEP_IDS]);
     expect(new Set(steps.map((s) => s.section))).toEqual(new Set(['compute']));
     for (const id of INSTANCE_IDS) expect(stepById(steps, id).needs).toEqual(['compute.ami', 'compute.key-pair', INSTANCES[id].subnet, INSTANCES[id].sg]);
     expect(stepById(steps, 'compute.ami').destroy).toBeUndefined();
+    for (const key of EIP_HOSTS) {
+      expect(stepById(steps, `compute.${key}.eip`).needs).toEqual([]);
+      expect(stepById(steps, `compute.${key}.eip-association`).needs).toEqual([`compute.${key}.eip`, `compute.${key}`]);
+    }
   });
 });
 
@@ -156,15 +164,16 @@ describe('compute against the sandbox', () => {
       expect(tagValue(instance?.Tags, 'aws-runbook:project')).toBe(project());
       const volumes = (await clients.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instance!.InstanceId!] }] }))).Volumes ?? [];
       expect(volumes.map((v) => [v.VolumeType, v.Encrypted, tagValue(v.Tags, 'Name')])).toEqual([['gp3', true, `${want.name}-${suffix}`]]);
-      expect(host.outputsOf(id)).toEqual({
-        instanceId: instance?.InstanceId,
-        privateIp: instance?.PrivateIpAddress,
-        availabilityZone: 'us-east-2a',
-        ...(want.public ? { publicIp: instance?.PublicIpAddress } : {}),
-      });
+      // A public host's address is its Elastic IP's (the association's output), not the one it launched with.
+      expect(host.outputsOf(id)).toEqual({ instanceId: instance?.InstanceId, privateIp: instance?.PrivateIpAddress, availabilityZone: 'us-east-2a' });
       expect(Boolean(instance?.PublicIpAddress), `${id} public address`).toBe(want.public);
+      if (!want.public) continue;
+      const [address] = (await clients.ec2.send(new DescribeAddressesCommand({ AllocationIds: [out(`${id}.eip`, 'allocationId')] }))).Addresses ?? [];
+      expect(address).toMatchObject({ Domain: 'vpc', InstanceId: instance?.InstanceId, PublicIp: instance?.PublicIpAddress });
+      expect(tagValue(address?.Tags, 'Name')).toBe(`EIP-${want.name.replace(/^VM(Cyber)?-/, '')}-${suffix}`);
+      expect(host.outputsOf(`${id}.eip-association`)).toEqual({ associationId: address?.AssociationId, publicIp: instance?.PublicIpAddress });
     }
-    expect(mutatingCalls(journal).sort()).toEqual(['ImportKeyPair', ...Array(5).fill('RunInstances')].sort());
+    expect(mutatingCalls(journal).sort()).toEqual(['ImportKeyPair', ...Array(5).fill('RunInstances'), ...Array(3).fill('AllocateAddress'), ...Array(3).fill('AssociateAddress')].sort());
     const tokens = journal.flatMap((e) => (e.type === 'begin' && e.action === 'RunInstances' ? [e.clientToken] : []));
     expect(tokens).toEqual(INSTANCE_IDS.map((id) => deterministicClientToken(project(), id, 'launch')));
     expect(journal.filter((e) => e.type === 'call' && e.mutating && e.client !== 'ec2Once')).toEqual([]);
@@ -292,6 +301,7 @@ describe('compute against the sandbox', () => {
     for (const step of [...steps].reverse()) await step.destroy?.(ctxOf(step), host.outputsOf(step.id) ?? {});
     const left = await describeInstances(clients.ec2, ours());
     expect(left.map((i) => i.State?.Name)).toEqual(Array(5).fill('terminated'));
+    expect(((await clients.ec2.send(new DescribeAddressesCommand({ Filters: ours() }))).Addresses ?? []).map((a) => a.AllocationId)).toEqual([]);
     await expect(clients.ec2.send(new DescribeKeyPairsCommand({ KeyNames: [`KeyVM-${suffix}`] }))).rejects.toMatchObject({ name: 'InvalidKeyPair.NotFound' });
 
     journal.length = 0;
@@ -363,8 +373,17 @@ describe('compute previews', () => {
         `'ResourceType=volume,Tags=[{Key=Name,Value=VM-Ecommerce-BFHK},{Key=aws-runbook:project,Value=bfhk},{Key=aws-runbook:step,Value=compute.ecommerce}]' ` +
         `--query 'Instances[0].InstanceId' --output text)`,
     );
-    expect(preview.monthlyCostUsd).toBe(Math.round((ec2InstanceMonthly('t3.small', 8)! + publicIpv4Monthly()) * 100) / 100);
-    expect(preview.notes?.join('\n')).toMatch(/hard-coded AMIs.*public IPv4 address.*\$3\.65\/month/s);
+    // The public address is priced once, on the Elastic IP step that replaces the auto-assigned one.
+    expect(preview.monthlyCostUsd).toBe(ec2InstanceMonthly('t3.small', 8));
+    expect(preview.notes?.join('\n')).toMatch(/hard-coded AMIs.*priced on its Elastic IP step/s);
+    const eip = stepById(computeSteps(seedConfig()), 'compute.ecommerce.eip');
+    const eipPreview = eip.preview(ctxOf(eip, bare), { kind: 'absent' });
+    expect(eipPreview.monthlyCostUsd).toBe(publicIpv4Monthly());
+    expect(eipPreview.cli[0]).toMatch(/^ECOMMERCE_EIP_ALLOCATION_ID=\$\(aws ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=\[\{Key=Name,Value=EIP-Ecommerce-BFHK\}/);
+    const association = stepById(computeSteps(seedConfig()), 'compute.ecommerce.eip-association');
+    expect(association.preview(ctxOf(association, bare), { kind: 'absent' }).cli).toEqual([
+      'aws ec2 associate-address --allocation-id $ECOMMERCE_EIP_ALLOCATION_ID --instance-id $ECOMMERCE_INSTANCE_ID --no-allow-reassociation',
+    ]);
 
     const monitoring = stepById(computeSteps(seedConfig()), 'compute.monitoring');
     expect(monitoring.preview(ctxOf(monitoring, bare), { kind: 'absent' }).monthlyCostUsd).toBe(ec2InstanceMonthly('t3.micro', 8));

@@ -9,7 +9,7 @@ import { stepPreview } from '../preview.js';
 import { shellVariable } from '../network/names.js';
 import { instanceById, instanceLookup, instanceOutputs } from './instance-describe.js';
 import { imdsV2Missing, launchInstance, launchTokenPurpose, requireImdsV2, startInstance, terminateInstance, waitUntilRunning } from './instance-launch.js';
-import { AMI_PLACEHOLDER, COMPUTE_STEP_IDS, KEY_PAIR_PLACEHOLDER, type InstanceSpec } from './names.js';
+import { AMI_PLACEHOLDER, COMPUTE_STEP_IDS, hasElasticIp, KEY_PAIR_PLACEHOLDER, type InstanceSpec } from './names.js';
 import { instanceNotes } from './seed-notes.js';
 import { imageById, isWantedUbuntuImage, UBUNTU_IMAGE } from './ubuntu-image.js';
 
@@ -18,8 +18,16 @@ const REQUIRE_IMDS_V2 = 'require IMDSv2 (HttpTokens=required, HttpEndpoint=enabl
 /** Root volume size assumed for prices when the image does not say (Canonical's Ubuntu images: 8 GB). */
 const DEFAULT_ROOT_GB = 8;
 
-/** Outputs: `instanceId`, `privateIp`, `publicIp` (public subnets), `availabilityZone`. Never connected to by this step. */
+/**
+ * Outputs: `instanceId`, `privateIp`, `publicIp` (a public host without an Elastic IP), `availabilityZone`.
+ * A host with an Elastic IP gets its public address from its association step instead: the address it
+ * launches with is released when the Elastic IP arrives. Never connected to by this step.
+ */
 export function instanceStep(config: Config, spec: InstanceSpec): Step {
+  const outputsOf = (instance: Instance): Outputs => {
+    const { publicIp, ...rest } = instanceOutputs(instance);
+    return hasElasticIp(spec.key) || publicIp === undefined ? rest : { ...rest, publicIp };
+  };
   const type = config.instances[spec.key].type;
   const ami = COMPUTE_STEP_IDS.ami;
   const keyPair = COMPUTE_STEP_IDS.keyPair;
@@ -84,12 +92,15 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
     const rootGb = Number(ctx.output(ami, 'rootVolumeSizeGb') ?? DEFAULT_ROOT_GB);
     const instance = ec2InstanceMonthly(type, rootGb);
     if (instance === undefined) return { note: `No price for ${type} in the tool's table: see the AWS Pricing Calculator.` };
-    const ip = spec.public ? publicIpv4Monthly() : 0;
+    // A public host's address is counted once, on its Elastic IP step (which replaces the one it launches with).
+    const autoAddress = spec.public && !hasElasticIp(spec.key);
+    const ip = autoAddress ? publicIpv4Monthly() : 0;
     return {
       monthlyCostUsd: Math.round((instance + ip) * 100) / 100,
       note:
         `Cost: the ${type} on demand with its ${rootGb} GB gp3 root volume (${formatMonthly(instance)})` +
-        (spec.public ? ` plus the auto-assigned public IPv4 address, billed like an Elastic IP (${formatMonthly(ip)})` : '') +
+        (autoAddress ? ` plus the auto-assigned public IPv4 address, billed like an Elastic IP (${formatMonthly(ip)})` : '') +
+        (spec.public && !autoAddress ? '; its public address is priced on its Elastic IP step' : '') +
         '; data transfer and snapshots are not included.',
     };
   }
@@ -110,7 +121,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
       if (match.kind === 'many') return present({}, match.ours, differences);
       if (!match.ours) return present({ instanceId: match.id }, false, differences);
       differences.push(...(await differencesOf(ctx, match.item)));
-      return present(instanceOutputs(match.item), true, differences, unfinishedOf(match.item));
+      return present(outputsOf(match.item), true, differences, unfinishedOf(match.item));
     },
 
     preview(ctx, found): StepPreview {
@@ -152,7 +163,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
         await requireImdsV2(ctx, instanceId);
         running = (await instanceById(ctx.aws.ec2, instanceId, ctx.signal)) ?? running;
       }
-      const outputs = instanceOutputs(running);
+      const outputs = outputsOf(running);
       await ctx.recordOutputs(outputs);
       return outputs;
     },

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import type { HostName, Outputs } from '../../engine/types.js';
-import { BASTION, HOST_NAMES, instanceName, instanceStepId, LOGIN_USER } from './names.js';
+import { BASTION, HOST_NAMES, instanceName, instanceStepId, LOGIN_USER, publicAddressOf } from './names.js';
 import { shopPort } from './shop/names.js';
 
 export interface HostAccessInfo {
@@ -16,11 +16,11 @@ export interface HostAccessInfo {
  * Undefined until the bastion's address is known. Pure: no call, no secret.
  */
 export function hostAccessInfo(config: Config, outputsOf: (stepId: string) => Outputs | undefined): HostAccessInfo | undefined {
-  const address = (host: HostName, key: 'publicIp' | 'privateIp') => outputsOf(instanceStepId(host))?.[key];
+  const address = (host: HostName, key: 'publicIp' | 'privateIp') => (key === 'publicIp' ? publicAddressOf(outputsOf, host) : outputsOf(instanceStepId(host))?.[key]);
   const bastion = address(BASTION, 'publicIp');
   if (!bastion) return undefined;
   const jump = `-J ${LOGIN_USER}@${bastion}`;
-  const ssh = HOST_NAMES.flatMap((host) => {
+  const ssh = HOST_NAMES.flatMap((host): HostAccessInfo['ssh'] => {
     const name = instanceName(config, host);
     if (host === BASTION) return [{ host, name, command: `ssh ${LOGIN_USER}@${bastion}` }];
     const privateIp = address(host, 'privateIp');

@@ -1,7 +1,7 @@
 import type { HostName, StepContext } from '../../engine/types.js';
 import { shellQuote } from '../../ssh/remote-command.js';
 import { loginStepId } from './login-step.js';
-import { BASTION, instanceStepId, LOGIN_USER } from './names.js';
+import { BASTION, instanceStepId, LOGIN_USER, publicAddressRef } from './names.js';
 
 /**
  * Remote-shell pieces of the Docker step, shared by the Uptime Kuma, GitLab and IA steps: probes that print
@@ -52,9 +52,7 @@ export function aptInstallScript(packages: readonly string[], options: { forceUp
 
 /** The address a host is reached at: the bastion's public one, any other host's private one. */
 export function addressRef(ctx: StepContext, host: HostName): string {
-  return host === BASTION
-    ? ctx.ref(instanceStepId(host), 'publicIp', '$BASTION_PUBLIC_IP')
-    : ctx.ref(instanceStepId(host), 'privateIp', `$${host.toUpperCase()}_PRIVATE_IP`);
+  return host === BASTION ? publicAddressRef(ctx, host, '$BASTION_PUBLIC_IP') : ctx.ref(instanceStepId(host), 'privateIp', `$${host.toUpperCase()}_PRIVATE_IP`);
 }
 
 /** The OpenSSH line an operator would type for `remote` on `host`, through the bastion when it is not the bastion. */

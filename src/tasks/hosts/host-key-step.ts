@@ -1,3 +1,4 @@
+import { elasticIpStepIds, hasElasticIp } from '../compute/names.js';
 import { GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
 import { pollUntil } from '../../aws/wait.js';
 import type { Config } from '../../config/schema.js';
@@ -41,7 +42,8 @@ export function hostKeyStep(config: Config, host: HostName): Step {
     id,
     section: 'hosts',
     title: `Host keys of ${name} (from its console)`,
-    needs: [instanceStep],
+    // A public host is reached at its Elastic IP: the first SSH waits until it is associated.
+    needs: [instanceStep, ...(hasElasticIp(host) ? [elasticIpStepIds(host).association] : [])],
     typicalSeconds: 90,
 
     async find(ctx) {

@@ -2,7 +2,7 @@ import type { Config } from '../../config/schema.js';
 import type { HostName, Step } from '../../engine/types.js';
 import { exec } from '../../ssh/exec.js';
 import { ABSENT, present } from '../found.js';
-import { BASTION, hostKeyStepId, instanceName, LOGIN_USER } from './names.js';
+import { BASTION, hostKeyStepId, instanceName, LOGIN_USER, publicAddressRef } from './names.js';
 
 export function loginStepId(host: HostName): string {
   return `hosts.login.${host}`;
@@ -32,10 +32,10 @@ export function loginStep(config: Config, host: HostName): Step {
       return present(await read(ctx), true);
     },
     preview(ctx) {
-      const jump = host === BASTION ? '' : `-J ${LOGIN_USER}@${ctx.ref(`compute.${BASTION}`, 'publicIp', '$BASTION_PUBLIC_IP')} `;
+      const jump = host === BASTION ? '' : `-J ${LOGIN_USER}@${publicAddressRef(ctx, BASTION, '$BASTION_PUBLIC_IP')} `;
       return {
         summary: `log in to ${name} as ${LOGIN_USER} through ${through}, accepting only the host keys from its console`,
-        cli: [`ssh ${jump}${LOGIN_USER}@${ctx.ref(`compute.${host}`, host === BASTION ? 'publicIp' : 'privateIp', '$ADDRESS')} hostname`],
+        cli: [`ssh ${jump}${LOGIN_USER}@${host === BASTION ? publicAddressRef(ctx, host, '$ADDRESS') : ctx.ref(`compute.${host}`, 'privateIp', '$ADDRESS')} hostname`],
       };
     },
     async apply(ctx) {

@@ -6,7 +6,7 @@ import { COMPUTE_STEP_IDS, elasticIpStepIds, hasElasticIp, instanceSpecs } from 
 export const LOGIN_USER = 'ubuntu';
 
 /** The bastion: the GitLab host, in the Cyber public subnet; every other host is reached through it. */
-export const BASTION: HostName = 'gitlab';
+export const BASTION = 'gitlab' as const satisfies HostName;
 
 export const HOST_NAMES: readonly HostName[] = ['gitlab', 'ecommerce', 'wordpress', 'monitoring', 'ia'];
 

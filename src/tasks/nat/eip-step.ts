@@ -4,7 +4,7 @@ import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
 import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
-import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
+import type { FindResult, Outputs, SectionId, Step, StepContext } from '../../engine/types.js';
 import { publicIpv4Monthly } from '../costs.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
@@ -18,13 +18,22 @@ export interface EipStepSpec {
   /** `$IA_EIP_ALLOCATION_ID` */
   placeholder: string;
   notes?: string[];
+  /** Default network (a NAT gateway's). */
+  section?: SectionId;
+  /** What the address is for, in the title: "for the NAT gateway" (the default), "for VM-Ecommerce-BFHK". */
+  purpose?: string;
+  /**
+   * A public host's address: associated with this step's instance (`instanceId` output) is as wanted;
+   * with any other instance is a conflict. Without it (a NAT's), any instance association is a conflict.
+   */
+  instanceStepId?: string;
 }
 
 /** How long AWS may keep an Elastic IP "in use" after its NAT gateway is deleted. */
 const RELEASE_TIMEOUT_MS = 120_000;
 const NAT_DELETE_TIMEOUT_MS = 15 * 60_000;
 
-/** Outputs: `allocationId`, `publicIp`. An Elastic IP (domain vpc) for a NAT gateway, tagged at allocation. */
+/** Outputs: `allocationId`, `publicIp`. An Elastic IP (domain vpc) for a NAT gateway or a public host, tagged at allocation. */
 export function eipStep(spec: EipStepSpec): Step {
   const query = (ctx: StepContext) => ({ project: ctx.project, stepId: spec.id });
 
@@ -57,8 +66,8 @@ export function eipStep(spec: EipStepSpec): Step {
 
   return {
     id: spec.id,
-    section: 'network',
-    title: `Elastic IP ${spec.name} (for the NAT gateway)`,
+    section: spec.section ?? 'network',
+    title: `Elastic IP ${spec.name} (${spec.purpose ?? 'for the NAT gateway'})`,
     needs: [],
 
     async find(ctx): Promise<FindResult> {
@@ -70,7 +79,10 @@ export function eipStep(spec: EipStepSpec): Step {
       if (match.kind === 'many') return present({}, match.ours, differences);
       const address = match.item;
       if (address.Domain !== 'vpc') differences.push(`Elastic IP ${match.id} is in domain ${address.Domain ?? '(none)'}, wanted vpc`);
-      if (address.InstanceId) differences.push(`Elastic IP ${match.id} is associated with instance ${address.InstanceId}, wanted it free for the NAT gateway`);
+      const ownInstance = spec.instanceStepId ? ctx.output(spec.instanceStepId, 'instanceId') : undefined;
+      if (address.InstanceId && address.InstanceId !== ownInstance) {
+        differences.push(`Elastic IP ${match.id} is associated with instance ${address.InstanceId}, wanted it ${spec.instanceStepId ? `for ${ownInstance ?? 'this step\'s instance'}` : 'free for the NAT gateway'}`);
+      }
       if (!match.ours) return present({}, false, differences);
       return present({ allocationId: match.id, publicIp: address.PublicIp ?? '' }, true, differences);
     },

@@ -1,13 +1,14 @@
 import type { Config } from '../../../config/schema.js';
 import type { Outputs, Step, StepContext } from '../../../engine/types.js';
 import type { SshConnection } from '../../../ssh/connect.js';
+import { elasticIpStepIds } from '../../compute/names.js';
 import { exec } from '../../../ssh/exec.js';
 import { uploadFile } from '../../../ssh/upload.js';
 import { ABSENT, present } from '../../found.js';
 import { HostCheckError, httpOnHost, waitForHttp } from '../docker-http-check.js';
 import { aptInstallScript, loggedIn, sshLine } from '../docker-remote.js';
 import { loginStepId } from '../login-step.js';
-import { BASTION, instanceName, instanceStepId } from '../names.js';
+import { BASTION, instanceName, instanceStepId, publicAddressRef } from '../names.js';
 import { GITLAB_READINESS_URL, gitlabUnfinished, probeGitlab, readinessProblem, sameUrl, setExternalUrlScript, type GitlabFacts } from './probe.js';
 import { GITLAB_KEY_FINGERPRINT, GITLAB_KEY_URL, GITLAB_KEYRING, GITLAB_SOURCE_FILE, gitlabSourceList, keyInstallScript, unsupportedOs } from './repository.js';
 import { GITLAB_ROOT_PASSWORD_FILE } from './root-password.js';
@@ -21,9 +22,9 @@ export function gitlabStepId(): string {
   return `hosts.gitlab-ce.${HOST}`;
 }
 
-/** The URL GitLab is configured with: the host's current public address (the seed hard-coded one). */
+/** The URL GitLab is configured with: the host's Elastic IP (the seed hard-coded an address that changes at each start). */
 export function gitlabExternalUrl(ctx: StepContext): string {
-  return `http://${ctx.need(instanceStepId(HOST), 'publicIp')}`;
+  return `http://${ctx.need(elasticIpStepIds(HOST).association, 'publicIp')}`;
 }
 
 /** Progress lines from the package's scripts, minus anything about the password (its location is said elsewhere). */
@@ -75,7 +76,7 @@ export function gitlabStep(config: Config): Step {
     id,
     section: 'hosts',
     title: `GitLab CE on ${name}`,
-    needs: [loginStepId(HOST), instanceStepId(HOST)],
+    needs: [loginStepId(HOST), instanceStepId(HOST), elasticIpStepIds(HOST).association],
     typicalSeconds: 600,
 
     async find(ctx) {
@@ -89,7 +90,7 @@ export function gitlabStep(config: Config): Step {
     },
 
     preview(ctx) {
-      const url = `http://${ctx.ref(instanceStepId(HOST), 'publicIp', '$BASTION_PUBLIC_IP')}`;
+      const url = `http://${publicAddressRef(ctx, HOST, '$BASTION_PUBLIC_IP')}`;
       const source = `deb [signed-by=${GITLAB_KEYRING}] https://packages.gitlab.com/gitlab/gitlab-ce/ubuntu/ $(. /etc/os-release; echo $VERSION_CODENAME) main`;
       return {
         summary: `install GitLab CE on ${name} from GitLab's package repository with EXTERNAL_URL=${url}, check ${GITLAB_READINESS_URL} on the host; the first root password stays in ${GITLAB_ROOT_PASSWORD_FILE} (shown once on the Summary, never stored)`,

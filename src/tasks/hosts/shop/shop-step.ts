@@ -1,5 +1,6 @@
 import type { Config } from '../../../config/schema.js';
 import type { Step } from '../../../engine/types.js';
+import { elasticIpStepIds } from '../../compute/names.js';
 import { ABSENT, present } from '../../found.js';
 import { DB_INSTANCE_STEP } from '../db-users-master.js';
 import { dockerStepId } from '../docker-step.js';
@@ -24,7 +25,7 @@ export function shopStep(config: Config): Step {
     section: 'hosts',
     host: SHOP_HOST,
     title: `The shop (Rocket eCommerce) on ${instanceName(config, SHOP_HOST)}`,
-    needs: [loginStepId(SHOP_HOST), dockerStepId(SHOP_HOST), DB_INSTANCE_STEP, instanceStepId(SHOP_HOST)],
+    needs: [loginStepId(SHOP_HOST), dockerStepId(SHOP_HOST), DB_INSTANCE_STEP, instanceStepId(SHOP_HOST), elasticIpStepIds(SHOP_HOST).association],
     typicalSeconds: 240,
 
     async find(ctx) {
