@@ -1,3 +1,4 @@
+import type { HostCredential } from '../tasks/hosts/credentials.js';
 import type { EngineEvent, RunOutcome } from './events.js';
 import type { Identity, PlannedStep, SectionId } from './types.js';
 import type { ClassifiedError } from '../aws/error-kinds.js';
@@ -77,10 +78,11 @@ export interface RunbookController {
   /** URLs and SSH commands of the hosts, from the recorded addresses (undefined before the instances exist). */
   hostAccess?(): HostAccessInfo | undefined;
   /**
-   * GitLab's initial root password, read over SSH on request, for the Summary only: it never goes through
-   * the event stream, the state or a log. Undefined when GitLab already deleted it (24 h after install).
+   * The hosts' admin credentials (GitLab's initial root password, the shop's, WordPress's and Uptime Kuma's
+   * admins), read over SSH on request, for the Summary only: they never go through the event stream, the
+   * state or a log.
    */
-  revealGitlabRootPassword?(): Promise<string | undefined>;
+  revealCredentials?(): Promise<HostCredential[]>;
   /** Run the checklist (all, some groups, or some check ids) against live AWS and the hosts; emits check events. */
   verify(select?: VerifySelect): Promise<CheckReport>;
   /** Stop a running checklist only (its unfinished checks are skipped); a later verify or apply is unaffected. */

@@ -12,7 +12,7 @@ import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
 import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
-import { readGitlabRootPassword } from '../tasks/hosts/gitlab/root-password.js';
+import { readHostCredentials, type HostCredential } from '../tasks/hosts/credentials.js';
 import { Engine } from './engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
 import { openSessionLog, type RunLog } from './run-log.js';
@@ -293,8 +293,8 @@ export class RunbookSession implements RunbookController {
     return hostAccessInfo(this.options.config, (stepId) => this.engine.knownOutputs(stepId));
   }
 
-  async revealGitlabRootPassword(): Promise<string | undefined> {
-    return readGitlabRootPassword({ hosts: this.fleet });
+  async revealCredentials(): Promise<HostCredential[]> {
+    return readHostCredentials(this.fleet);
   }
 
   async close(): Promise<void> {

@@ -65,7 +65,7 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
       {access ? (
         <HostAccessPanel
           info={access}
-          reveal={hostsDone && controller.revealGitlabRootPassword ? () => controller.revealGitlabRootPassword!() : undefined}
+          reveal={hostsDone && controller.revealCredentials ? () => controller.revealCredentials!() : undefined}
           onSecretShown={onSecretShown}
           hideSecrets={hideSecrets}
           simulated={controller.info.simulatedHosts}
@@ -78,7 +78,7 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
         <Text>  aws-runbook status   what the state file records, per step</Text>
         <Text>  aws-runbook down     tear everything down (asks for the project name)</Text>
       </Box>
-      <KeyHints hints={access && hostsDone ? [['Enter/v', 'checklist'], ['g', 'GitLab root password'], ['o', 'overview']] : [['Enter/v', 'checklist'], ['o', 'overview']]} />
+      <KeyHints hints={access && hostsDone ? [['Enter/v', 'checklist'], ['g', 'admin passwords'], ['o', 'overview']] : [['Enter/v', 'checklist'], ['o', 'overview']]} />
     </Box>
   );
 }

@@ -154,7 +154,7 @@ describe('hosts', () => {
     expect((await sshTo(shop, 'apt-get install -y docker.io', { jump: true })).exitCode).toBe(100); // not root
     const secure = await sshTo(shop, 'sudo sh -c "command -v systemctl; command -v apt-get"', { jump: true });
     expect(secure.stdout.split('\n')).toEqual(['/usr/local/bin/systemctl', '/usr/local/bin/apt-get']);
-    const compose = 'services:\n  web:\n    build: .\n    ports:\n      - "${SHOP_PORT:-8000}:8000"\n';
+    const compose = 'services:\n  nginx:\n    image: nginx\n    ports:\n      - "${SHOP_PORT:-5085}:5085"\n';
     const script = [
       'sudo apt-get install -y docker.io docker-compose-v2',
       'sudo mkdir -p /opt/shop',
@@ -164,11 +164,11 @@ describe('hosts', () => {
     ].join(' && ');
     const up = await sshTo(shop, script, { jump: true });
     expect(up.exitCode, up.stderr).toBe(0);
-    expect(up.stdout).toMatch(/^shop-web-1 0\.0\.0\.0:8000->8000\/tcp$/m);
+    expect(up.stdout).toMatch(/^shop-nginx-1 0\.0\.0\.0:5085->5085\/tcp$/m);
 
     // From the operator, through the router's 1:1 NAT and the web SG (the shop port is open to anywhere).
-    const page = await lab.runInOperator('curl', ['-sS', '-m', '5', `http://${lab.hosts.ecommerce.publicAddress}:8000/`], { reject: false });
-    expect(page.stdout).toMatch(/shop-web-1/);
+    const page = await lab.runInOperator('curl', ['-sS', '-m', '5', `http://${lab.hosts.ecommerce.publicAddress}:5085/`], { reject: false });
+    expect(page.stdout).toMatch(/shop-nginx-1/);
 
     const calls = await lab.calls('ecommerce');
     expect(calls.find((c) => c.argv[0] === 'apt-get' && c.exit === 0)).toMatchObject({ argv: ['apt-get', 'install', '-y', 'docker.io', 'docker-compose-v2'], user: 'root', sudoUser: 'ubuntu' });

@@ -30,7 +30,8 @@ const ANYWHERE = { cidr: '0.0.0.0/0' };
 const CYBER_PUBLIC = { cidr: '10.3.1.0/24' };
 const CYBER_VPC = { cidr: '10.3.0.0/16' };
 const ADMIN = { cidr: INTERNET.adminCidr };
-export const SHOP_PORT = 8000;
+/** Rocket eCommerce's port: its nginx service publishes it (what the web security group opens). */
+export const SHOP_PORT = 5085;
 export const UPTIME_KUMA_PORT = 3001;
 
 export const LAB_INGRESS: LabIngressRule[] = [

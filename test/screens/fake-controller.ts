@@ -1,3 +1,4 @@
+import type { HostCredential } from '../../src/tasks/hosts/credentials.js';
 import type { ClassifiedError } from '../../src/aws/error-kinds.js';
 import type {
   PlanOptions,
@@ -28,8 +29,8 @@ export interface FakeControllerOptions {
   stepMs?: number;
   /** What `hostAccess()` answers (absent: the method says nothing). */
   hostAccess?: HostAccessInfo;
-  /** What `revealGitlabRootPassword()` resolves to. */
-  gitlabRootPassword?: string;
+  /** What `revealCredentials()` resolves to. */
+  credentials?: HostCredential[];
   /** The checklist `verify()` runs: each check's outcome (its result can be changed with setCheck). */
   checks?: CheckOutcome[];
   /** How long one check takes. */
@@ -242,9 +243,9 @@ export class FakeController implements RunbookController {
     return this.options.hostAccess;
   }
 
-  async revealGitlabRootPassword(): Promise<string | undefined> {
+  async revealCredentials(): Promise<HostCredential[]> {
     this.calls.reveal += 1;
-    return this.options.gitlabRootPassword;
+    return this.options.credentials ?? [];
   }
 
   stopVerify(): void {

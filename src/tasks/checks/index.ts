@@ -6,6 +6,7 @@ import { databaseChecks } from './database.js';
 import { hostsChecks } from './hosts.js';
 import { networkChecks } from './network.js';
 import { securityChecks } from './security.js';
+import { shopDatabaseCheck } from './shop-database.js';
 import { storageChecks } from './storage.js';
 import type { Check, CheckGroup } from './types.js';
 
@@ -22,6 +23,7 @@ export function allChecks(config: Config): Check[] {
     backupsChecks(config),
     hostsChecks(config),
     appsChecks(config),
+    [shopDatabaseCheck()],
     connectivityChecks(config),
   ];
   return groups.flat();

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvFile } from '../../../src/tasks/hosts/shop/env-file.js';
-import { packShopFixture, testStripeKeys } from '../../fixtures/shop/index.js';
+import { packShopZip, testStripeKeys } from '../../fixtures/shop/index.js';
 import type { LabCall, LabHostKey } from '../lab.js';
 import { startLabRun, type LabRun } from '../lab-run.js';
 
@@ -12,8 +12,9 @@ import { startLabRun, type LabRun } from '../lab-run.js';
  * case module of test/lab/cases, ONE full `up --yes` of every section (backup included) and ONE no-op
  * rerun, both instrumented here once for all the modules' assertions.
  *
- * The shop source: this project hands over the fixture packed as a .tar.gz (as an operator would); the
- * kill -9 project of e2e.ts uses the fixture folder (shopTestInput()), so both kinds of source stay covered.
+ * The shop source: this project hands over the fixture as the vendor ships it (a .zip holding one top-level
+ * folder); the kill -9 project of e2e.ts uses the fixture folder (shopTestInput()), so both kinds of source
+ * stay covered end to end (the .tar.gz shapes are covered by test/tasks/hosts/shop-source.test.ts).
  */
 
 export const SUFFIX = 'LabJourney';
@@ -100,7 +101,7 @@ export async function gatewayLog(run: LabRun): Promise<GatewayLogEntry[]> {
 
 export async function startJourney(): Promise<Journey> {
   const archiveDir = await mkdtemp(join(tmpdir(), 'lab-journey-'));
-  const archive = await packShopFixture(archiveDir);
+  const archive = await packShopZip(archiveDir);
   let run: LabRun;
   try {
     run = await startLabRun({ suffix: SUFFIX, configYaml: `shop:\n  source: ${archive}\n` });
@@ -144,7 +145,8 @@ export async function startJourney(): Promise<Journey> {
     const secrets = {
       stripeSecret: keys.STRIPE_SECRET_KEY,
       masterPassword: run.lab.db.adminPassword(),
-      shopDbPassword: shopEnv.get('DB_PASSWORD') ?? 'missing!',
+      shopDbPassword: shopEnv.get('DB_PASS') ?? 'missing!',
+      shopAdminPassword: read('ecommerce', '/etc/aws-runbook/admin/shop.password').trim() || 'missing!',
       shopSecretKey: shopEnv.get('SECRET_KEY') ?? 'missing!',
       wordpressDbPassword: wpEnv.get('WORDPRESS_DB_PASSWORD') ?? 'missing!',
       gitlabRootPassword: /^Password: (.+)$/m.exec(read('gitlab', '/etc/gitlab/initial_root_password'))?.[1] ?? 'missing!',

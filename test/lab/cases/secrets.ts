@@ -7,7 +7,8 @@ import type { GetJourney } from './journey.js';
  * Secrets must appear nowhere on the operator's side: not in anything the tool printed in the journey, not
  * in the state or any other file of the project. The secrets are those the up created or used (journey.ts
  * reads them after the up): the Stripe secret key, the RDS master password, the shop's and WordPress's DB
- * passwords, the shop's SECRET_KEY, GitLab's initial root password, the backup account's password.
+ * passwords, the shop's SECRET_KEY, the admin passwords the tool generated, GitLab's initial root password,
+ * the backup account's password.
  */
 export function noSecretLeft(j: GetJourney, title: string): void {
   it(title, () => {

@@ -8,7 +8,7 @@ import type { LabCall } from '../lab.js';
 import { DB_HOST, UP_TO_HOSTS, type GetJourney } from './journey.js';
 
 /**
- * The shop (Rocket eCommerce stand-in from test/fixtures/shop, handed over as a .tar.gz) and WordPress set
+ * The shop (Rocket eCommerce stand-in from test/fixtures/shop, handed over as the vendor's .zip) and WordPress set
  * up by `up` over real SSH, with their own users on the lab's real MariaDB (playing RDS). docker and
  * apt-get are the lab's recording stand-ins; SSH, uploads and modes, sudo, curl and MariaDB are real.
  * (That no secret shows on the operator's side is secrets.ts.)
@@ -41,32 +41,62 @@ export function shopBeforeUp(j: GetJourney): void {
 
 /** On what the one up did. */
 export function shopAfterUp(j: GetJourney): void {
-  it('up --yes installed the shop: source in /opt/shop, .env 0600 for ubuntu, compose up and migrations, HTTP on 8000', async () => {
+  it("up --yes installed the vendor's zip: source in /opt/shop, .env 0600 under the vendor's names, compose up, Django's setup, the admin", async () => {
     const { run, keys } = j();
     const state = await run.state();
     expect(state.steps['hosts.shop']?.status).toBe('done');
     expect(state.steps['hosts.wordpress']?.status).toBe('done');
+    expect(state.steps['hosts.shop']?.outputs).toMatchObject({ service: 'appseed-app', url: 'http://198.51.100.11:5085/' });
 
+    // The zip's top-level folder is left out: the app's root is /opt/shop.
     expect(existsSync(run.lab.hostPath('ecommerce', '/opt/shop/manage.py'))).toBe(true);
+    expect(existsSync(run.lab.hostPath('ecommerce', '/opt/shop/rocket-ecommerce'))).toBe(false);
     const envPath = run.lab.hostPath('ecommerce', '/opt/shop/.env');
     const info = statSync(envPath);
     expect(info.mode & 0o777).toBe(0o600);
     expect(info.uid).toBe(ensureLabUser().uid);
-    const env = parseEnvFile(readFileSync(envPath, 'utf8'));
-    expect([...env.keys()].sort()).toEqual(
-      ['ALLOWED_HOSTS', 'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'DEBUG', 'SECRET_KEY', 'SHOP_PORT', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_SECRET_KEY'].sort(),
-    );
-    expect(env.get('DEBUG')).toBe('False');
-    expect(env.get('DB_ENGINE')).toBe('mysql');
-    expect(env.get('DB_HOST')).toBe(DB_HOST);
-    expect(env.get('DB_USER')).toBe('shop');
+    const text = readFileSync(envPath, 'utf8');
+    const env = parseEnvFile(text);
+    // The env.sample's keys in its order, then ours, under the names Rocket eCommerce reads.
+    expect([...env.keys()]).toEqual([
+      'DEBUG', 'SECRET_KEY', 'DEMO_MODE', 'STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_USE_TLS', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD',
+      'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_USERNAME', 'DB_PASS', 'DB_PORT',
+    ]);
+    expect([env.get('DEBUG'), env.get('DEMO_MODE'), env.get('DB_ENGINE'), env.get('DB_HOST'), env.get('DB_USERNAME')]).toEqual(['False', 'False', 'mysql', DB_HOST, 'shop']);
     expect(env.get('STRIPE_SECRET_KEY')).toBe(keys.STRIPE_SECRET_KEY);
-    expect(env.get('ALLOWED_HOSTS')?.split(',')).toContain('localhost');
+    expect(text).not.toMatch(/^(DB_USER|DB_PASSWORD|SHOP_PORT)=/m);
 
     const calls = composeCalls(await run.lab.calls('ecommerce')).map((c) => `${c.cwd}: ${c.argv.join(' ')}`);
-    expect(calls).toEqual(['/opt/shop: docker compose up -d --build', '/opt/shop: docker compose exec -T web python manage.py migrate --noinput']);
-    // The stand-in container answers where the step's own check looked.
-    expect((await run.lab.exec('ecommerce', "curl -s -o /dev/null -w '%{http_code}' http://localhost:8000/")).stdout).toBe('200');
+    expect(calls).toEqual([
+      '/opt/shop: docker compose up -d --build',
+      '/opt/shop: docker compose exec -T appseed-app python manage.py migrate --noinput',
+      '/opt/shop: docker compose exec -T appseed-app python manage.py seed_tags',
+      '/opt/shop: docker compose exec -T appseed-app python manage.py collectstatic --no-input',
+      '/opt/shop: docker compose exec -T -e DJANGO_SUPERUSER_PASSWORD appseed-app python manage.py createsuperuser --noinput --username admin --email admin@localhost',
+    ]);
+    // The admin's password is kept on the host only, root-only, never in the state.
+    const adminFile = run.lab.hostPath('ecommerce', '/etc/aws-runbook/admin/shop.password');
+    expect([statSync(adminFile).mode & 0o777, statSync(adminFile).uid]).toEqual([0o600, 0]);
+    expect(JSON.stringify(state)).not.toContain(readFileSync(adminFile, 'utf8').trim());
+  });
+
+  it('the shop answers on 5085 from outside (its nginx, through the web security group) and keeps its data on RDS, not in SQLite', async () => {
+    const { run, sqlAs } = j();
+    const page = await run.lab.runInOperator('curl', ['-sS', '-m', '5', '-o', '/dev/null', '-w', '%{http_code}', 'http://198.51.100.11:5085/'], { reject: false });
+    expect(page.stdout).toBe('200');
+    const closed = await run.lab.runInOperator('curl', ['-sS', '-m', '3', 'http://198.51.100.11:8000/'], { reject: false });
+    expect(closed.exitCode).not.toBe(0);
+
+    const password = parseEnvFile(readFileSync(run.lab.hostPath('ecommerce', '/opt/shop/.env'), 'utf8')).get('DB_PASS') ?? '';
+    const tables = await sqlAs('ecommerce', 'shop', password, 'SHOW TABLES FROM shop;');
+    expect(tables.lines).toEqual(expect.arrayContaining(['django_migrations', 'auth_user', 'common_product']));
+    expect((await sqlAs('ecommerce', 'shop', password, "SELECT username, is_superuser FROM shop.auth_user WHERE username = 'admin';")).lines).toEqual(['admin\t1']);
+    expect(existsSync(run.lab.hostPath('ecommerce', '/opt/shop/db.sqlite3'))).toBe(false);
+
+    // The old, invented layout appears nowhere the tool wrote: not in the state, not in the web group's rules.
+    const state = JSON.stringify(await run.state());
+    expect(state).not.toMatch(/DB_USER\b|DB_PASSWORD|:8000\b/);
+    expect(state).toContain(':5085/');
   });
 }
 
@@ -74,7 +104,7 @@ export function shopAfterUp(j: GetJourney): void {
 export function shopReadOnly(j: GetJourney): void {
   it('the shop user logs in to RDS and sees only its own database; WordPress has its own user and database', async () => {
     const { run, sqlAs } = j();
-    const shopPassword = parseEnvFile(readFileSync(run.lab.hostPath('ecommerce', '/opt/shop/.env'), 'utf8')).get('DB_PASSWORD') ?? '';
+    const shopPassword = parseEnvFile(readFileSync(run.lab.hostPath('ecommerce', '/opt/shop/.env'), 'utf8')).get('DB_PASS') ?? '';
     const shop = await sqlAs('ecommerce', 'shop', shopPassword, 'SHOW DATABASES;');
     expect(shop).toEqual({ code: 0, lines: ['information_schema', 'shop'] });
     const grants = await sqlAs('ecommerce', 'shop', shopPassword, 'SHOW GRANTS;');

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { verifyReportSchema, type VerifyReportJson } from '../../../src/tasks/checks/report-schema.js';
 import { CHECK_GROUPS } from '../../../src/tasks/checks/types.js';
@@ -44,7 +45,8 @@ export function verifyReadOnly(j: GetJourney): void {
     expect(notPassing(checks)).toEqual([]);
     expect(code).toBe(0);
     expect(new Set(checks.map((c) => c.group))).toEqual(new Set(['hosts', 'apps', 'connectivity']));
-    expect(checks).toHaveLength(13 + 4 + 7);
+    expect(checks).toHaveLength(13 + 5 + 7);
+    expect(byId['apps.shop.database']?.evidence).toMatch(/^\d+ tables in shop on 10\.1\.2\.10:3306 as shop, django_migrations among them$/);
     expect(byId['hosts.ia.ssh']?.evidence).toMatch(/^ubuntu@ia \(10\.2\.2\.10 via gitlab\): logged in/);
     expect(byId['apps.gitlab.readiness']?.evidence).toContain('HTTP 200, status "ok"');
     expect(byId['connectivity.cyber-to-ia']?.evidence).toBe('ping: ok / predicted: ok / design: ok');
@@ -73,6 +75,24 @@ export function verifyReadOnly(j: GetJourney): void {
 
 /** Router rules changed by hand; each case puts the router back as the lab built it and checks it did. */
 export function verifyPerturb(j: GetJourney): void {
+  it("a shop .env under names Rocket eCommerce does not read (DB_USER, DB_PASSWORD) fails exactly apps.shop.database: that shop would run on SQLite", async () => {
+    const { run } = j();
+    const path = run.lab.hostPath('ecommerce', '/opt/shop/.env');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replace(/^DB_USERNAME=/m, 'DB_USER=').replace(/^DB_PASS=/m, 'DB_PASSWORD='));
+    try {
+      const { code, checks, byId } = await verify(j(), 'apps');
+      expect(code).toBe(1);
+      expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['apps.shop.database']);
+      expect(byId['apps.shop.database']?.evidence).toBe('/opt/shop/.env lacks DB_USERNAME: the shop runs on SQLite, not on RDS');
+      // The shop still answers 200: HTTP alone could not tell.
+      expect(byId['apps.shop.http']?.status).toBe('pass');
+    } finally {
+      writeFileSync(path, original);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(original);
+  }, 120_000);
+
   it('a removed Cyber→IA ICMP rule on the wire flips exactly Cyber→IA: verify fails it, ping against the prediction', async () => {
     const { run } = j();
     const restore = await removeIcmpAccept(run.lab.routerNs, 'ia', VPC_CIDRS.cyber);

@@ -15,10 +15,19 @@ export const DJANGO_MIGRATIONS_TABLE = 'django_migrations';
 
 export type ShopTables = { login: true; tables: string[] } | { login: false; error: string };
 
-/** SHOW TABLES in the shop's database, as the shop's user (the password on stdin, MYSQL_PWD). Read-only. */
-export async function shopTables(connection: SshConnection, endpoint: DbEndpoint, password: string, signal: AbortSignal): Promise<ShopTables> {
-  const result = await exec(connection, `${mariadbCommand(endpoint, SHOP_DATABASE.user, SHOP_DATABASE.database)} -N -B -e 'SHOW TABLES'`, {
-    label: `list the tables of ${SHOP_DATABASE.database} on RDS`,
+/**
+ * SHOW TABLES in the shop's database, as the shop's user (the password on stdin, MYSQL_PWD). Read-only.
+ * `as` names another account and database (what the shop's own .env says, for `verify`).
+ */
+export async function shopTables(
+  connection: SshConnection,
+  endpoint: DbEndpoint,
+  password: string,
+  signal: AbortSignal,
+  as: { user: string; database: string } = { user: SHOP_DATABASE.user, database: SHOP_DATABASE.database },
+): Promise<ShopTables> {
+  const result = await exec(connection, `${mariadbCommand(endpoint, as.user, as.database)} -N -B -e 'SHOW TABLES'`, {
+    label: `list the tables of ${as.database} on RDS`,
     secretEnv: { MYSQL_PWD: password },
     allowFailure: true,
     signal,
@@ -29,10 +38,10 @@ export async function shopTables(connection: SshConnection, endpoint: DbEndpoint
 }
 
 /** Why the tables do not prove the shop uses RDS (undefined: they do). */
-export function shopTablesProblem(found: ShopTables): string | undefined {
+export function shopTablesProblem(found: ShopTables, database = SHOP_DATABASE.database): string | undefined {
   if (!found.login) return `the shop's user cannot list its database on RDS (${found.error})`;
   if (found.tables.includes(DJANGO_MIGRATIONS_TABLE)) return undefined;
   return found.tables.length === 0
-    ? `the shop's database ${SHOP_DATABASE.database} on RDS has no table after migrate: the shop is not using it (Rocket eCommerce falls back to SQLite when its .env lacks DB_ENGINE, DB_NAME or DB_USERNAME)`
-    : `the shop's database ${SHOP_DATABASE.database} on RDS has no ${DJANGO_MIGRATIONS_TABLE} table (it has ${found.tables.slice(0, 5).join(', ')}): migrate did not run against it`;
+    ? `the shop's database ${database} on RDS has no table after migrate: the shop is not using it (Rocket eCommerce falls back to SQLite when its .env lacks DB_ENGINE, DB_NAME or DB_USERNAME)`
+    : `the shop's database ${database} on RDS has no ${DJANGO_MIGRATIONS_TABLE} table (it has ${found.tables.slice(0, 5).join(', ')}): migrate did not run against it`;
 }
