@@ -152,7 +152,22 @@ export const INPUT_ROWS: BadInputRow[] = [
     args: up('hosts'),
     what: /"\.\/rocket-ecommerce\.tar\.gz" does not exist \(.*\/project\/rocket-ecommerce\.tar\.gz\)/,
     where: /shop\.source: /,
-    fix: /fix: set shop\.source in aws-runbook\.yaml to the Rocket eCommerce source: a \.tar\.gz archive or a folder/,
+    fix: /fix: set shop\.source in aws-runbook\.yaml to the Rocket eCommerce source: the vendor's \.zip, a \.tar\.gz, or a folder/,
+  },
+  {
+    name: 'shop source with several published ports',
+    group: 'config',
+    // The Django service publishes gunicorn's port too: the tool cannot tell which one visitors use.
+    files: {
+      'two-ports/docker-compose.yml': 'services:\n  appseed-app:\n    build: .\n    ports:\n      - "5005:5005"\n  nginx:\n    image: nginx\n    ports:\n      - "5085:5085"\n',
+      'two-ports/manage.py': '#!/usr/bin/env python\n',
+    },
+    config: withBase('shop:\n  source: ./two-ports\n'),
+    env: keys,
+    args: up('hosts'),
+    what: /"\.\/two-ports": the source's docker-compose\.yml publishes several ports: 5005 \(appseed-app\), 5085 \(nginx\); which one is the shop\?/,
+    where: /shop\.source: /,
+    fix: /fix: set shop\.port to the one visitors use \(e\.g\. shop\.port: 5085\)/,
   },
   {
     name: 'YAML syntax error',

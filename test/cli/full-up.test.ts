@@ -60,7 +60,7 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     cleanDownCalls = sandbox.gateway.log.slice(downSince).filter((e) => e.mutating).map((e) => e.action);
     expect(down.stdout).toMatch(/the bucket is emptied first: 0 object version/);
     const after = await fullInventory(sandbox.motoEndpoint, 'whole');
-    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [], elasticIps: [] });
     expect(after.network.vpcs).toEqual([]);
     const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
     expect(state.steps).toEqual({});
@@ -95,7 +95,7 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     // How many kinds get their own crash depends on timing (kinds that land together while the run is being killed): at least half.
     expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size * 0.5));
     const after = await fullInventory(sandbox.motoEndpoint, 'teardown');
-    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [], elasticIps: [] });
     expect(after.network.vpcs).toEqual([]);
   }, 600_000);
 
@@ -140,7 +140,7 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     const dropped = sandbox.gateway.log.slice(start).filter((entry) => entry.mutating && entry.dropped);
     expect(new Set(dropped.map((entry) => entry.action))).toEqual(new Set(mutatingKinds(cleanDownCalls).keys()));
     const after = await fullInventory(sandbox.motoEndpoint, 'dropdown');
-    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [] });
+    expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [], elasticIps: [] });
     expect(after.network.vpcs).toEqual([]);
   }, 240_000);
 });

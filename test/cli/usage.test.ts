@@ -1,3 +1,4 @@
+import { packShopZip } from '../fixtures/shop/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,10 +99,12 @@ describe('the sandbox', () => {
     expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
   });
 
-  it('--sandbox rehearses the whole runbook, hosts and backup on simulated hosts, with no config, no admin CIDR, no SSH key, no shop source or Stripe keys; it connects to nothing but loopback', async () => {
+  it("--sandbox rehearses the whole runbook with the vendor's zip as the shop's source, hosts and backup on simulated hosts, with no admin CIDR, no SSH key or Stripe keys; it ends with the shop on :5085 and connects to nothing but loopback", async () => {
     const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const cwd = await mkdtemp(join(tmpdir(), 'awsrb-rehearsal-'));
+    // The stand-in the rehearsal writes when no source is given is the TUI walk's (test/screens/rehearsal-walk.test.tsx).
+    await writeFile(join(cwd, 'aws-runbook.yaml'), `shop:\n  source: ${await packShopZip(cwd)}\n`);
     // The tests' network guard, loaded into every tool a test spawns (test/setup/socket-guard.mjs), also logs
     // every socket connect it sees to AWSRB_SOCKET_LOG.
     const log = join(cwd, 'sockets.log');
@@ -111,13 +114,15 @@ describe('the sandbox', () => {
     expect(result.stderr).toMatch(/documentation range/);
     expect(result.stderr).toMatch(/throwaway key/);
     expect(result.stderr).toMatch(/hosts are simulated in this process: nothing connects anywhere/);
-    expect(result.stderr).toMatch(/stand-in shop/);
+    expect(result.stderr).not.toMatch(/stand-in shop/);
     expect(result.stderr).toMatch(/fake test keys/);
     for (const section of SECTION_IDS) expect(result.stdout).toMatch(new RegExp(`■ section ${section} ok`));
     for (const step of ['hosts.login.ia', 'hosts.docker.ecommerce', 'hosts.shop', 'hosts.wordpress', 'hosts.gitlab-ce.gitlab', 'hosts.uptime-kuma.monitoring', 'backup.db-user', 'backup.timer']) {
       expect(result.stdout).toMatch(new RegExp(`✓ ${step.replaceAll('.', '\\.')} `));
     }
     expect(result.stdout).toMatch(/run ok/);
+    expect(result.stdout).toMatch(/✓ hosts\.shop .*url=http:\/\/[\d.]+:5085\/ .*service=appseed-app/);
+    expect(result.stdout.trimEnd().split('\n').slice(-5).join('\n')).toMatch(/^ {2}shop {9}http:\/\/[\d.]+:5085\/$/m);
     expect(result.stdout + result.stderr).not.toMatch(/sk_test_AwsRunbookSandbox/);
     const sockets = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
     expect(sockets.length).toBeGreaterThan(10);

@@ -31,7 +31,7 @@ export function expectedInfrastructure(s: string, options: { adminCidr: string; 
       { name: `SG-RDS-${s}`, rules: [`tcp 3306-3306 from SG-Web-${s}`] },
       {
         name: `SG-Web-${s}`,
-        rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24', 'tcp 443-443 from 0.0.0.0/0', 'tcp 80-80 from 0.0.0.0/0', 'tcp 5085-5085 from 0.0.0.0/0'],
+        rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24', 'tcp 443-443 from 0.0.0.0/0', 'tcp 5085-5085 from 0.0.0.0/0', 'tcp 80-80 from 0.0.0.0/0'],
       },
     ],
     // security.default-sg.<vpc> (EC2.2): every VPC's default group allows nothing.
@@ -63,6 +63,17 @@ export function expectedInfrastructure(s: string, options: { adminCidr: string; 
       },
     ],
     keyPairs: options.compute ? [`KeyVM-${s}`] : [],
+    elasticIps: [
+      ...(options.compute
+        ? [
+            { name: `EIP-Ecommerce-${s}`, instance: `VM-Ecommerce-${s}` },
+            { name: `EIP-Gitlab-${s}`, instance: `VMCyber-Gitlab-${s}` },
+            { name: `EIP-WordPress-${s}`, instance: `VM-WordPress-${s}` },
+          ]
+        : []),
+      { name: `EIP-NAT-Cyber-${s}`, instance: null },
+      { name: `EIP-NAT-IA-${s}`, instance: null },
+    ].sort((a, b) => a.name.localeCompare(b.name)),
     instances: options.compute ? expectedInstances(s) : [],
   };
 }

@@ -1,4 +1,5 @@
 import {
+  DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -41,6 +42,7 @@ export async function fullInventory(endpoint: string, project: string) {
     const reservations = (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
     const instances = ours(reservations.flatMap((r) => r.Instances ?? [])).filter((i) => i.State?.Name !== 'terminated');
     const keys = ((await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs ?? []).filter((k) => tag(k.Tags, 'aws-runbook:project') === project);
+    const addresses = ((await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? []).filter((a) => tag(a.Tags, 'aws-runbook:project') === project);
     const databases = ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).filter((d) => d.TagList?.some((t) => t.Key === 'aws-runbook:project' && t.Value === project));
     const subnetGroups = ((await rds.send(new DescribeDBSubnetGroupsCommand({}))).DBSubnetGroups ?? []).filter((g) => g.DBSubnetGroupName?.endsWith(`-${project}`));
     const buckets = ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).filter((b) => b.Name?.startsWith(`${project}-backups-`));
@@ -100,6 +102,10 @@ export async function fullInventory(endpoint: string, project: string) {
       subnetGroups: subnetGroups.map((g) => ({ name: g.DBSubnetGroupName, subnets: (g.Subnets ?? []).map((s) => s.SubnetAvailabilityZone?.Name).sort() })),
       buckets: bucketSettings,
       keyPairs: keys.map((k) => k.KeyName),
+      // Every Elastic IP of the project and the instance it is on (a NAT gateway's: none).
+      elasticIps: addresses
+        .map((a) => ({ name: tag(a.Tags, 'Name'), instance: tag(instances.find((i) => i.InstanceId === a.InstanceId)?.Tags, 'Name') ?? null }))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name))),
       instances: instances
         .map((i) => ({
           name: tag(i.Tags, 'Name'),

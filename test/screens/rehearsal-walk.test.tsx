@@ -100,6 +100,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     // The default time scale makes the RDS instance wait 18 s; the walk itself is what this test is about.
     target.sandbox?.gateway.setLatency(undefined);
     expect(target.simulatedHosts).toBeDefined();
+    expect(notices.join('\n')).toMatch(/shop\.source is not set: the rehearsal installs a stand-in shop/);
     stateDir = await mkdtemp(join(tmpdir(), 'awsrb-walk-'));
     const session = await openSession('tui');
     cleanups.push(() => session.close());

@@ -36,6 +36,15 @@ export function selectSections(runbook: readonly Section[], only: string | undef
   return wanted;
 }
 
+/** After a run of the hosts section: where each app answers (no password: those are shown on request in the assistant). */
+function printAccess(session: Awaited<ReturnType<typeof openSession>>, io: CommandIO): void {
+  const access = session.hostAccess();
+  if (!access) return;
+  const where = session.info.simulatedHosts ? ' (simulated hosts: these addresses lead nowhere outside this rehearsal)' : '';
+  io.out(`apps${where}:`);
+  for (const url of access.urls) io.out(`  ${url.label.padEnd(12)} ${url.url}${url.note ? `  ${url.note}` : ''}`);
+}
+
 export function exitCodeForOutcome(outcome: string): number {
   if (outcome === 'ok') return EXIT.ok;
   if (outcome === 'aborted') return EXIT.interrupted;
@@ -89,6 +98,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
       }
       await session.loadIdentity();
       const outcome = await session.apply(sections);
+      if (outcome === 'ok' && sections.includes('hosts')) printAccess(session, io);
       if (outcome === 'failed') io.err(`Fix the cause above, then run \`aws-runbook up\` again: it resumes from the failed step.${logLine(session.info.logPath)}`);
       if (outcome === 'aborted') io.err(`Stopped. \`aws-runbook status\` shows where; \`aws-runbook up\` resumes.${logLine(session.info.logPath)}`);
       return exitCodeForOutcome(outcome);

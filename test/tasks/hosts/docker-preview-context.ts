@@ -20,10 +20,12 @@ export function previewContext(known: Record<string, Outputs> = {}, config: Conf
   );
 }
 
-/** Outputs of the compute steps as the lab's addresses would give them. */
+/** Outputs of the compute steps as the lab's addresses would give them (a public host's address: its Elastic IP's association). */
 export const KNOWN_INSTANCES: Record<string, Outputs> = {
-  'compute.gitlab': { instanceId: 'i-gitlab', privateIp: '10.3.1.10', publicIp: '198.51.100.10' },
-  'compute.ecommerce': { instanceId: 'i-shop', privateIp: '10.1.1.10', publicIp: '198.51.100.11' },
+  'compute.gitlab': { instanceId: 'i-gitlab', privateIp: '10.3.1.10' },
+  'compute.gitlab.eip-association': { associationId: 'eipassoc-gitlab', publicIp: '198.51.100.10' },
+  'compute.ecommerce': { instanceId: 'i-shop', privateIp: '10.1.1.10' },
+  'compute.ecommerce.eip-association': { associationId: 'eipassoc-shop', publicIp: '198.51.100.11' },
   'compute.monitoring': { instanceId: 'i-mon', privateIp: '10.3.2.10' },
   'compute.ia': { instanceId: 'i-ia', privateIp: '10.2.2.10' },
 };

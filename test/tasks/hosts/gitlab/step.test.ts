@@ -7,11 +7,13 @@ import { KNOWN_INSTANCES, previewContext } from '../docker-preview-context.js';
 describe('the GitLab CE step', () => {
   const step = gitlabStep(configSchema.parse({}));
 
-  it('runs on the bastion after its login, with the public address as EXTERNAL_URL', () => {
+  it('runs on the bastion after its login, with its Elastic IP as EXTERNAL_URL', () => {
     expect(step.id).toBe(gitlabStepId());
-    expect(step.needs).toEqual(['hosts.login.gitlab', 'compute.gitlab']);
+    expect(step.needs).toEqual(['hosts.login.gitlab', 'compute.gitlab', 'compute.gitlab.eip-association']);
     expect(gitlabExternalUrl(previewContext(KNOWN_INSTANCES))).toBe('http://198.51.100.10');
     expect(() => gitlabExternalUrl(previewContext())).toThrow(/publicIp/);
+    // The address the instance launched with is not GitLab's URL: it changes at each start.
+    expect(() => gitlabExternalUrl(previewContext({ 'compute.gitlab': { instanceId: 'i-gitlab', publicIp: '203.0.113.99' } }))).toThrow(/publicIp/);
   });
 
   it('previews the repository, the install with EXTERNAL_URL and the readiness check, with the seed slips', () => {
