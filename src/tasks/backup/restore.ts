@@ -5,7 +5,6 @@ import { exec } from '../../ssh/exec.js';
 import { DB_INSTANCE_STEP, dbEndpoint } from '../hosts/db-users-master.js';
 import { hostKeyStepId, instanceName, instanceStepId } from '../hosts/names.js';
 import { readRemoteFile } from '../hosts/shop/compose-app.js';
-import { STORAGE_STEP_IDS } from '../storage/names.js';
 import { PASSWORD_VAR, restoreCommand } from './db-client.js';
 import { BACKUP_PREFIX } from './names.js';
 import type { RestoreTarget } from './restore-targets.js';

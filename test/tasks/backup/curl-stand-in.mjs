@@ -1,4 +1,4 @@
-/* global process */
+/* global process, URL */
 // A stand-in for curl (8.5, as in Ubuntu 24.04) towards the two services the daily backup script talks
 // to, which no test may reach: the instance metadata service (IMDSv2) and S3. It answers as they do and
 // refuses what they refuse, so a script that gets a flag, a header or a signature input wrong fails:

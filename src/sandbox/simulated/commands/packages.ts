@@ -1,6 +1,5 @@
 import type { Command, IFileSystem } from 'just-bash';
 import type { CommandEnv, SimulatedHost } from '../host.js';
-import { command, fail, ok } from '../shell/results.js';
 import { curl } from './curl.js';
 import { docker } from './docker.js';
 import { gitlabCtl, gitlabPackageInstalled } from './gitlab.js';
