@@ -50,9 +50,15 @@ export function parseRestoreRequest(options: RestoreOptions): RestoreRequest {
 
 async function askDatabaseName(expected: string, io: CommandIO): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  // Ctrl-C at the question (the terminal is in readline's hands then) is a "no", not a hang.
+  const cancel = new AbortController();
+  prompt.once('SIGINT', () => cancel.abort());
   try {
-    const answer = await prompt.question(`Type the database name (${expected}) to restore it, anything else to cancel: `);
+    const answer = await prompt.question(`Type the database name (${expected}) to restore it, anything else to cancel: `, { signal: cancel.signal });
     return answer.trim() === expected;
+  } catch (error) {
+    if (cancel.signal.aborted) return false;
+    throw error;
   } finally {
     prompt.close();
     io.out('');

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { shellQuote } from '../../../src/ssh/remote-command.js';
 import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
 import { labToolEnv } from '../lab-run.js';
 import { gatewayLog, type GetJourney } from './journey.js';
@@ -12,6 +13,28 @@ import { bucketOf, connectsDuring, lastSeq, listKeys, sqlAsApp } from './backup-
  */
 
 const ORDERS = 'SELECT id, customer, total, note, HEX(raw) FROM lab_orders ORDER BY id;';
+
+/**
+ * `aws-runbook restore ARGS` at a terminal (util-linux `script` gives it a pty), answering `typed` when it
+ * asks for the database name. The terminal's output (stdout and stderr together) comes back as `output`.
+ */
+async function restoreAtTerminal(j: GetJourney, args: string[], typed: string): Promise<{ code: number | undefined; output: string }> {
+  const { run, keys, printed } = j();
+  const command = [process.execPath, CLI, 'restore', ...args, '--endpoint-url', run.endpoint].map(shellQuote).join(' ');
+  const child = run.lab.runInOperator('script', ['-qec', command, '/dev/null'], { cwd: run.cwd, env: labToolEnv(keys), extendEnv: false, reject: false, timeout: 90_000 });
+  let output = '';
+  let answered = false;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!answered && output.includes('anything else to cancel: ')) {
+      answered = true;
+      child.stdin?.write(`${typed}\n`);
+    }
+  });
+  const result = await child;
+  printed.push(output, String(result.stderr));
+  return { code: result.exitCode, output };
+}
 const POSTS = 'SELECT id, title, MD5(body) FROM lab_posts ORDER BY id;';
 
 /** Phase 3, right after the journey's one backup. */
@@ -31,24 +54,31 @@ export function restoreRoundTrip(j: GetJourney): void {
     expect(await sqlAsApp(run, 'shop', ORDERS)).not.toEqual(orders);
 
     const since = await lastSeq(run);
-    const { value: results, connects } = await connectsDuring(run, async () => [
-      // The newest dump of shop by default; WordPress's named by its key, as `backup` printed it.
-      await tool(['restore', '--database', 'shop', '--yes']),
-      await tool(['restore', '--from', `s3://${bucket}/${wordpressDump}`, '--yes']),
-    ]);
-    const [shop, wordpress] = results;
-    expect(shop?.code, `${shop?.stdout}\n${shop?.stderr}`).toBe(0);
-    expect(wordpress?.code, `${wordpress?.stdout}\n${wordpress?.stderr}`).toBe(0);
-    expect(shop?.stdout).toContain(`Restore s3://${bucket}/${shopDump} (`);
-    expect(shop?.stdout).toMatch(new RegExp(`Restored shop from s3://${bucket}/${shopDump}: [\\d.]+ (B|KiB|MiB) streamed in`));
-    expect(wordpress?.stdout).toMatch(/into the database wordpress, as its user wordpress, through wordpress\./);
+    const from = ['--from', `s3://${bucket}/${wordpressDump}`];
+    const { value: results, connects } = await connectsDuring(run, async () => ({
+      // The newest dump of shop by default, without a terminal: --yes.
+      shop: await tool(['restore', '--database', 'shop', '--yes']),
+      // WordPress's named by its key, as `backup` printed it, at a terminal: a wrong name restores nothing; its name does.
+      refused: await restoreAtTerminal(j, from, 'shop'),
+      wordpress: await restoreAtTerminal(j, from, 'wordpress'),
+    }));
+    const { shop, refused, wordpress } = results;
+    expect(shop.code, `${shop.stdout}\n${shop.stderr}`).toBe(0);
+    expect(shop.stdout).toContain(`Restore s3://${bucket}/${shopDump} (`);
+    expect(shop.stdout).toMatch(new RegExp(`Restored shop from s3://${bucket}/${shopDump}: [\\d.]+ (B|KiB|MiB) streamed in`));
+    expect([refused.code, refused.output]).toEqual([1, expect.stringContaining('Not confirmed: nothing was restored.')]);
+    expect(wordpress.code, wordpress.output).toBe(0);
+    expect(wordpress.output).toMatch(/into the database wordpress, as its user wordpress, through wordpress\./);
+    expect(wordpress.output).toMatch(/Type the database name \(wordpress\) to restore it, anything else to cancel: /);
+    expect(wordpress.output).toContain(`Restored wordpress from s3://${bucket}/${wordpressDump}`);
 
     expect(await sqlAsApp(run, 'shop', ORDERS)).toEqual(orders);
     expect(await sqlAsApp(run, 'wordpress', POSTS)).toEqual(posts);
     expect(await sqlAsApp(run, 'shop', "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'shop';")).toEqual(['lab_orders_audit']);
     expect(await sqlAsApp(run, 'shop', "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'shop';")).toEqual(['lab_nightly']);
 
-    // Each as the app's own user from its own host (ecommerce 10.1.1.10, wordpress 10.1.1.11), nobody else.
+    // Each as the app's own user from its own host (ecommerce 10.1.1.10, wordpress 10.1.1.11), nobody else;
+    // the refused one not at all.
     expect(connects.map((c) => c.replace(/ .*$/, '')).sort()).toEqual(['shop@10.1.1.10', 'wordpress@10.1.1.11']);
     expect((await gatewayLog(run)).filter((e) => e.seq > since && e.service === 'secretsmanager').map((e) => e.action)).toEqual([]);
   }, 120_000);
