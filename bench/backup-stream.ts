@@ -11,6 +11,7 @@
  *   BENCH_LARGE_MB=1200 npm run bench:backup  # MB of rows of the large database
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { backupAccountCommand, DUMP_FLAGS } from '../src/tasks/backup/db-client.js';
 import { shopTestInput } from '../test/fixtures/shop/index.js';
 import { CLI } from '../test/helpers/cli.js';
 import { labToolEnv, startLabRun, type LabRun } from '../test/lab/lab-run.js';
@@ -35,23 +36,22 @@ async function sql(run: LabRun, statements: string): Promise<string> {
   return result.stdout.trim();
 }
 
-/** A database of `mb` MB of random bytes (1 KiB rows), loaded in 50 MB batches. */
+/**
+ * `mb` MB of random bytes (1 KiB rows) in a table of an application database (the backup account reads
+ * those only: shop and wordpress), loaded in 50 MB batches.
+ */
 async function makeDatabase(run: LabRun, name: string, mb: number): Promise<void> {
-  await sql(run, `CREATE DATABASE ${name}; CREATE TABLE ${name}.blobs (id INT PRIMARY KEY, b VARBINARY(1024)) ENGINE=MyISAM;`);
+  await sql(run, `CREATE TABLE ${name}.bench_blobs (id INT PRIMARY KEY, b VARBINARY(1024)) ENGINE=MyISAM;`);
   const rows = Math.ceil((mb * MB) / 1024);
   for (let from = 1; from <= rows; from += 50_000) {
     const to = Math.min(rows, from + 49_999);
-    await sql(run, `USE ${name}; INSERT INTO blobs SELECT seq, RANDOM_BYTES(1024) FROM seq_${from}_to_${to};`);
+    await sql(run, `USE ${name}; INSERT INTO bench_blobs SELECT seq, RANDOM_BYTES(1024) FROM seq_${from}_to_${to};`);
   }
 }
 
-/** Bytes of the dump itself (uncompressed), measured on the shop host with the same flags. */
+/** Bytes of the dump itself (uncompressed), measured on the shop host as the backup account, with the same flags. */
 async function dumpSize(run: LabRun, name: string): Promise<number> {
-  const result = await run.lab.exec(
-    'ecommerce',
-    `mariadb-dump -h ${DB_HOST} -u ${run.lab.db.adminUser} --single-transaction --routines --events --triggers --hex-blob ${name} | wc -c`,
-    { env: { MYSQL_PWD: run.lab.db.adminPassword() }, timeoutMs: 30 * 60_000 },
-  );
+  const result = await run.lab.exec('ecommerce', `${backupAccountCommand('mariadb-dump', [...DUMP_FLAGS, '--', name])} | wc -c`, { timeoutMs: 30 * 60_000 });
   return Number(result.stdout.trim());
 }
 
@@ -120,14 +120,15 @@ try {
   if (up.code !== 0) throw new Error(`up failed:\n${up.stdout}\n${up.stderr}`);
 
   const loadStarted = performance.now();
-  await makeDatabase(run, 'bench_small', SMALL_MB);
-  await makeDatabase(run, 'bench_large', LARGE_MB);
-  const [smallDump, largeDump] = [await dumpSize(run, 'bench_small'), await dumpSize(run, 'bench_large')];
+  // The small one in WordPress's database, the large one in the shop's (the apps' own tables are tiny here).
+  await makeDatabase(run, 'wordpress', SMALL_MB);
+  await makeDatabase(run, 'shop', LARGE_MB);
+  const [smallDump, largeDump] = [await dumpSize(run, 'wordpress'), await dumpSize(run, 'shop')];
   console.log(`loaded ${SMALL_MB} + ${LARGE_MB} MB of random rows and measured the dumps in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`);
 
-  const small = await backup(run, 'bench_small');
+  const small = await backup(run, 'wordpress');
   report('small', smallDump, small);
-  const large = await backup(run, 'bench_large');
+  const large = await backup(run, 'shop');
   report('large', largeDump, large);
   console.log(
     `peak RSS large/small: ${(large.hwmKiB / small.hwmKiB).toFixed(2)} for a dump ${(largeDump / smallDump).toFixed(1)}× bigger ` +

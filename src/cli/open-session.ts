@@ -6,7 +6,7 @@ import type { CommandIO } from './io.js';
 import { onSignals } from './signals.js';
 import { EXIT } from './exit-codes.js';
 
-const LOGGED_READS = new Set(['verify', 'backup']);
+const LOGGED_READS = new Set(['verify', 'backup', 'restore']);
 
 /** Config, target and session for a command; the caller must `close()` the session. */
 export async function openSession(
@@ -34,7 +34,7 @@ export async function openSession(
       mode,
       command,
       onClose: () => target.release(),
-      // A log for every run that changes things (up, down, the TUI), and for backup and verify.
+      // A log for every run that changes things (up, down, the TUI), and for backup, restore and verify.
       ...(mode === 'write' || LOGGED_READS.has(command)
         ? { log: global.verbose && !output.screen ? { mirror: (line: string) => io.err(`log ${line}`) } : {} }
         : {}),

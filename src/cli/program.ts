@@ -66,7 +66,7 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
       run(async (global, commandIO) => {
         if (program.args.length > 0) {
           throw new UsageError(
-            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, verify, down, backup, sandbox serve (see \`aws-runbook --help\`).`,
+            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, verify, down, backup, restore, sandbox serve (see \`aws-runbook --help\`).`,
           );
         }
         return (await import('./commands/tui.js')).tuiCommand(global, commandIO);
@@ -125,6 +125,14 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .description('dump the databases (mariadb-dump | gzip on the shop host) straight into the backup bucket, now')
     .option('--database <names>', 'only these databases, comma-separated (default: every application database)')
     .action(run(async (global, commandIO) => (await import('./commands/backup.js')).backupCommand(global, global as never, commandIO)));
+
+  program
+    .command('restore')
+    .description("stream a dump from the backup bucket back into its database on RDS, as the app's own database user (asks you to type the database name)")
+    .option('--database <name>', 'the database to restore, shop or wordpress: its newest dump unless --from names one')
+    .option('--from <key>', 'the dump to restore: its key under backups/ (or the s3:// URL `aws-runbook backup` prints)')
+    .option('--yes', 'restore without asking (required without a terminal)')
+    .action(run(async (global, commandIO) => (await import('./commands/restore.js')).restoreCommand(global, global as never, commandIO)));
 
   const sandbox = program.command('sandbox').description('the local AWS emulator used by --sandbox');
   sandbox

@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import type { SshConnection } from './connect.js';
-import { RemoteCommandAbortedError, RemoteCommandError, RemoteCommandTimeoutError } from './errors.js';
+import { InputStreamError, RemoteCommandAbortedError, RemoteCommandError, RemoteCommandTimeoutError } from './errors.js';
 import { redactor } from './lines.js';
 import { buildRemoteCommand, secretLines, type SudoOptions } from './remote-command.js';
 import { acquireSession, retryRefusedOpen } from './sessions.js';
@@ -27,7 +28,13 @@ export interface CommandOptions {
    * exported variables; never in any process's argv, never in errors (values are redacted).
    */
   secretEnv?: Record<string, string>;
-  stdin?: string | Buffer;
+  /**
+   * The command's stdin (after the secret lines). A Readable is piped with back-pressure (a slow host
+   * stalls the source) and ended when the source ends; if the source fails, the remote command is
+   * stopped (TERM, never an end of input that would look complete) and the command fails with an
+   * InputStreamError. The command owns the stream: it is destroyed when the command ends first.
+   */
+  stdin?: string | Buffer | Readable;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -56,9 +63,10 @@ export async function startCommand(connection: SshConnection, command: string, o
   const host = connection.label;
   const label = options.label ?? defaultLabel(command);
   const secrets = options.secretEnv ?? {};
+  const source = options.stdin instanceof Readable ? options.stdin : undefined;
   const input = Buffer.concat([
     Buffer.from(secretLines(secrets)),
-    typeof options.stdin === 'string' ? Buffer.from(options.stdin) : (options.stdin ?? Buffer.alloc(0)),
+    typeof options.stdin === 'string' ? Buffer.from(options.stdin) : Buffer.isBuffer(options.stdin) ? options.stdin : Buffer.alloc(0),
   ]);
   const remote = buildRemoteCommand({
     command,
@@ -67,7 +75,10 @@ export async function startCommand(connection: SshConnection, command: string, o
     env: options.env,
     secretNames: Object.keys(secrets),
   });
-  if (options.signal?.aborted) throw new RemoteCommandAbortedError(host, label);
+  if (options.signal?.aborted) {
+    source?.destroy();
+    throw new RemoteCommandAbortedError(host, label);
+  }
 
   const abortError = () => new RemoteCommandAbortedError(host, label);
   const release = await acquireSession(connection.sessions, options.signal, abortError);
@@ -76,6 +87,7 @@ export async function startCommand(connection: SshConnection, command: string, o
     opened = await retryRefusedOpen(() => openChannel(connection.client, remote, host, label, options.signal));
   } catch (error) {
     release();
+    source?.destroy();
     throw error;
   }
   const { channel, exitStatus } = opened;
@@ -106,8 +118,16 @@ export async function startCommand(connection: SshConnection, command: string, o
       if (options.signal.aborted) onAbort();
       else options.signal.addEventListener('abort', onAbort, { once: true });
     }
+    source?.on('error', (error) => stop(new InputStreamError(host, label, error)));
   });
-  channel.end(input);
+  if (source) {
+    // The command owns its input: one that ended first (or failed) leaves no half-read source open.
+    channel.once('close', () => {
+      if (!source.readableEnded) source.destroy();
+    });
+    channel.write(input);
+    source.pipe(channel);
+  } else channel.end(input);
   return { channel, host, label, redact: redactor(Object.values(secrets)), finished };
 }
 

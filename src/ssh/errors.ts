@@ -61,6 +61,18 @@ export class RemoteCommandAbortedError extends Error {
   }
 }
 
+/** The stream piped into a command's stdin failed: the command was stopped before it could see an end of input. */
+export class InputStreamError extends Error {
+  override readonly name = 'InputStreamError';
+  constructor(
+    readonly host: string,
+    readonly label: string,
+    cause: unknown,
+  ) {
+    super(`the input of "${label}" on ${host} failed (${cause instanceof Error ? cause.message : String(cause)}); the remote command was stopped`, { cause });
+  }
+}
+
 /** The command ran longer than its timeoutMs: it was signalled and its channel closed. */
 export class RemoteCommandTimeoutError extends Error {
   override readonly name = 'RemoteCommandTimeoutError';

@@ -17,6 +17,7 @@ export {
   RemoteCommandError,
   RemoteCommandAbortedError,
   RemoteCommandTimeoutError,
+  InputStreamError,
   SudoPasswordRequiredError,
   UploadError,
 } from './errors.js';

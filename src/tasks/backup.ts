@@ -17,13 +17,14 @@ export { BACKUP_PREFIX, BACKUP_STEP_IDS, backupObjectKey, backupRoleName, isData
  * | backup.iam-role            | storage.bucket                                 | roleName, roleArn                   |
  * | backup.instance-profile    | backup.iam-role                                | profileName, profileArn             |
  * | backup.profile-association | backup.instance-profile, compute.ecommerce     | associationId, instanceId, profileArn |
- * | backup.client-tools        | hosts.login.ecommerce                          | mariadbDump, awsCli                 |
+ * | backup.client-tools        | hosts.login.ecommerce                          | mariadbDump, curl                   |
  * | backup.db-user             | backup.client-tools, database.instance         | dbUser, optionFile                  |
  * | backup.timer               | tools, db-user, association, storage.bucket    | timerUnit, schedule, destination    |
  *
  * The on-demand dump (`aws-runbook backup`) is `runOnDemandBackup` in ./backup/on-demand.ts (imported
- * by that command only: it loads @aws-sdk/lib-storage); it needs the storage, database, compute and
- * hosts sections, not this one.
+ * by that command only: it loads @aws-sdk/lib-storage); it dumps as backup.db-user's account, so it needs
+ * this section's db-user step besides storage, compute and hosts. `aws-runbook restore` is
+ * ./backup/restore.ts: each app's database back from a dump, as that app's own user.
  */
 export function backupSteps(config: Config): Step[] {
   return [iamRoleStep(config), instanceProfileStep(config), associationStep(config), clientToolsStep(config), dbUserStep(config), timerStep(config)];

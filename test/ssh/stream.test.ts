@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Duplex, Writable, type Readable } from 'node:stream';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemoteCommandAbortedError, RemoteCommandError, SshPool, streamCommand, type SshConnection } from '../../src/ssh/index.js';
+import { exec, InputStreamError, RemoteCommandAbortedError, RemoteCommandError, SshPool, streamCommand, type SshConnection } from '../../src/ssh/index.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { eventually, hostFor, processesMatching } from './fixture.js';
 
@@ -90,5 +93,75 @@ describe('streamCommand', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of next.stdout) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('fine\n');
+  });
+});
+
+/** `total` bytes of a repeating pattern in 64 KiB chunks, counting what was pulled; fails after `failAfter` bytes when given. */
+function patternSource(total: number, failAfter?: number) {
+  const pulled = { bytes: 0 };
+  const hash = createHash('sha256');
+  const stream = Readable.from(
+    (async function* () {
+      for (let sent = 0; sent < total; sent += 64 * 1024) {
+        if (failAfter !== undefined && sent >= failAfter) throw new Error('GetObject body: socket hang up');
+        const chunk = Buffer.alloc(Math.min(64 * 1024, total - sent), sent % 251);
+        pulled.bytes += chunk.length;
+        hash.update(chunk);
+        yield chunk;
+      }
+    })(),
+  );
+  return { stream, pulled, sha256: () => hash.digest('hex') };
+}
+
+describe('a stream as stdin (the restore: S3 body → SSH → the host)', () => {
+  it('pipes 40 MB after the secret lines, byte for byte, pulling only as fast as the host reads', async () => {
+    const source = patternSource(40 * 1024 * 1024);
+    const started = exec(host, 'printf "%s\\n" "$SECRET_WORD"; sleep 1; sha256sum | cut -d" " -f1', {
+      label: 'restore',
+      secretEnv: { SECRET_WORD: 'sésame' },
+      stdin: source.stream,
+      timeoutMs: 60_000,
+    });
+    // While the host sleeps, the SSH window fills up and the source is no longer read.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(source.pulled.bytes).toBeLessThan(8 * 1024 * 1024);
+    const result = await started;
+    expect(result.stdout).toBe(`sésame\n${source.sha256()}\n`);
+    expect(source.pulled.bytes).toBe(40 * 1024 * 1024);
+  });
+
+  it('a source that fails stops the command before it sees an end of input: no "complete" input is ever acted on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stdin-fail-'));
+    try {
+      const source = patternSource(20 * 1024 * 1024, 2 * 1024 * 1024);
+      // Were the input ended instead of the command stopped, cat would return and the file would appear.
+      const error = await exec(host, `cat >/dev/null && touch ${dir}/finished`, { label: 'restore shop', stdin: source.stream, timeoutMs: 60_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputStreamError);
+      expect((error as Error).message).toMatch(/^the input of "restore shop" on db \(127\.0\.0\.6:\d+\) failed \(GetObject body: socket hang up\); the remote command was stopped$/);
+      expect(source.stream.destroyed).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(existsSync(join(dir, 'finished'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a command that ends first (it refused the input) destroys the source; aborting stops the remote side', async () => {
+    const early = patternSource(50 * 1024 * 1024);
+    const refused = await exec(host, 'head -c 1000 >/dev/null; echo "ERROR 1044 (42000): Access denied" >&2; exit 1', { stdin: early.stream, allowFailure: true, timeoutMs: 60_000 });
+    expect(refused.code).toBe(1);
+    expect(await eventually(() => early.stream.destroyed)).toBe(true);
+    expect(early.pulled.bytes).toBeLessThan(50 * 1024 * 1024);
+
+    const controller = new AbortController();
+    const marker = `sleep 3${process.pid}`;
+    const slow = patternSource(50 * 1024 * 1024);
+    const running = exec(host, `${marker} & wait; cat >/dev/null`, { stdin: slow.stream, signal: controller.signal, timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(await eventually(() => processesMatching(marker).length > 0)).toBe(true);
+    controller.abort();
+    expect(await running).toBeInstanceOf(RemoteCommandAbortedError);
+    expect(await eventually(() => processesMatching(marker).length === 0)).toBe(true);
+    expect(await eventually(() => slow.stream.destroyed)).toBe(true);
   });
 });

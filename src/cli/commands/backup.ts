@@ -39,7 +39,8 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * `aws-runbook backup`: an on-demand dump of the databases to the backup bucket (DESIGN.md §2, §6). Read-only
+ * `aws-runbook backup`: an on-demand dump of the databases to the backup bucket (DESIGN.md §2, §6), as the
+ * backup database account (its option file on the shop host; the RDS master password is not read). Read-only
  * session: it records nothing in the state and takes no lock, so it may run while `up` runs; the bucket's
  * date-named objects are the record.
  */
@@ -86,7 +87,7 @@ export async function backupCommand(global: GlobalOptions, options: BackupOption
         return EXIT.interrupted;
       }
       if (run.databases.length === 0) {
-        io.err('aws-runbook: the database server has no application database to back up (only its own schemas). Name one with --database, or set up the apps first (`aws-runbook up`).');
+        io.err('aws-runbook: the backup account sees no application database on the server yet (it may read shop and wordpress, once the apps created them). Set up the apps first (`aws-runbook up`).');
         return EXIT.failed;
       }
       io.out(`${run.results.length} of ${run.databases.length} database(s) backed up to s3://${run.bucket}/.`);

@@ -84,7 +84,7 @@ export function associationStep(config: Config): Step {
         what: `instance profile ${name} on ${host}`,
         ...(found.kind === 'present' && found.outputs.associationId ? { id: found.outputs.associationId } : {}),
         create: [`aws ec2 associate-iam-instance-profile --instance-id ${instanceId} --iam-instance-profile Name=${name}`],
-        notes: ['Attached to the running instance: no restart. The instance metadata service hands the role\'s short-lived credentials to the aws CLI on the host.'],
+        notes: ['Attached to the running instance: no restart. The instance metadata service (IMDSv2) hands the role\'s short-lived credentials to the daily upload on the host (curl --aws-sigv4).'],
       });
     },
 

@@ -1,32 +1,49 @@
-import { quoteString } from '../hosts/db-users-sql.js';
+import { quoteIdentifier, quoteString } from '../hosts/db-users-sql.js';
 import type { DbEndpoint } from '../hosts/db-users-master.js';
-import { BACKUP_DB_USER, OPTION_FILE } from './names.js';
+import { BACKUP_DATABASES, BACKUP_DB_USER, OPTION_FILE } from './names.js';
 
 /**
- * The timer's database account: what it may do, the SQL that makes it so, and the option file that
- * holds its password on the host. Pure.
+ * The backup database account: what it may do, the SQL that makes it so, and the option file that holds
+ * its password on the host. Pure.
  */
 
 /**
- * What `mariadb-dump --single-transaction --routines --events --triggers` needs and nothing more: read
- * (global SELECT also reads mysql.proc for the routines), views, triggers, events, and LOCK TABLES for
- * non-transactional tables. Global, because the dumps cover every application database, present and future.
+ * What `mariadb-dump` with DUMP_FLAGS needs on a database, and nothing more (MariaDB 10.11's manual,
+ * mariadb-dump, "Privileges"): SELECT for the tables, SHOW VIEW for the views, TRIGGER for the triggers,
+ * EVENT for the events, LOCK TABLES for tables that are not transactional. Granted per application
+ * database: nothing global, nothing on `mysql`.*. (`--routines` would need SELECT on mysql.proc: see DUMP_FLAGS.)
  */
 export const BACKUP_PRIVILEGES: readonly string[] = ['EVENT', 'LOCK TABLES', 'SELECT', 'SHOW VIEW', 'TRIGGER'];
 
 const ACCOUNT = `${quoteString(BACKUP_DB_USER)}@${quoteString('%')}`;
 
 /**
- * Run as the master user: create the account if missing, set its password (CREATE … IF NOT EXISTS alone
- * would keep a lost one), and leave it exactly BACKUP_PRIVILEGES (REVOKE ALL first drops anything added by hand).
+ * `_` and `%` are wildcards in a database-level GRANT (`my_shop` would match `myXshop` too): the app
+ * databases never have them, and a name that did is refused rather than granted more widely than meant.
  */
-export function ensureBackupUserSql(password: string): string {
+function grantTarget(database: string): string {
+  if (!/^[A-Za-z0-9]+$/.test(database)) throw new TypeError(`not a database name the backup account is granted on (letters and digits only): ${JSON.stringify(database)}`);
+  return `${quoteIdentifier(database)}.*`;
+}
+
+/** The account's privileges as the probe reads them back: `PRIVILEGE ON database`, sorted. */
+export function wantedPrivileges(databases: readonly string[] = BACKUP_DATABASES): string[] {
+  return databases.flatMap((db) => BACKUP_PRIVILEGES.map((p) => `${p} ON ${db}`)).sort();
+}
+
+/**
+ * Run as the master user: create the account if missing, set its password (CREATE … IF NOT EXISTS alone
+ * would keep a lost one), and leave it exactly BACKUP_PRIVILEGES on each application database (REVOKE ALL
+ * first drops anything else: an older global grant, anything added by hand). A database that does not
+ * exist yet may be granted on (MariaDB keeps the grant for when it is created).
+ */
+export function ensureBackupUserSql(password: string, databases: readonly string[] = BACKUP_DATABASES): string {
   const secret = quoteString(password);
   return [
     `CREATE USER IF NOT EXISTS ${ACCOUNT} IDENTIFIED BY ${secret};`,
     `ALTER USER ${ACCOUNT} IDENTIFIED BY ${secret};`,
     `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${ACCOUNT};`,
-    `GRANT ${BACKUP_PRIVILEGES.join(', ')} ON *.* TO ${ACCOUNT};`,
+    ...databases.map((db) => `GRANT ${BACKUP_PRIVILEGES.join(', ')} ON ${grantTarget(db)} TO ${ACCOUNT};`),
     '',
   ].join('\n');
 }
@@ -35,18 +52,18 @@ export function dropBackupUserSql(): string {
   return `DROP USER IF EXISTS ${ACCOUNT};\n`;
 }
 
-/** `[client]` options for the timer's dumps (root-only file: it holds the password). */
+/** `[client]` options for the dumps (root-only file: it holds the password). */
 export function optionFileContent(endpoint: DbEndpoint, password: string): string {
   if (/[\n"\\]/.test(password)) throw new TypeError('the backup account password must not contain a newline, quote or backslash');
-  return ['# aws-runbook (backup.db-user): the daily dump\'s database account. Root only.', '[client]', `host=${endpoint.host}`, `port=${endpoint.port}`, `user=${BACKUP_DB_USER}`, `password="${password}"`, ''].join('\n');
+  return ['# aws-runbook (backup.db-user): the dumps\' database account. Root only.', '[client]', `host=${endpoint.host}`, `port=${endpoint.port}`, `user=${BACKUP_DB_USER}`, `password="${password}"`, ''].join('\n');
 }
 
 /** The grantee as information_schema writes it ('user'@'host'), for the logged-in account. */
 const SELF = "CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))";
 
 /**
- * The logged-in account's own privileges: global ones by name, database-level ones as `PRIV ON db`.
- * Filtered by grantee: with global SELECT the account could read everyone's rows there.
+ * The logged-in account's own privileges: global ones by name (`USAGE` alone: none), database-level ones
+ * as `PRIV ON db`. Filtered by grantee: information_schema shows an account with more rights others' rows too.
  */
 export const OWN_PRIVILEGES_SQL =
   `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${SELF} ` +
@@ -82,8 +99,12 @@ export function backupUserUnfinished(facts: Record<string, string>, endpoint: Db
   if (facts['user'] !== BACKUP_DB_USER) unfinished.push(`${OPTION_FILE} names the account ${facts['user'] ?? '(none)'}, not ${BACKUP_DB_USER}`);
   if (facts['login'] !== 'ok') unfinished.push(`the account ${BACKUP_DB_USER} does not log in with ${OPTION_FILE}: reset its password`);
   else {
-    const have = (facts['privileges'] ?? '').split(',').filter(Boolean).sort();
-    if (have.join(',') !== [...BACKUP_PRIVILEGES].sort().join(',')) unfinished.push(`the account ${BACKUP_DB_USER} has ${have.join(', ') || 'no privilege'}, not exactly ${BACKUP_PRIVILEGES.join(', ')}`);
+    // USAGE is "no global privilege", which is what is wanted.
+    const have = (facts['privileges'] ?? '').split(',').filter((p) => p !== '' && p !== 'USAGE').sort();
+    const wanted = wantedPrivileges();
+    if (have.join(',') !== wanted.join(',')) {
+      unfinished.push(`the account ${BACKUP_DB_USER} has ${have.join(', ') || 'no privilege'}, not exactly ${BACKUP_PRIVILEGES.join(', ')} on ${BACKUP_DATABASES.join(' and ')}`);
+    }
   }
   return unfinished;
 }

@@ -7,10 +7,10 @@ import { ABSENT, present } from '../found.js';
 import { DB_INSTANCE_STEP, dbEndpoint, readMasterCredentials, type DbEndpoint } from '../hosts/db-users-master.js';
 import { parseFacts, sshLine } from '../hosts/docker-remote.js';
 import { instanceName } from '../hosts/names.js';
-import { masterClientCommand, PASSWORD_VAR } from './db-client.js';
+import { clientCommand, PASSWORD_VAR } from './db-client.js';
 import { BACKUP_PRIVILEGES, backupUserUnfinished, dropBackupUserSql, ensureBackupUserSql, optionFileContent, probeBackupUserScript } from './db-user-sql.js';
 import { BackupHostError, backupHostReady, connectBackupHost } from './host.js';
-import { BACKUP_DB_USER, BACKUP_HOST, BACKUP_STEP_IDS, OPTION_FILE } from './names.js';
+import { BACKUP_DATABASES, BACKUP_DB_USER, BACKUP_HOST, BACKUP_STEP_IDS, OPTION_FILE } from './names.js';
 import { DB_USER_NOTES } from './seed-notes.js';
 
 const NEW_PASSWORD_VAR = 'BACKUP_DB_PASSWORD';
@@ -27,7 +27,7 @@ async function probe(ctx: StepContext): Promise<Record<string, string>> {
 /** Run SQL as the RDS master user from the backup host (the only kind of host RDS lets in), statements on stdin. */
 async function runAsMaster(ctx: StepContext, sql: string, label: string, extraSecrets: Record<string, string> = {}): Promise<void> {
   const master = await readMasterCredentials(ctx);
-  await exec(await connectBackupHost(ctx), masterClientCommand('mariadb', dbEndpoint(ctx), master.username, []), {
+  await exec(await connectBackupHost(ctx), clientCommand('mariadb', dbEndpoint(ctx), master.username, []), {
     label,
     // The new password is in the SQL on stdin; as a secret it is also redacted from any error.
     secretEnv: { [PASSWORD_VAR]: master.password, ...extraSecrets },
@@ -38,9 +38,9 @@ async function runAsMaster(ctx: StepContext, sql: string, label: string, extraSe
 }
 
 /**
- * `backup.db-user` — outputs `dbUser`, `optionFile`. The daily timer's own read-only database account
- * (BACKUP_PRIVILEGES on *.*), its generated password kept only in a root-only 0600 option file on the shop
- * host. find proves the file logs in with exactly those privileges; otherwise apply writes a new password
+ * `backup.db-user` — outputs `dbUser`, `optionFile`. The read-only database account every dump runs as
+ * (BACKUP_PRIVILEGES on each application database, nothing global), its generated password kept only in
+ * a root-only 0600 option file on the shop host. find proves the file logs in with exactly those privileges; otherwise apply writes a new password
  * to the file, then sets it on the account (a run stopped in between is healed by the next one).
  */
 export function dbUserStep(config: Config): Step {
@@ -49,7 +49,7 @@ export function dbUserStep(config: Config): Step {
   return {
     id,
     section: 'backup',
-    title: `Read-only database account for the daily dump (option file on ${host})`,
+    title: `Read-only database account for the dumps (option file on ${host})`,
     needs: [BACKUP_STEP_IDS.tools, DB_INSTANCE_STEP],
 
     async find(ctx): Promise<FindResult> {
@@ -65,10 +65,10 @@ export function dbUserStep(config: Config): Step {
         return { summary: `the database account ${BACKUP_DB_USER} logs in from ${OPTION_FILE} on ${host}, as wanted`, cli: [], notes: DB_USER_NOTES };
       }
       return {
-        summary: `create the database account ${BACKUP_DB_USER} (${BACKUP_PRIVILEGES.join(', ')} on *.*) and its 0600 option file ${OPTION_FILE} on ${host}`,
+        summary: `create the database account ${BACKUP_DB_USER} (${BACKUP_PRIVILEGES.join(', ')} on ${BACKUP_DATABASES.join(' and ')}; nothing global) and its 0600 option file ${OPTION_FILE} on ${host}`,
         cli: [
           sshLine(ctx, BACKUP_HOST, `sudo install -m 600 -o root -g root /dev/stdin ${OPTION_FILE} < db-backup.cnf  # [client] host=${endpoint} user=${BACKUP_DB_USER} password=<generated>`),
-          sshLine(ctx, BACKUP_HOST, `mariadb -h ${endpoint} -u admin -p  # CREATE USER ${BACKUP_DB_USER}…; GRANT ${BACKUP_PRIVILEGES.join(', ')} ON *.* …`),
+          sshLine(ctx, BACKUP_HOST, `mariadb -h ${endpoint} -u admin -p  # CREATE USER ${BACKUP_DB_USER}…; REVOKE ALL …; ${BACKUP_DATABASES.map((db) => `GRANT ${BACKUP_PRIVILEGES.join(', ')} ON \`${db}\`.*`).join('; ')} …`),
         ],
         notes: DB_USER_NOTES,
       };
@@ -84,7 +84,7 @@ export function dbUserStep(config: Config): Step {
       await runAsMaster(ctx, ensureBackupUserSql(password), `create the database account ${BACKUP_DB_USER}`, { [NEW_PASSWORD_VAR]: password });
       const left = backupUserUnfinished(await probe(ctx), endpoint);
       if (left.length > 0) {
-        throw new BackupHostError(`the database account ${BACKUP_DB_USER} is still not usable from ${host}: ${left.join('; ')}`, 'check that the master user may grant global privileges (on RDS it may), then rerun `aws-runbook up --only backup`');
+        throw new BackupHostError(`the database account ${BACKUP_DB_USER} is still not usable from ${host}: ${left.join('; ')}`, 'check that the master user may grant privileges on the application databases (on RDS it may), then rerun `aws-runbook up --only backup`');
       }
       return { dbUser: BACKUP_DB_USER, optionFile: OPTION_FILE };
     },

@@ -2,9 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SshConnection } from '../../ssh/connect.js';
 import { exec } from '../../ssh/exec.js';
 import { streamCommand } from '../../ssh/stream.js';
-import type { DbEndpoint, MasterCredentials } from '../hosts/db-users-master.js';
-import { dumpCommand, listDatabasesCommand, PASSWORD_VAR } from './db-client.js';
-import { backupObjectKey, SYSTEM_SCHEMAS } from './names.js';
+import { dumpCommand, listDatabasesCommand } from './db-client.js';
+import { BACKUP_DATABASES, BACKUP_DB_USER, backupObjectKey, SYSTEM_SCHEMAS } from './names.js';
 import { uploadStream, type StreamUploadOptions } from './stream-upload.js';
 
 /** A dump that did not make it to S3. Says what was (not) left in the bucket; never quotes a secret. */
@@ -20,10 +19,11 @@ export class BackupError extends Error {
 }
 
 export interface DumpSource {
-  /** SSH to the host that runs the dump (the shop host: the web SG may reach RDS). */
+  /**
+   * SSH to the host that runs the dump: the shop host (the web SG may reach RDS), whose root-only option
+   * file holds the backup account's password. No password passes through the tool.
+   */
   connection: SshConnection;
-  endpoint: DbEndpoint;
-  master: MasterCredentials;
 }
 
 export interface DumpResult {
@@ -41,11 +41,11 @@ export interface DumpOptions extends StreamUploadOptions {
   now?: () => Date;
 }
 
-/** The server's application databases (not information_schema, mysql, ...), in the server's order. */
+/** The application databases the backup account may read (not information_schema, ...), in the server's order. */
 export async function listDatabases(source: DumpSource, signal?: AbortSignal): Promise<string[]> {
-  const result = await exec(source.connection, listDatabasesCommand(source.endpoint, source.master.username), {
-    label: 'mariadb SHOW DATABASES',
-    secretEnv: { [PASSWORD_VAR]: source.master.password },
+  const result = await exec(source.connection, listDatabasesCommand(), {
+    label: `mariadb SHOW DATABASES as ${BACKUP_DB_USER}`,
+    sudo: true,
     timeoutMs: 60_000,
     ...(signal ? { signal } : {}),
   });
@@ -65,9 +65,9 @@ export async function dumpDatabaseToS3(source: DumpSource, s3: S3Client, bucket:
   const started = performance.now();
   const label = `mariadb-dump ${database} | gzip`;
   try {
-    const remote = await streamCommand(source.connection, dumpCommand(source.endpoint, source.master.username, database), {
+    const remote = await streamCommand(source.connection, dumpCommand(database), {
       label,
-      secretEnv: { [PASSWORD_VAR]: source.master.password },
+      sudo: true,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const { bytes } = await uploadStream(
@@ -82,7 +82,7 @@ export async function dumpDatabaseToS3(source: DumpSource, s3: S3Client, bucket:
     const why = error instanceof Error ? error.message : String(error);
     throw new BackupError(
       `the backup of database ${database} failed: ${why}`,
-      `nothing was written to s3://${bucket}/${key} (the upload was aborted). Check that the database exists and that the shop host reaches RDS, then run \`aws-runbook backup\` again.`,
+      `nothing was written to s3://${bucket}/${key} (the upload was aborted). Check that the database exists (the backup account ${BACKUP_DB_USER} may read ${BACKUP_DATABASES.join(' and ')} only) and that the shop host reaches RDS, then run \`aws-runbook backup\` again.`,
       { cause: error },
     );
   }

@@ -1,4 +1,6 @@
 import type { Config } from '../../config/schema.js';
+import { SHOP_DATABASE } from '../hosts/shop/names.js';
+import { WORDPRESS_DATABASE } from '../hosts/wordpress/names.js';
 
 /** Step ids of the backup section. Names are a contract (state, --only). */
 export const BACKUP_STEP_IDS = {
@@ -22,7 +24,13 @@ export const IAM_PATH = '/aws-runbook/';
 /** The role's one inline policy. */
 export const PUT_POLICY_NAME = 'put-db-dumps';
 
-/** The database account the daily timer dumps with (read-only), and the 0600 option file holding its password. */
+/**
+ * The application databases the backup account may read (and `aws-runbook restore` may write back): the
+ * ones the hosts section creates. The account sees no other database, so the dumps cover exactly these.
+ */
+export const BACKUP_DATABASES: readonly string[] = [SHOP_DATABASE.database, WORDPRESS_DATABASE.database];
+
+/** The database account every dump runs as (the timer's and `aws-runbook backup`'s), and the root-only 0600 option file on the shop host holding its password. */
 export const BACKUP_DB_USER = 'awsrb_backup';
 export const OPTION_FILE = '/etc/aws-runbook/db-backup.cnf';
 

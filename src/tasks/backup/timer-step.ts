@@ -22,9 +22,10 @@ export function timerUnfinished(facts: Record<string, string>, files: readonly T
 
 /**
  * `backup.timer` — outputs `timerUnit`, `schedule`, `destination`. The daily dump on the shop host: a
- * script (the same `mariadb-dump | gzip` with pipefail semantics, uploaded by `aws s3 cp -` with the
- * instance role), its oneshot service and a timer, `systemctl enable --now`. find compares the files'
- * SHA-256 and asks systemctl; a rerun with nothing changed touches nothing.
+ * script (timer-script.ts: the same `mariadb-dump | gzip` as the backup account into a private file, then
+ * one PutObject signed by curl with the instance role's IMDSv2 credentials), its oneshot service and a
+ * timer, `systemctl enable --now`. find compares the files' SHA-256 and asks systemctl; a rerun with
+ * nothing changed touches nothing.
  */
 export function timerStep(config: Config): Step {
   const id = BACKUP_STEP_IDS.timer;
@@ -64,8 +65,9 @@ export function timerStep(config: Config): Step {
           sshLine(ctx, BACKUP_HOST, `sudo systemctl daemon-reload && sudo systemctl enable --now ${TIMER_UNIT}`),
         ],
         notes: [
-          'The upload uses the instance role (no access key on the host). A failed dump kills the upload before it completes: no object that looks like a good dump.',
-          'The aws CLI cannot abort the incomplete multipart upload a failed dump leaves (the role may only PutObject); the bucket\'s lifecycle rule aborts such uploads after a few days.',
+          'Only what a stock Ubuntu 24.04 has (bash, coreutils, gzip, curl) plus mariadb-client: curl signs the S3 PutObject itself (--aws-sigv4) with the instance role\'s short-lived credentials from the metadata service (IMDSv2). No access key on the host, no aws CLI (noble has no awscli package).',
+          'Each dump is gzipped into a root-only temporary file first (S3 PutObject needs the length up front), uploaded with its SHA-256 (S3 checks it), then removed. A failed dump is never uploaded and the unit fails: no object that looks like a good dump.',
+          'One PutObject carries at most 5 GB: a database whose gzipped dump grows beyond that needs `aws-runbook backup` (multipart, from the tool) instead.',
         ],
       };
     },

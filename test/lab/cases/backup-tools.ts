@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { restoreTarget } from '../../../src/tasks/backup/restore-targets.js';
 import { cliEnv } from '../../helpers/cli.js';
 import type { LabRun } from '../lab-run.js';
 import { DB_HOST, gatewayLog, SUFFIX } from './journey.js';
@@ -16,6 +18,35 @@ export async function sql(run: LabRun, statements: string, database = ''): Promi
   });
   if (result.exitCode !== 0) throw new Error(`SQL failed: ${result.stderr}`);
   return result.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * SQL as an app's own database user, from its own host, in its database (the password read from the app's
+ * env file on the host, with the function the restore uses: the file's key names are the app steps' business).
+ */
+export async function sqlAsApp(run: LabRun, database: 'shop' | 'wordpress', statements: string): Promise<string[]> {
+  const target = restoreTarget(database);
+  const password = target?.password(readFileSync(run.lab.hostPath(target.host, target.envPath), 'utf8'));
+  if (!target || !password) throw new Error(`no database password for ${database} in its env file`);
+  const result = await run.lab.exec(target.host, `mariadb -h ${DB_HOST} -u ${target.user} -N -B ${database}`, { input: statements, env: { MYSQL_PWD: password }, timeoutMs: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`SQL as ${target.user} failed: ${result.stderr}`);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * Who logged in to MariaDB while `action` ran (its general log's Connect lines: `user@address as … on db`),
+ * leaving out the harness's own admin sessions from the database host itself.
+ */
+export async function connectsDuring<T>(run: LabRun, action: () => Promise<T>): Promise<{ value: T; connects: string[] }> {
+  await sql(run, "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 'ON';");
+  let value: T;
+  try {
+    value = await action();
+  } finally {
+    await sql(run, "SET GLOBAL general_log = 'OFF';");
+  }
+  const connects = await sql(run, "SELECT argument FROM mysql.general_log WHERE command_type = 'Connect';");
+  return { value, connects: connects.filter((c) => !c.startsWith(`${run.lab.db.adminUser}@${DB_HOST} `)) };
 }
 
 /** The aws CLI in the operator namespace, against the sandbox. */

@@ -1,17 +1,21 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
-import { SUFFIX, type GetJourney, type ToolResult } from './journey.js';
-import { aws, awsJson, BACKUP_STEPS, bucketOf, listKeys, ROLE, sql } from './backup-tools.js';
+import { gatewayLog, SUFFIX, type GetJourney, type ToolResult } from './journey.js';
+import { aws, awsJson, BACKUP_STEPS, bucketOf, connectsDuring, lastSeq, listKeys, ROLE, sql, sqlAsApp } from './backup-tools.js';
+import { restoreRoundTrip } from './restore.js';
 
 /**
  * Backups in the lab: the dump runs on the shop host (ecommerce) against the lab's real MariaDB over real
  * SSH through the bastion; the upload goes from the tool (operator namespace) to the sandbox's S3 (moto),
  * so objects really land there. The backup section's IAM role, instance profile and association live in
- * moto; its timer on the host (systemctl is the lab's recording stand-in). Failures: backup-failures.ts.
+ * moto; its timer on the host (systemctl is the lab's recording stand-in). The timer's own upload cannot
+ * run here (the lab's hosts reach no S3 and no metadata service): its dumps use the same account, option
+ * file and flags as `aws-runbook backup`, proven here; its signed upload is tested in
+ * test/tasks/backup/timer-script.test.ts. Failures: backup-failures.ts; restore: restore.ts.
  */
 
-const KEY = /^backups\/labbackup\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\.sql\.gz$/;
+const KEY = /^backups\/(shop|wordpress)\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\.sql\.gz$/;
 const PROJECT = SUFFIX.toLowerCase();
 
 /** Before anything exists. */
@@ -19,8 +23,8 @@ export function backupBeforeUp(j: GetJourney): void {
   it('before up, backup exits 2 naming what is missing and the sections to run first', async () => {
     const early: ToolResult = await j().tool(['backup']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toMatch(/needs the backup bucket, the database endpoint, the database master secret, the shop instance, the shop host's SSH host keys/);
-    expect(early.stderr).toMatch(/Run `aws-runbook up --only storage,database,compute,hosts` first/);
+    expect(early.stderr).toMatch(/needs the backup bucket, the shop instance, the shop host's SSH host keys, the backup database account/);
+    expect(early.stderr).toMatch(/Run `aws-runbook up --only storage,compute,hosts,backup` first/);
   });
 }
 
@@ -57,7 +61,7 @@ export function backupAfterUp(j: GetJourney): void {
     ]);
   });
 
-  it('the daily timer is written and enabled, and its read-only database account logs in from a 0600 file', async () => {
+  it('the daily timer is written and enabled, needs no awscli, and its database account may read the app databases only', async () => {
     const { run } = j();
     const timer = readFileSync(run.lab.hostPath('ecommerce', '/etc/systemd/system/aws-runbook-db-backup.timer'), 'utf8');
     expect(timer).toMatch(/^OnCalendar=\*-\*-\* 03:00:00 UTC$/m);
@@ -65,79 +69,89 @@ export function backupAfterUp(j: GetJourney): void {
     const service = readFileSync(run.lab.hostPath('ecommerce', '/etc/systemd/system/aws-runbook-db-backup.service'), 'utf8');
     expect(service).toContain(`Environment=BUCKET=${await bucketOf(run)}\n`);
     expect(service).toContain('ExecStart=/usr/local/bin/aws-runbook-db-backup\n');
+    expect(service).toContain('Environment=REGION=us-east-2\n');
+    const script = readFileSync(run.lab.hostPath('ecommerce', '/usr/local/bin/aws-runbook-db-backup'), 'utf8');
     expect(statSync(run.lab.hostPath('ecommerce', '/usr/local/bin/aws-runbook-db-backup')).mode & 0o777).toBe(0o755);
+    expect(script).toContain('--aws-sigv4 "aws:amz:$REGION:s3"');
+    expect(script).not.toMatch(/\baws s3\b/);
 
+    // Nothing outside noble's archive was asked for (the lab's apt refuses awscli as noble's does).
     const calls = (await run.lab.calls('ecommerce')).map((c) => c.argv.join(' '));
     expect(calls).toContain('systemctl enable --now aws-runbook-db-backup.timer');
-    expect(calls.some((c) => /^apt-get .*install .*awscli/.test(c))).toBe(true);
+    expect(calls.filter((c) => /awscli|aws-cli|^snap /.test(c))).toEqual([]);
     expect((await run.lab.exec('ecommerce', 'systemctl is-enabled aws-runbook-db-backup.timer')).stdout).toBe('enabled');
 
     const cnf = statSync(run.lab.hostPath('ecommerce', '/etc/aws-runbook/db-backup.cnf'));
     expect([cnf.mode & 0o777, cnf.uid]).toEqual([0o600, 0]);
     const grants = await run.lab.exec('ecommerce', "mariadb --defaults-extra-file=/etc/aws-runbook/db-backup.cnf -N -B -e 'SHOW GRANTS'");
     expect(grants.exitCode).toBe(0);
-    // One GRANT line, global, exactly the dump's privileges (the password hash cut off before comparing).
+    // Nothing global (USAGE), exactly the dump's privileges on shop and on wordpress, nothing on mysql (the password hash cut off).
     const lines = grants.stdout.split('\n').map((line) => line.replace(/ IDENTIFIED BY .*$/, ''));
-    expect(lines).toHaveLength(1);
-    const match = /^GRANT (.*) ON \*\.\* TO `awsrb_backup`@`%`$/.exec(lines[0] ?? '');
-    expect(match?.[1]?.split(', ').sort()).toEqual(['EVENT', 'LOCK TABLES', 'SELECT', 'SHOW VIEW', 'TRIGGER']);
+    expect(lines).toEqual([
+      'GRANT USAGE ON *.* TO `awsrb_backup`@`%`',
+      'GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `shop`.* TO `awsrb_backup`@`%`',
+      'GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `wordpress`.* TO `awsrb_backup`@`%`',
+    ]);
+    const mysql = await run.lab.exec('ecommerce', "mariadb --defaults-extra-file=/etc/aws-runbook/db-backup.cnf -N -B -e 'SELECT COUNT(*) FROM mysql.user'");
+    expect(mysql.exitCode).toBe(1);
+    expect(mysql.stderr).toMatch(/SELECT command denied to user 'awsrb_backup'@'10\.1\.1\.10' for table .*user/);
   });
 }
 
 /**
- * The one `backup` of the journey (verify.ts's storage checks read the dumps it leaves), then a restore of
- * one of them into a scratch database.
+ * The one `backup` of the journey (verify.ts's storage checks read the dumps it leaves), then `restore`
+ * round trips (restore.ts). The data is the apps' own: made by each app's user in its database, with a bit
+ * of everything a dump must carry (awkward strings, NULLs, binary, a trigger, an event).
  */
 export function backupStreams(j: GetJourney): void {
   beforeAll(async () => {
-    // A database with a bit of everything a dump must carry: awkward strings, NULLs, binary, a trigger, a routine, an event.
-    await sql(
+    await sqlAsApp(
       j().run,
+      'shop',
       [
-        'CREATE DATABASE labbackup;',
-        'USE labbackup;',
-        'CREATE TABLE orders (id INT PRIMARY KEY, customer VARCHAR(200), total DECIMAL(10,2), note TEXT NULL, raw VARBINARY(64));',
-        "INSERT INTO orders VALUES (1, 'Zoë O''Brien', 12.50, 'line one\\nline two', UNHEX('00FF10')), (2, 'back\\\\slash `tick` \"quote\"', 0.99, NULL, NULL);",
-        'INSERT INTO orders SELECT seq + 2, CONCAT(\'customer \', seq), seq / 7, REPEAT(\'x\', seq % 50), RANDOM_BYTES(16) FROM seq_1_to_2000;',
-        'CREATE TABLE audit (order_id INT, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);',
-        'CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW INSERT INTO audit (order_id) VALUES (NEW.id);',
-        'CREATE FUNCTION order_count() RETURNS INT READS SQL DATA RETURN (SELECT COUNT(*) FROM orders);',
-        'CREATE EVENT nightly ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit;',
+        'CREATE TABLE lab_orders (id INT PRIMARY KEY, customer VARCHAR(200), total DECIMAL(10,2), note TEXT NULL, raw VARBINARY(64));',
+        "INSERT INTO lab_orders VALUES (1, 'Zoë O''Brien', 12.50, 'line one\\nline two', UNHEX('00FF10')), (2, 'back\\\\slash `tick` \"quote\"', 0.99, NULL, NULL);",
+        "INSERT INTO lab_orders SELECT seq + 2, CONCAT('customer ', seq), seq / 7, REPEAT('x', seq % 50), RANDOM_BYTES(16) FROM seq_1_to_2000;",
+        'CREATE TABLE lab_audit (order_id INT, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);',
+        'CREATE TRIGGER lab_orders_audit AFTER INSERT ON lab_orders FOR EACH ROW INSERT INTO lab_audit (order_id) VALUES (NEW.id);',
+        'CREATE EVENT lab_nightly ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM lab_audit;',
       ].join('\n'),
     );
+    await sqlAsApp(j().run, 'wordpress', "CREATE TABLE lab_posts (id INT PRIMARY KEY, title VARCHAR(200), body MEDIUMTEXT); INSERT INTO lab_posts SELECT seq, CONCAT('post ', seq), REPEAT('Lorem ipsum ', seq % 100) FROM seq_1_to_500;");
   }, 60_000);
 
-  it('backup streams every application database into the bucket; labbackup restores into a scratch database with the same rows', async () => {
+  it('backup streams shop and wordpress into the bucket as the backup account: the master secret is never read, the master never logs in', async () => {
     const { run, tool } = j();
     const bucket = await bucketOf(run);
-    const result = await tool(['backup']);
+    const since = await lastSeq(run);
+    const { value: result, connects } = await connectsDuring(run, () => tool(['backup']));
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    const applications = (await sql(run, 'SHOW DATABASES;')).filter((db) => !['information_schema', 'mysql', 'performance_schema', 'sys'].includes(db));
-    expect(applications).toContain('labbackup');
-    const all = await listKeys(run, 'backups/');
-    for (const db of applications) expect(all.filter((o) => o.Key.startsWith(`backups/${db}/`)).length, db).toBe(1);
-    expect(result.stdout).toContain(`${applications.length} of ${applications.length} database(s) backed up to s3://${bucket}/.`);
-    const objects = all.filter((o) => o.Key.startsWith('backups/labbackup/'));
-    expect(objects).toHaveLength(1);
-    const object = objects[0]!;
-    expect(object.Key).toMatch(KEY);
-    expect(result.stdout).toContain(`Uploaded s3://${bucket}/${object.Key}: ${object.Size} bytes`);
+    expect(result.stdout).toContain(`2 of 2 database(s) backed up to s3://${bucket}/.`);
+    expect(connects.length).toBeGreaterThanOrEqual(3);
+    expect(connects.filter((c) => !c.startsWith('awsrb_backup@10.1.1.10 '))).toEqual([]);
+    const secretReads = (await gatewayLog(run)).filter((e) => e.seq > since && e.service === 'secretsmanager');
+    expect(secretReads.map((e) => e.action)).toEqual([]);
 
-    const download = await aws(run, ['s3', 'cp', `s3://${bucket}/${object.Key}`, '-'], 'buffer');
+    const all = await listKeys(run, 'backups/');
+    expect(all.map((o) => o.Key.replace(/\/[^/]+$/, '')).sort()).toEqual(['backups/shop', 'backups/wordpress']);
+    for (const object of all) {
+      expect(object.Key).toMatch(KEY);
+      expect(result.stdout).toContain(`Uploaded s3://${bucket}/${object.Key}: ${object.Size} bytes`);
+    }
+    const shopKey = all.find((o) => o.Key.startsWith('backups/shop/'))?.Key ?? '';
+    const download = await aws(run, ['s3', 'cp', `s3://${bucket}/${shopKey}`, '-'], 'buffer');
     expect(download.exitCode).toBe(0);
     const dump = gunzipSync(download.stdout as unknown as Buffer).toString('utf8');
     expect(dump).toMatch(/-- Dump completed on/);
-    await sql(run, 'DROP DATABASE IF EXISTS scratch; CREATE DATABASE scratch;');
-    await sql(run, dump, 'scratch');
-
-    const rows = 'SELECT id, customer, total, note, HEX(raw) FROM orders ORDER BY id;';
-    const original = await sql(run, rows, 'labbackup');
-    expect(original).toHaveLength(2002);
-    expect(await sql(run, rows, 'scratch')).toEqual(original);
-    expect(await sql(run, 'SELECT order_count();', 'scratch')).toEqual(['2002']);
-    expect(await sql(run, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'scratch';")).toEqual(['orders_audit']);
-    expect(await sql(run, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'scratch';")).toEqual(['nightly']);
+    expect(dump).toContain('INSERT INTO `lab_orders` VALUES');
+    expect(dump).toContain("(1,'Zoë O\\'Brien',12.50,'line one\\nline two',0x00FF10)");
+    expect(dump).toMatch(/TRIGGER lab_orders_audit AFTER INSERT ON lab_orders/);
+    expect(dump).toMatch(/EVENT `lab_nightly` ON SCHEDULE EVERY 1 DAY/);
+    // One database, restored into whichever database the client names: no CREATE DATABASE, no USE.
+    expect(dump).not.toMatch(/^(CREATE DATABASE|USE )/m);
   }, 90_000);
+
+  restoreRoundTrip(j);
 }
 
 /** On the one rerun. */
@@ -160,6 +174,8 @@ export function backupDown(j: GetJourney): void {
   it('down --only backup removes the association, profile and role, the timer and the database account; the dumps stay', async () => {
     const { run, tool } = j();
     const callsBefore = (await run.lab.calls('ecommerce')).length;
+    const dumpsBefore = (await listKeys(run, 'backups/shop/')).length;
+    expect(dumpsBefore).toBeGreaterThan(0);
     const result = await tool(['down', '--yes', '--only', 'backup']);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect((await aws(run, ['iam', 'get-role', '--role-name', ROLE])).stderr).toMatch(/NoSuchEntity/);
@@ -173,7 +189,7 @@ export function backupDown(j: GetJourney): void {
       expect(existsSync(run.lab.hostPath('ecommerce', path)), path).toBe(false);
     }
     expect(await sql(run, "SELECT COUNT(*) FROM mysql.user WHERE User = 'awsrb_backup';")).toEqual(['0']);
-    expect(await listKeys(run, 'backups/labbackup/')).toHaveLength(1);
+    expect(await listKeys(run, 'backups/shop/')).toHaveLength(dumpsBefore);
     const state = await run.state();
     expect(Object.keys(state.steps).filter((id) => id.startsWith('backup.'))).toEqual([]);
   }, 60_000);

@@ -5,7 +5,7 @@
 // Usage (from the /usr/local/bin stubs): standin.mjs COMMAND ARGS...
 import { docker } from './docker.mjs';
 import { gitlabCtl, systemctl } from './services.mjs';
-import { PACKAGE_COMMANDS, fail, isRoot, markInstalled, record, removeStub, writeStub } from './state.mjs';
+import { NOT_IN_NOBLE, PACKAGE_COMMANDS, fail, isRoot, markInstalled, record, removeStub, writeStub } from './state.mjs';
 import { existsSync } from 'node:fs';
 
 const [command = '', ...args] = process.argv.slice(2);
@@ -28,6 +28,9 @@ async function apt(argv) {
     return fail('E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?', 100);
   }
   const names = packages.map((p) => p.split('=')[0]);
+  // Like apt, nothing is installed when one of the packages cannot be.
+  const missing = action === 'install' ? names.find((pkg) => pkg in NOT_IN_NOBLE) : undefined;
+  if (missing) return fail(NOT_IN_NOBLE[missing], 100);
   if (action === 'install') {
     for (const pkg of names) {
       markInstalled(pkg, true);

@@ -15,8 +15,20 @@ const RESPONDER = fileURLToPath(new URL('./responder.mjs', import.meta.url));
 export const PACKAGE_COMMANDS = {
   'docker.io': ['docker'],
   'gitlab-ce': ['gitlab-ctl'],
-  // The backup timer's uploader; the stand-in only records (the lab host has no instance role to upload with).
-  awscli: ['aws'],
+};
+
+/**
+ * Packages Ubuntu 24.04 (noble) does not have, with what its apt answers when asked for one (exit 100):
+ * noble's archive has no `awscli`, so a step that asks for it must fail in the lab as it would on AWS.
+ */
+export const NOT_IN_NOBLE = {
+  awscli: [
+    'Package awscli is not available, but is referred to by another package.',
+    'This may mean that the package is missing, has been obsoleted, or',
+    'is only available from another source',
+    '',
+    "E: Package 'awscli' has no installation candidate",
+  ].join('\n'),
 };
 
 export const isRoot = () => process.getuid?.() === 0;

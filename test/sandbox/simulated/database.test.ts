@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { installPackage } from '../../../src/sandbox/simulated/commands/apt.js';
 import { SimulatedDatabase } from '../../../src/sandbox/simulated/database/server.js';
 import type { SimulatedWorld } from '../../../src/sandbox/simulated/world.js';
-import { listDatabasesCommand, masterClientCommand, PASSWORD_VAR } from '../../../src/tasks/backup/db-client.js';
-import { backupUserUnfinished, ensureBackupUserSql, optionFileContent, probeBackupUserScript } from '../../../src/tasks/backup/db-user-sql.js';
+import { backupAccountCommand, clientCommand, DUMP_FLAGS, listDatabasesCommand, PASSWORD_VAR } from '../../../src/tasks/backup/db-client.js';
+import { backupUserUnfinished, ensureBackupUserSql, optionFileContent, probeBackupUserScript, wantedPrivileges } from '../../../src/tasks/backup/db-user-sql.js';
 import { parseFacts } from '../../../src/tasks/hosts/docker-remote.js';
 import { mariadbCommand } from '../../../src/tasks/hosts/db-users.js';
 import { appDatabase, ensureAppDatabaseSql } from '../../../src/tasks/hosts/db-users-sql.js';
@@ -31,13 +31,14 @@ describe('the simulated MariaDB server', () => {
     expect(sql(db, 'shop', 'new-pass-0123456789', 'SHOW DATABASES;')[0]?.rows.flat()).toEqual(['information_schema', 'shop']);
   });
 
-  it('answers the backup account\'s privilege query over information_schema; REVOKE ALL then GRANT leaves exactly the grant', () => {
+  it('answers the backup account\'s privilege query over information_schema; REVOKE ALL then GRANT leaves exactly the grants', () => {
     const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
     sql(db, 'admin', MASTER, "CREATE USER 'awsrb_backup'@'%' IDENTIFIED BY 'b'; GRANT ALL PRIVILEGES ON `x`.* TO 'awsrb_backup'@'%';");
     sql(db, 'admin', MASTER, ensureBackupUserSql('backup-pass'));
     const self = "CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))";
     const [result] = sql(db, 'awsrb_backup', 'backup-pass', `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${self} UNION ALL SELECT CONCAT(PRIVILEGE_TYPE, ' ON ', TABLE_SCHEMA) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${self} ORDER BY 1`);
-    expect(result?.rows.flat()).toEqual(['EVENT', 'LOCK TABLES', 'SELECT', 'SHOW VIEW', 'TRIGGER']);
+    // As MariaDB answers it (see the lab's SHOW GRANTS): USAGE (no global privilege) and the database-level ones, nothing on `x`.
+    expect(result?.rows.flat()).toEqual([...wantedPrivileges(), 'USAGE'].sort());
   });
 
   it('refuses what it does not understand with MariaDB\'s syntax error, never a silent success', () => {
@@ -65,7 +66,7 @@ describe('the mariadb client on a simulated host', () => {
     expect(fromCyber.stderr).toMatch(/ERROR 2002 \(HY000\): Can't connect to server on '10\.1\.2\.20'/);
     const wrong = await runOn(world.host('ecommerce'), `${mariadbCommand(endpoint, 'admin')} -N -e 'SELECT 1'`, { secretEnv: { MYSQL_PWD: 'nope' } });
     expect(wrong.stderr).toMatch(/ERROR 1045 \(28000\): Access denied for user 'admin'@'10\.1\.1\.10'/);
-    const listed = await runOn(world.host('ecommerce'), listDatabasesCommand(endpoint, 'admin'), { secretEnv: { [PASSWORD_VAR]: MASTER } });
+    const listed = await runOn(world.host('ecommerce'), clientCommand('mariadb', endpoint, 'admin', ['-N', '-B', '-e', "'SHOW DATABASES'"]), { secretEnv: { [PASSWORD_VAR]: MASTER } });
     expect(listed.stdout.split('\n')).toContain('wordpress');
   });
 
@@ -75,12 +76,17 @@ describe('the mariadb client on a simulated host', () => {
     await host.fs.mkdir('/etc/aws-runbook', { recursive: true });
     await host.fs.writeFile('/etc/aws-runbook/db-backup.cnf', optionFileContent(endpoint, 'backup-pass-0123'));
     await host.fs.chmod('/etc/aws-runbook/db-backup.cnf', 0o600);
-    const master = await runOn(host, masterClientCommand('mariadb', endpoint, 'admin', []), { secretEnv: { [PASSWORD_VAR]: MASTER }, stdin: ensureBackupUserSql('backup-pass-0123') });
+    const master = await runOn(host, clientCommand('mariadb', endpoint, 'admin', []), { secretEnv: { [PASSWORD_VAR]: MASTER }, stdin: ensureBackupUserSql('backup-pass-0123') });
     expect(master).toMatchObject({ code: 0 });
     const facts = parseFacts((await runOn(host, probeBackupUserScript(), { sudo: true })).stdout);
     expect(facts).toMatchObject({ file: '600:root:root', login: 'ok', user: 'awsrb_backup' });
     expect(backupUserUnfinished(facts, endpoint)).toEqual([]);
-    const dump = await runOn(host, `mariadb-dump --defaults-extra-file=/etc/aws-runbook/db-backup.cnf --single-transaction -- wordpress`, { sudo: true });
+    // As the backup account: it sees and dumps the application databases, with the flags of every dump, and nothing else.
+    expect((await runOn(host, listDatabasesCommand(), { sudo: true })).stdout.split('\n')).toContain('wordpress');
+    const dump = await runOn(host, backupAccountCommand('mariadb-dump', [...DUMP_FLAGS, '--', 'wordpress']), { sudo: true });
     expect(dump.stdout).toMatch(/CREATE DATABASE .*`wordpress`/);
+    await runOn(host, clientCommand('mariadb', endpoint, 'admin', []), { secretEnv: { [PASSWORD_VAR]: MASTER }, stdin: 'CREATE DATABASE IF NOT EXISTS other;' });
+    const other = await runOn(host, backupAccountCommand('mariadb-dump', [...DUMP_FLAGS, '--', 'other']), { sudo: true });
+    expect(other.stderr).toMatch(/Access denied for user 'awsrb_backup'@'%' to database 'other'/);
   });
 });

@@ -8,7 +8,7 @@ export interface StubDir {
   dir: string;
   stub(name: string, script: string): Promise<void>;
   /** `bash -c script` with the stubs first on PATH; never throws on the exit code. */
-  bash(script: string, env?: Record<string, string>, input?: string): Promise<{ exitCode: number; stdout: string; stderr: string; stdoutBytes: Buffer }>;
+  bash(script: string, env?: Record<string, string>, input?: string | Buffer): Promise<{ exitCode: number; stdout: string; stderr: string; stdoutBytes: Buffer }>;
   remove(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@ import { command, fail, ok, parseArgs, stdinText, type ParsedArgs } from '../she
  */
 
 const VALUED = ['-h', '--host', '-P', '--port', '-u', '--user', '-D', '--database', '-e', '--execute', '--connect-timeout', '--defaults-extra-file', '--defaults-file', '--default-character-set'];
-const FLAGS = new Set(['-N', '--skip-column-names', '-B', '--batch', '-s', '--silent', '-r', '--raw', '-f', '--force', '-n', '--unbuffered', '-q', '--quick', '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', '--no-data', '--skip-lock-tables', '--compact']);
+const FLAGS = new Set(['-N', '--skip-column-names', '-B', '--batch', '-s', '--silent', '-r', '--raw', '-f', '--force', '-n', '--unbuffered', '-q', '--quick', '--single-transaction', '--no-tablespaces', '--routines', '--events', '--triggers', '--hex-blob', '--no-data', '--skip-lock-tables', '--compact']);
 
 /** `key=value` lines of the [client] (and tool) sections of an option file; values may be double-quoted with escapes. */
 export function parseOptionFile(text: string, sections: readonly string[]): Record<string, string> {

@@ -1,6 +1,5 @@
 import type { Command, IFileSystem } from 'just-bash';
 import type { CommandEnv, SimulatedHost } from '../host.js';
-import { command, fail, ok } from '../shell/results.js';
 import { curl } from './curl.js';
 import { docker } from './docker.js';
 import { gitlabCtl, gitlabPackageInstalled } from './gitlab.js';
@@ -19,19 +18,10 @@ export interface PackageSpec {
   afterInstall?: (host: SimulatedHost, fs: IFileSystem, env: Record<string, string>) => Promise<string>;
 }
 
-/** The aws CLI is there for `command -v aws` and the daily timer's upload, which the simulation never runs. */
-function aws(): Command {
-  return command('aws', async (args) => {
-    if (args[0] === '--version') return ok('aws-cli/2.15.0 Python/3.12.3 Linux/6.8.0-1021-aws (simulated)\n');
-    return fail('aws: the simulated hosts reach no AWS endpoint (the sandbox runs the tool, not the timer\'s upload)', 255);
-  });
-}
-
 export const PACKAGES = {
   'docker.io': { commands: (env) => [docker(env)], units: ['docker.service', 'docker.socket'] },
   'docker-compose-v2': {},
   'mariadb-client': { commands: (env) => mariadbClientCommands(env) },
-  awscli: { commands: () => [aws()] },
   'iputils-ping': { commands: (env) => [ping(env)] },
   curl: { commands: (env) => [curl(env)] },
   gnupg: { commands: () => [gpg()] },
