@@ -6,7 +6,7 @@ import { isDatabaseName, OPTION_FILE } from './names.js';
  * Remote command lines that run MariaDB's client tools on a host. Pure.
  *
  * Two ways in. With a password the tool holds (the RDS master user while `up` creates the backup account,
- * an app's own user for a restore): the password arrives in `$DB_PASSWORD` (the SSH layer's secretEnv:
+ * an app's own user for a restore): the password arrives in `$MARIADB_LOGIN_PASSWORD` (the SSH layer's secretEnv:
  * read from stdin, never in argv) and is handed to the tool as an option file on a pipe
  * (`--defaults-extra-file=<(printf …)`): printf is a shell builtin, so the password is in no process's
  * argv, and no file holding it is ever on disk. Inside double quotes the option-file syntax unescapes `\\`
@@ -15,11 +15,11 @@ import { isDatabaseName, OPTION_FILE } from './names.js';
  * which therefore never need the master password.
  */
 
-export const PASSWORD_VAR = 'DB_PASSWORD';
+export const PASSWORD_VAR = 'MARIADB_LOGIN_PASSWORD';
 
 export type ClientTool = 'mariadb' | 'mariadb-dump';
 
-/** Escapes $DB_PASSWORD for the option-file syntax into $esc, and drops it from the environment. */
+/** Escapes $MARIADB_LOGIN_PASSWORD for the option-file syntax into $esc, and drops it from the environment. */
 const ESCAPE_PASSWORD = `esc=\${${PASSWORD_VAR}//\\\\/\\\\\\\\}; esc=\${esc//\\"/\\\\\\"}; unset ${PASSWORD_VAR}`;
 
 function withPassword(tool: ClientTool, endpoint: DbEndpoint, user: string, args: readonly string[]): string {
@@ -35,7 +35,7 @@ function withPassword(tool: ClientTool, endpoint: DbEndpoint, user: string, args
   ].join(' ');
 }
 
-/** The tool, logged in as `user` with the password in $DB_PASSWORD. */
+/** The tool, logged in as `user` with the password in $MARIADB_LOGIN_PASSWORD. */
 export function clientCommand(tool: ClientTool, endpoint: DbEndpoint, user: string, args: readonly string[]): string {
   return [ESCAPE_PASSWORD, withPassword(tool, endpoint, user, args)].join('\n');
 }
@@ -72,7 +72,7 @@ export function listDatabasesCommand(): string {
 }
 
 /**
- * `gunzip | mariadb DB` as the app's own user (password in $DB_PASSWORD): the gzipped dump arrives on
+ * `gunzip | mariadb DB` as the app's own user (password in $MARIADB_LOGIN_PASSWORD): the gzipped dump arrives on
  * stdin after the secret line. With `pipefail`, a truncated or corrupt gzip fails the command even though
  * mariadb read all that came; mariadb stops at the first statement that fails.
  */

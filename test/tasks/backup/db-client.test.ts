@@ -20,7 +20,7 @@ beforeAll(async () => {
   stubs = await stubDir();
   // Records its argv and environment, then prints what MariaDB's option parser reads from the file.
   const recorder = (name: string) =>
-    `#!/bin/bash\nprintf '%s\\n' "$@" > '${join('$DIR', `${name}.argv`)}'\nprintf '%s' "\${DB_PASSWORD-unset}" > '${join('$DIR', `${name}.env`)}'\nexec my_print_defaults "$1" client\n`;
+    `#!/bin/bash\nprintf '%s\\n' "$@" > '${join('$DIR', `${name}.argv`)}'\nprintf '%s' "\${MARIADB_LOGIN_PASSWORD-unset}" > '${join('$DIR', `${name}.env`)}'\nexec my_print_defaults "$1" client\n`;
   await stubs.stub('mariadb', recorder('mariadb').replaceAll('$DIR', stubs.dir));
 });
 afterAll(async () => {
@@ -31,7 +31,7 @@ describe('clientCommand', () => {
   const passwords = ['plain', 'a"b\\c#d e', "it's", '$HOME `id` $(id) ;|&', 'ends with a backslash \\', '\\"', 'ünïcødé ✓', '  spaces  '];
   for (const password of passwords) {
     it(`hands ${JSON.stringify(password)} to the tool through the option file only`, async () => {
-      const result = await stubs.bash(clientCommand('mariadb', endpoint, 'admin', ['-e', "'SELECT 1'"]), { DB_PASSWORD: password });
+      const result = await stubs.bash(clientCommand('mariadb', endpoint, 'admin', ['-e', "'SELECT 1'"]), { MARIADB_LOGIN_PASSWORD: password });
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toBe(`--password=${password}\n`);
       const argv = (await readFile(join(stubs.dir, 'mariadb.argv'), 'utf8')).split('\n');
@@ -100,7 +100,7 @@ describe('restoreCommand', () => {
   });
 
   it('gunzips the dump on stdin into mariadb, logged in as the app user with the password from the option pipe', async () => {
-    const result = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { DB_PASSWORD: 'it\'s "the" shop\\pw' }, gzipSync(dumpText));
+    const result = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { MARIADB_LOGIN_PASSWORD: 'it\'s "the" shop\\pw' }, gzipSync(dumpText));
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe(`--password=it's "the" shop\\pw\n${dumpText}`);
     const argv = (await readFile(join(dir.dir, 'argv'), 'utf8')).trim().split('\n');
@@ -111,10 +111,10 @@ describe('restoreCommand', () => {
 
   it('fails (pipefail) on a truncated or corrupt gzip, though mariadb read what came', async () => {
     const whole = gzipSync(dumpText);
-    const truncated = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { DB_PASSWORD: 'pw' }, whole.subarray(0, whole.length - 6));
+    const truncated = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { MARIADB_LOGIN_PASSWORD: 'pw' }, whole.subarray(0, whole.length - 6));
     expect(truncated.exitCode).not.toBe(0);
     expect(truncated.stderr).toMatch(/gzip|unexpected end of file/);
-    const garbage = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { DB_PASSWORD: 'pw' }, Buffer.from('not gzip at all'));
+    const garbage = await dir.bash(restoreCommand(endpoint, 'shop', 'shop'), { MARIADB_LOGIN_PASSWORD: 'pw' }, Buffer.from('not gzip at all'));
     expect(garbage.exitCode).not.toBe(0);
   });
 });
