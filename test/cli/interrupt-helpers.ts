@@ -69,6 +69,8 @@ export function outputMatches(child: ChildProcess, stream: 'stdout' | 'stderr', 
 }
 
 export const INSTANCE_STEPS = ['compute.ecommerce', 'compute.wordpress', 'compute.gitlab', 'compute.monitoring', 'compute.ia'];
+/** The public hosts' Elastic IP associations (each needs its instance). */
+export const EIP_ASSOCIATION_STEPS = ['compute.ecommerce.eip-association', 'compute.wordpress.eip-association', 'compute.gitlab.eip-association'];
 
 /** The instance steps whose launch answer is recorded. */
 export const launched = (state: StateFile) => INSTANCE_STEPS.filter((id) => /^i-/.test(state.steps[id]?.outputs?.instanceId ?? ''));

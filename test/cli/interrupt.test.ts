@@ -8,7 +8,7 @@ import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
 import { expectedInfrastructure } from '../helpers/expected-full.js';
 import { fullInventory } from '../helpers/full-inventory.js';
-import { ADMIN, alive, childOf, fullProject, INSTANCE_STEPS, interruptAt, killInTerminal, launched, onlyLeft, outputMatches, spawnInTerminal, stateOf, until, within } from './interrupt-helpers.js';
+import { ADMIN, alive, childOf, EIP_ASSOCIATION_STEPS, fullProject, INSTANCE_STEPS, interruptAt, killInTerminal, launched, onlyLeft, outputMatches, spawnInTerminal, stateOf, until, within } from './interrupt-helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -198,7 +198,8 @@ describe('Ctrl-C and kill -9', () => {
       latency: { scale: 0.01, readyAfterMs: { natGateway: 0, instance: 3_000_000 } },
       landed: { action: 'RunInstances', nth: INSTANCE_STEPS.length },
       what: 'four launches recorded, nothing else left',
-      ready: (state) => launched(state).length === INSTANCE_STEPS.length - 1 && onlyLeft(state, args, INSTANCE_STEPS),
+      // The public hosts' Elastic IP associations wait for their instances: they are left too.
+      ready: (state) => launched(state).length === INSTANCE_STEPS.length - 1 && onlyLeft(state, args, [...INSTANCE_STEPS, ...EIP_ASSOCIATION_STEPS]),
       holdAnswer: true,
     });
     expect(result.code, result.stderr).toBe(130);
