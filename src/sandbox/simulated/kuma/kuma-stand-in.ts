@@ -1,6 +1,9 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { kumaHttpAnswer } from './kuma-http.js';
+
+export { kumaHttpAnswer } from './kuma-http.js';
 
 /**
  * A stand-in for Uptime Kuma 1.23 (the `louislam/uptime-kuma:1` image), shared by the `--sandbox` simulated
@@ -198,13 +201,6 @@ export function attachKumaStandIn(io: Server, options: KumaStandInOptions): void
       }),
     );
   });
-}
-
-/** Kuma's plain HTTP routes the runbook's checks use (api-router.js's entry page, the root redirect). */
-export function kumaHttpAnswer(path: string): { status: number; body: string; headers: Record<string, string> } {
-  if (path.split('?')[0] === '/api/entry-page') return { status: 200, body: JSON.stringify({ type: 'entryPage', entryPage: 'dashboard' }), headers: { 'content-type': 'application/json; charset=utf-8' } };
-  if (path === '/' || path.startsWith('/?')) return { status: 302, body: 'Found. Redirecting to /dashboard', headers: { location: '/dashboard', 'content-type': 'text/plain; charset=utf-8' } };
-  return { status: 200, body: '<!DOCTYPE html><html lang="en"><head><title>Uptime Kuma</title></head><body><div id="app"></div></body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } };
 }
 
 /** An HTTP server answering as Kuma does, with the socket.io API attached (not listening: the caller listens or injects connections). */
