@@ -5,6 +5,7 @@ import type { VpcKey } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
 import type { SecurityGroupKey } from '../../tasks/compute/names.js';
 import { shellQuote } from '../../ssh/remote-command.js';
+import type { WordpressInstall } from './commands/wp-cli-core.js';
 import { coreCommands, homeOf } from './shell/core-commands.js';
 import { HostFs } from './shell/host-fs.js';
 import { polyfilled } from './shell/job-polyfill.js';
@@ -82,7 +83,7 @@ export interface VolumeState {
   /** WordPress's files were copied in by the wordpress image's entrypoint (WP-CLI needs them). */
   wordpressFiles?: boolean;
   /** `wp core install` done: the site and its admin (the password as a SHA-256 only). */
-  wordpressInstall?: { url: string; title: string; adminUser: string; adminEmail: string; passwordSha256: string };
+  wordpressInstall?: WordpressInstall;
 }
 
 export interface RunResult {
