@@ -61,7 +61,7 @@ function handler(port) {
 
 /** Uptime Kuma: the shared stand-in, over a JSON file in its volume (Kuma's /app/data). */
 async function kumaServer() {
-  const { createKumaServer } = await import(new URL('../../../dist/src/sandbox/simulated/kuma/kuma-stand-in.js', import.meta.url).href);
+  const { createKumaServer } = await import(new URL('./dist/src/sandbox/simulated/kuma/kuma-stand-in.js', import.meta.url).href);
   const file = `${volumes['/app/data'] ?? '/var/lib/lab'}/kuma-stand-in.json`;
   const store = {
     load: async () => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined),

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { wordpressVolume } from './state.mjs';
 
-const CORE = new URL('../../../dist/src/sandbox/simulated/commands/wp-cli-core.js', import.meta.url);
+const CORE = new URL('./dist/src/sandbox/simulated/commands/wp-cli-core.js', import.meta.url);
 
 function databaseWorks(env) {
   const [host = '', port = '3306'] = String(env.WORDPRESS_DB_HOST ?? '').split(':');
