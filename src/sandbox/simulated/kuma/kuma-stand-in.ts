@@ -18,7 +18,8 @@ export { kumaHttpAnswer } from './kuma-http.js';
  * Accounts and monitors are kept in the container's volume through `store` (Kuma keeps them in SQLite in
  * /app/data), so a new container on the same volume — a rerun — sees them. Passwords are kept as scrypt
  * hashes (Kuma: bcrypt). Kuma's other events (notifications, status pages…) are not implemented: a client
- * asking for them waits for an answer that never comes, as it would from a Kuma that dropped the event.
+ * asking for them waits for an answer that never comes, as it would from a Kuma that dropped the event;
+ * an event sent without an acknowledgement callback is ignored (Kuma would throw on calling it).
  */
 
 export const KUMA_VERSION = '1.23.16';
@@ -135,11 +136,13 @@ export function attachKumaStandIn(io: Server, options: KumaStandInOptions): void
     void load().then((data) => data.users.length === 0 && socket.emit('setup'));
 
     socket.on('needSetup', async (callback: Ack) => {
+      if (typeof callback !== 'function') return;
       record('needSetup', true);
       callback((await load()).users.length === 0);
     });
 
     socket.on('setup', (username: unknown, password: unknown, callback: Ack) =>
+      typeof callback === 'function' &&
       serial(async () => {
         try {
           if (tooWeak(password)) throw new Error(KUMA_MESSAGES.tooWeak);
@@ -168,6 +171,7 @@ export function attachKumaStandIn(io: Server, options: KumaStandInOptions): void
     });
 
     socket.on('getMonitorList', async (callback: Ack) => {
+      if (typeof callback !== 'function') return;
       try {
         await sendMonitorList(userOf(socket));
         record('getMonitorList', true);
@@ -178,6 +182,7 @@ export function attachKumaStandIn(io: Server, options: KumaStandInOptions): void
     });
 
     socket.on('add', (monitor: Record<string, unknown>, callback: Ack) =>
+      typeof callback === 'function' &&
       serial(async () => {
         try {
           const userId = userOf(socket);
