@@ -6,6 +6,7 @@ export { parseConsoleFingerprints, sha256Fingerprint, normalizeFingerprint, type
 export { hostKeyCheck, HostKeyMismatchError, HostKeyUnknownError, type HostKeyCheck, type HostKeyError } from './host-key.js';
 export { exec, type ExecOptions, type ExecResult } from './exec.js';
 export { streamCommand, type RemoteStream } from './stream.js';
+export { openTunnel, type SshTunnel, type TunnelTarget } from './tunnel.js';
 export type { CommandOptions, ExitStatus } from './channel.js';
 export type { SudoOptions } from './remote-command.js';
 export { shellQuote } from './remote-command.js';

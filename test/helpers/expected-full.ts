@@ -25,7 +25,7 @@ export function expectedInfrastructure(s: string, options: { adminCidr: string; 
     securityGroups: [
       {
         name: `SG-Cyber-${s}`,
-        rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.0.0/16', `tcp 22-22 from ${admin}`, `tcp 3001-3001 from ${admin}`, `tcp 443-443 from ${admin}`, `tcp 80-80 from ${admin}`].sort(),
+        rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.0.0/16', `tcp 22-22 from ${admin}`, `tcp 443-443 from ${admin}`, `tcp 80-80 from ${admin}`, 'tcp 80-80 from 10.3.2.0/24'].sort(),
       },
       { name: `SG-IA-${s}`, rules: ['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24'] },
       { name: `SG-RDS-${s}`, rules: [`tcp 3306-3306 from SG-Web-${s}`] },

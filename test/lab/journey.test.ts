@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { appsAfterUp, appsPerturb, appsReadOnly, appsRerun } from './cases/apps.js';
+import { appsAfterUp, appsInstalled, appsPerturb, appsReadOnly, appsRerun } from './cases/apps.js';
 import { backupAfterUp, backupBeforeUp, backupDown, backupRerun, backupStreams } from './cases/backup.js';
 import { backupFailures } from './cases/backup-failures.js';
 import { e2eAfterUp, e2eHostKeySpoof, e2eKill, e2eRerun } from './cases/e2e.js';
@@ -54,6 +54,7 @@ describe('the runbook in the lab, one project from nothing to teardown', () => {
       e2eAfterUp(j);
       shopAfterUp(j);
       appsAfterUp(j);
+      appsInstalled(j);
       backupAfterUp(j);
     });
 

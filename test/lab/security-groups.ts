@@ -29,10 +29,11 @@ export interface LabIngressRule {
 const ANYWHERE = { cidr: '0.0.0.0/0' };
 const CYBER_PUBLIC = { cidr: '10.3.1.0/24' };
 const CYBER_VPC = { cidr: '10.3.0.0/16' };
+/** The monitoring host's subnet (Uptime Kuma's monitors start there). */
+const CYBER_PRIVATE = { cidr: '10.3.2.0/24' };
 const ADMIN = { cidr: INTERNET.adminCidr };
 /** Rocket eCommerce's port: its nginx service publishes it (what the web security group opens). */
 export const SHOP_PORT = 5085;
-export const UPTIME_KUMA_PORT = 3001;
 
 export const LAB_INGRESS: LabIngressRule[] = [
   { group: 'web', protocol: 'tcp', ports: [80, 443, SHOP_PORT], from: ANYWHERE, why: 'web: HTTP, HTTPS and the shop port from anywhere' },
@@ -41,7 +42,9 @@ export const LAB_INGRESS: LabIngressRule[] = [
   // must allow ICMP from the Cyber VPC (src/tasks/security/rules.ts does), so the lab allows it too.
   { group: 'web', protocol: 'icmp', from: CYBER_VPC, why: 'web: ping from the Cyber VPC (ping matrix: Cyber→MVP ok)' },
   { group: 'rds', protocol: 'tcp', ports: [3306], from: { group: 'web' }, why: 'rds: MariaDB only from the web SG' },
-  { group: 'cyber', protocol: 'tcp', ports: [22, 80, 443, UPTIME_KUMA_PORT], from: ADMIN, why: 'cyber: SSH, HTTP(S), Uptime Kuma from the admin CIDR' },
+  // No rule for Uptime Kuma's 3001: it is published on the monitoring host's loopback, reached by SSH tunnel.
+  { group: 'cyber', protocol: 'tcp', ports: [22, 80, 443], from: ADMIN, why: 'cyber: SSH, HTTP(S) from the admin CIDR' },
+  { group: 'cyber', protocol: 'tcp', ports: [80], from: CYBER_PRIVATE, why: 'cyber: GitLab HTTP from the Cyber private subnet (Uptime Kuma monitors)' },
   { group: 'cyber', protocol: 'tcp', ports: [22], from: CYBER_VPC, why: 'cyber: SSH from inside the Cyber VPC' },
   { group: 'cyber', protocol: 'icmp', from: CYBER_VPC, why: 'cyber: ping from inside the Cyber VPC' },
   { group: 'ia', protocol: 'tcp', ports: [22], from: CYBER_PUBLIC, why: 'ia: SSH from the Cyber public subnet (the bastion)' },

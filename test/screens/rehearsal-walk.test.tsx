@@ -22,7 +22,7 @@ import { runOnDemandBackup } from '../../src/tasks/backup/on-demand.js';
  * A new user's first ten minutes (issue 7): `aws-runbook --sandbox`, driven with Enter alone, walks every
  * section of the runbook — hosts and backup on the simulated hosts — to the Summary and the Checklist.
  * Then nothing that holds a secret of the run (the Stripe keys, the RDS master password, the apps' DB
- * passwords, GitLab's root password) is in the state directory, the run's log, the plain renderer's
+ * passwords, GitLab's root password, the WordPress and Uptime Kuma admin passwords) is in the state directory, the run's log, the plain renderer's
  * lines or any frame the TUI drew; the remote files holding them are 0600. Then a second session on the
  * same state changes nothing (no mutating call, every step no-change, hosts included) and an on-demand
  * dump lands in S3. Nothing connects outside loopback: the tests' network guard (test/setup) refuses it.
@@ -40,7 +40,7 @@ async function walkFiles(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** Every secret the simulated hosts hold: the values of PASS(WORD), SECRET and KEY settings (by `host:NAME`), GitLab's root password file, the admin password files. */
+/** Every secret the simulated hosts hold: the values of PASS(WORD), SECRET and KEY settings (by `host:NAME`), GitLab's root password file and the apps' admin password files. */
 async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<string, string>; files: { host: string; path: string; mode: number }[] }> {
   const secrets = new Map<string, string>();
   const files: { host: string; path: string; mode: number }[] = [];
@@ -60,13 +60,10 @@ async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<str
         }
         const root = /^Password:\s*(\S+)/m.exec(text)?.[1];
         if (root) secrets.set(`${host.name}:root password`, root);
-        // The admin accounts the tool creates: one password per root-only file.
-        const admin = /^\/etc\/aws-runbook\/admin\/(.+)\.password$/.exec(path)?.[1];
-        if (admin && text.trim().length >= 8) {
-          secrets.set(`${host.name}:admin ${admin}`, text.trim());
-          found = true;
-        }
-        if (found || root) files.push({ host: host.name, path, mode: info.mode & 0o777 });
+        // The apps' admin accounts the tool created (src/tasks/hosts/admin-credentials.ts): the password alone.
+        const admin = /^\/etc\/aws-runbook\/admin\/([a-z-]+)\.password$/.exec(path)?.[1];
+        if (admin && text.trim().length >= 8) secrets.set(`${host.name}:admin ${admin}`, text.trim());
+        if (found || root || admin) files.push({ host: host.name, path, mode: info.mode & 0o777 });
       }
     }
   }
@@ -119,7 +116,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     // The secrets of this run, by where they live: each kind the issue names is there to look for.
     const onHosts = await secretsOnHosts(target.simulatedHosts as SimulatedHosts);
     const names = [...onHosts.secrets.keys()];
-    for (const expected of [/^ecommerce:STRIPE_SECRET_KEY$/, /^ecommerce:DB_PASS$/, /^ecommerce:SECRET_KEY$/, /^ecommerce:admin shop$/, /^wordpress:.*PASSWORD$/, /^gitlab:root password$/]) {
+    for (const expected of [/^ecommerce:STRIPE_SECRET_KEY$/, /^ecommerce:DB_PASS$/, /^ecommerce:SECRET_KEY$/, /^ecommerce:admin shop$/, /^wordpress:.*PASSWORD$/, /^gitlab:root password$/, /^wordpress:admin wordpress$/, /^monitoring:admin uptime-kuma$/]) {
       expect(names.some((name) => expected.test(name)), `${expected} among ${names.join(', ')}`).toBe(true);
     }
     const rootPassword = onHosts.secrets.get('gitlab:root password') ?? '';
@@ -130,13 +127,13 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(master.length).toBeGreaterThanOrEqual(8);
 
     // The admin passwords, on request only: g shows them (read over SSH now), g hides them again.
-    const shopAdmin = onHosts.secrets.get('ecommerce:admin shop') ?? '';
+    const adminPasswords = ['ecommerce:admin shop', 'wordpress:admin wordpress', 'monitoring:admin uptime-kuma'].map((name) => onHosts.secrets.get(name) ?? `(${name} missing)`);
     const revealFrom = screen.frames().length;
     await screen.press('g');
-    const revealed = await screen.waitForFrame((f) => f.includes(rootPassword) && f.includes(shopAdmin), 30_000);
+    const revealed = await screen.waitForFrame((f) => f.includes(rootPassword) && adminPasswords.every((p) => f.includes(p)), 30_000);
     expect(revealed).toContain('never in the state or a log');
     await screen.press('g');
-    await screen.waitForFrame((f) => f.includes('press g to show') && !f.includes(rootPassword) && !f.includes(shopAdmin));
+    await screen.waitForFrame((f) => f.includes('press g to show') && !f.includes(rootPassword) && adminPasswords.every((p) => !f.includes(p)));
     const revealTo = screen.frames().length;
 
     await screen.press('enter');
@@ -147,7 +144,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(checklist).toMatch(/✓ Cyber → IA: ping ok/);
 
     const paths = onHosts.files.map((f) => `${f.host}:${f.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['ecommerce:/opt/shop/.env', 'gitlab:/etc/gitlab/initial_root_password']));
+    expect(paths).toEqual(expect.arrayContaining(['ecommerce:/opt/shop/.env', 'gitlab:/etc/gitlab/initial_root_password', 'wordpress:/etc/aws-runbook/admin/wordpress.password', 'monitoring:/etc/aws-runbook/admin/uptime-kuma.password']));
     expect(paths.some((p) => p.startsWith('wordpress:/opt/wordpress/'))).toBe(true);
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     for (const file of onHosts.files) expect({ ...file, mode: file.mode.toString(8) }).toEqual({ ...file, mode: '600' });
@@ -205,6 +202,11 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     const [show] = world.database.statements('SHOW TABLES');
     expect(world.database.execute(asShop, show!.tokens).result?.rows.flat()).toEqual(expect.arrayContaining(['django_migrations', 'auth_user']));
     expect(second.state?.steps['hosts.shop']?.outputs?.['url'] ?? '').toMatch(/:5085\/$/);
+    // WordPress installed by WP-CLI (never left at its installer) and Uptime Kuma set up with its three monitors, once.
+    const wordpress = world.host('wordpress');
+    expect(wordpress.volumes.get('wordpress_wordpress_data')?.wordpressInstall).toMatchObject({ adminUser: 'admin', url: `http://${wordpress.publicIp}/` });
+    const kuma = JSON.parse(await world.host('monitoring').fs.readFile('/var/lib/docker/volumes/uptime-kuma/_data/kuma-stand-in.json')) as { users: { username: string }[]; monitors: { name: string }[] };
+    expect([kuma.users.map((u) => u.username), kuma.monitors.map((m) => m.name)]).toEqual([['admin'], ['Shop (Rocket eCommerce)', 'WordPress', 'GitLab']]);
 
     const backup = await runOnDemandBackup(second.engineContext('backup.timer'));
     expect(backup.failures).toEqual([]);

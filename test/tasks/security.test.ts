@@ -79,7 +79,7 @@ describe('securitySteps (shape and table)', () => {
       `tcp 22 ${ADMIN}`,
       `tcp 80 ${ADMIN}`,
       `tcp 443 ${ADMIN}`,
-      `tcp 3001 ${ADMIN}`,
+      'tcp 80 10.3.2.0/24',
       'tcp 22 10.3.0.0/16',
       'icmp -1 10.3.0.0/16',
     ]);
@@ -99,7 +99,8 @@ describe('securitySteps (shape and table)', () => {
     const error = await step.apply(ctx, { kind: 'absent' }).catch((e: unknown) => e);
     expect(classifyAwsError(error).kind).toBe('invalid');
     expect(String(error)).toMatch(/admin CIDR not set.*access\.adminCidr/);
-    expect(securityGroupRules(bare).find((g) => g.key === 'cyber')?.ingress.map((r) => r.fromPort)).toEqual([22, -1]);
+    // What does not depend on the admin CIDR is still designed: GitLab's HTTP for the monitoring subnet, SSH and ping inside the VPC.
+    expect(securityGroupRules(bare).find((g) => g.key === 'cyber')?.ingress.map((r) => r.fromPort)).toEqual([80, 22, -1]);
   });
   it('previews closing a default group before the VPC exists, with the lookups in the CLI', () => {
     const step = stepById(securitySteps(config), 'security.default-sg.ia');
@@ -194,7 +195,7 @@ describe('security groups against moto', () => {
     );
     expect(await ruleLines(out('security.rds', 'groupId'))).toEqual([`tcp 3306-3306 from ${web}`]);
     expect(await ruleLines(out('security.cyber', 'groupId'))).toEqual(
-      [`tcp 22-22 from ${ADMIN}`, `tcp 80-80 from ${ADMIN}`, `tcp 443-443 from ${ADMIN}`, `tcp 3001-3001 from ${ADMIN}`, 'tcp 22-22 from 10.3.0.0/16', 'icmp -1--1 from 10.3.0.0/16'].sort(),
+      [`tcp 22-22 from ${ADMIN}`, `tcp 80-80 from ${ADMIN}`, `tcp 443-443 from ${ADMIN}`, 'tcp 80-80 from 10.3.2.0/24', 'tcp 22-22 from 10.3.0.0/16', 'icmp -1--1 from 10.3.0.0/16'].sort(),
     );
     expect(await ruleLines(out('security.ia', 'groupId'))).toEqual(['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24']);
 

@@ -1,9 +1,11 @@
 import { isUtf8 } from 'node:buffer';
+import type { Duplex } from 'node:stream';
 import { Bash, latin1FromBytes, stdoutKind, type Command, type ExecResult, type ResolvedCommandContext } from 'just-bash';
 import type { VpcKey } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
 import type { SecurityGroupKey } from '../../tasks/compute/names.js';
 import { shellQuote } from '../../ssh/remote-command.js';
+import type { WordpressInstall } from './commands/wp-cli-core.js';
 import { coreCommands, homeOf } from './shell/core-commands.js';
 import { HostFs } from './shell/host-fs.js';
 import { polyfilled } from './shell/job-polyfill.js';
@@ -52,7 +54,11 @@ export interface HttpAnswer {
 export interface Listener {
   /** Who opened the port, for errors and tests (`container shop-web-1`, `gitlab`). */
   owner: string;
+  /** Published on the host's 127.0.0.1 only (`127.0.0.1:80:80`): other hosts cannot connect. */
+  loopbackOnly?: boolean;
   answer(request: HttpRequest): HttpAnswer;
+  /** A raw connection to the port (an SSH tunnel's direct-tcpip channel), for listeners that speak more than one request. */
+  connect?(): Duplex;
 }
 
 export interface UnitState {
@@ -68,6 +74,16 @@ export interface Container {
   running: boolean;
   ports: number[];
   environment: Record<string, string>;
+  /** Named volumes by mount point (`/var/www/html` → `wordpress_wordpress_data`). */
+  volumes?: Record<string, string>;
+}
+
+/** What the stand-ins keep in a named volume besides files (the volume's name is the key of `SimulatedHost.volumes`). */
+export interface VolumeState {
+  /** WordPress's files were copied in by the wordpress image's entrypoint (WP-CLI needs them). */
+  wordpressFiles?: boolean;
+  /** `wp core install` done: the site and its admin (the password as a SHA-256 only). */
+  wordpressInstall?: WordpressInstall;
 }
 
 export interface RunResult {
@@ -115,6 +131,7 @@ export class SimulatedHost {
   readonly units = new Map<string, UnitState>();
   readonly listeners = new Map<number, Listener>();
   readonly containers = new Map<string, Container>();
+  readonly volumes = new Map<string, VolumeState>();
   /** Every command line a stand-in was asked to run, as argv (for tests and diagnostics). */
   readonly calls: string[][] = [];
   private readonly shells: Record<HostUser, Bash>;

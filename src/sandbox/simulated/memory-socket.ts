@@ -2,11 +2,25 @@ import { Duplex } from 'node:stream';
 
 /**
  * Two connected in-memory streams: what one side writes, the other reads. The simulated hosts' SSH
- * servers are reached over these instead of TCP, so a rehearsal opens no socket for SSH at all.
+ * servers are reached over these instead of TCP, so a rehearsal opens no socket for SSH at all (nor for
+ * what a tunnel through them reaches: Uptime Kuma's HTTP server takes one end as a connection).
  * Ending one side's writes ends the other's reads; destroying one side closes both.
  */
 class MemorySocket extends Duplex {
   peer: MemorySocket | undefined;
+
+  // What an HTTP or WebSocket server calls on a net.Socket; nothing to tune in memory.
+  setTimeout(): this {
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
 
   override _read(): void {
     // Data is pushed by the peer's writes.

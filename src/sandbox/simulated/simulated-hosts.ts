@@ -107,11 +107,19 @@ export class SimulatedHosts {
     return this.open(host, port);
   }
 
-  /** A jump from one simulated host to another (direct-tcpip), when the network lets it through. */
+  /**
+   * A direct-tcpip channel from a host (a jump, or a tunnel as `ssh -L`): to another host's sshd when the
+   * network lets it through, or to what listens on a port of the host itself (its loopback: a service
+   * published on 127.0.0.1) or of another host it reaches — when that listener takes raw connections.
+   */
   private forward(from: SimulatedHost, address: string, port: number): Duplex {
-    const target = this.world.hostAt(address);
-    if (!target || this.world.reach(from, address, { kind: 'tcp', port }) !== 'ok') throw new Error(`${from.name} cannot reach ${address}:${port}`);
-    return this.open(target, port);
+    const local = address === '127.0.0.1' || address === 'localhost' || address === '::1';
+    const target = local ? from : this.world.hostAt(address);
+    if (!target || (!local && this.world.reach(from, address, { kind: 'tcp', port }) !== 'ok')) throw new Error(`${from.name} cannot reach ${address}:${port}`);
+    if (port === 22) return this.open(target, port);
+    const listener = target.listeners.get(port);
+    if (!listener?.connect || (listener.loopbackOnly && !local)) throw new Error(`connect to ${address} port ${port} failed: Connection refused`);
+    return listener.connect();
   }
 
   private open(host: SimulatedHost, port: number): Duplex {

@@ -153,7 +153,9 @@ export class SimulatedWorld {
       if (reach === 'no-route') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: No route to host` };
     }
     const listener = target.listeners.get(port);
-    if (!listener || url.protocol !== 'http:') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: Couldn't connect to server` };
+    // A port published on 127.0.0.1 only refuses other hosts (and the host's own other addresses).
+    const bound = listener && !(listener.loopbackOnly && hostname !== 'localhost' && hostname !== '127.0.0.1');
+    if (!bound || url.protocol !== 'http:') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: Couldn't connect to server` };
     return { kind: 'answer', answer: listener.answer({ path: `${url.pathname}${url.search}`, from }) };
   }
 }

@@ -12,8 +12,8 @@ import { fail, pass, warn, type Check, type CheckResult } from './types.js';
 
 /**
  * The apps group (DESIGN.md §7): one HTTP GET per application, made with curl ON its host over SSH (the
- * way the hosts steps check them: GitLab's readiness answers localhost only, Uptime Kuma's port is closed
- * to all but the admin CIDR), so the answer is the application's own, whatever the security groups say.
+ * way the hosts steps check them: GitLab's readiness answers localhost only, Uptime Kuma is published on its
+ * host's loopback only), so the answer is the application's own, whatever the security groups say.
  */
 
 interface AppSpec {
@@ -34,17 +34,26 @@ export function shopVerdict(url: string, answer: HttpAnswer): CheckResult {
   return fail(seen, answer.status === 0 ? `the shop does not answer: ${logs(SHOP_HOST, SHOP_DIR)}` : `the shop answers an error: ${logs(SHOP_HOST, SHOP_DIR)}`);
 }
 
-/** 200 (the login form) or 302 (to the installer); 500 means WordPress cannot reach its database. */
+/**
+ * 200: the login form of an installed WordPress. 302: a redirect to its installer — not installed, and the
+ * first visitor would pick the admin; 500: WordPress cannot reach its database.
+ */
 export function wordpressVerdict(answer: HttpAnswer): CheckResult {
   const seen = `GET ${LOGIN_PAGE} on ${WORDPRESS_HOST}: ${describeAnswer(answer)}`;
-  if (answer.status === 200 || answer.status === 302) return pass(`GET ${LOGIN_PAGE} on ${WORDPRESS_HOST}: HTTP ${answer.status}${answer.status === 302 ? ' (to the installer or the dashboard)' : ''}`);
+  if (answer.status === 200) return pass(`GET ${LOGIN_PAGE} on ${WORDPRESS_HOST}: HTTP 200 (the login form: WordPress is installed)`);
+  if (answer.status === 302) {
+    return fail(
+      `${seen}: WordPress is not installed (its installer is where the first visitor picks the admin)`,
+      '`aws-runbook up --only hosts` installs it with WP-CLI (and keeps port 80 on the host\'s loopback until then)',
+    );
+  }
   if (answer.status === 500) {
     return fail(
       `${seen}: WordPress cannot reach its database`,
       'check the database (`aws-runbook verify --only database`: RDS available, the web SG let in on 3306), then the `wordpress` DB user; `aws-runbook up --only hosts` recreates the user and env file',
     );
   }
-  return fail(seen, `wanted 200 or 302: ${logs(WORDPRESS_HOST, WORDPRESS_DIR)}`);
+  return fail(seen, `wanted 200: ${logs(WORDPRESS_HOST, WORDPRESS_DIR)}`);
 }
 
 export function gitlabVerdict(answer: HttpAnswer): CheckResult {
@@ -63,7 +72,7 @@ function appSpecs(config: Config): AppSpec[] {
   const shopUrl = `http://localhost:${shopPort(config)}/`;
   return [
     { id: 'apps.shop.http', host: SHOP_HOST, title: `The shop answers HTTP 200 on ${instanceName(config, SHOP_HOST)}`, url: shopUrl, verdict: (a) => shopVerdict(shopUrl, a) },
-    { id: 'apps.wordpress.login-page', host: WORDPRESS_HOST, title: 'WordPress serves /wp-login.php (200 or 302)', url: LOGIN_PAGE, verdict: wordpressVerdict },
+    { id: 'apps.wordpress.login-page', host: WORDPRESS_HOST, title: 'WordPress is installed: /wp-login.php answers 200', url: LOGIN_PAGE, verdict: wordpressVerdict },
     { id: 'apps.gitlab.readiness', host: 'gitlab', title: 'GitLab is ready (/-/readiness)', url: GITLAB_READINESS_URL, verdict: gitlabVerdict },
     { id: 'apps.uptime-kuma.entry-page', host: KUMA_HOST, title: 'Uptime Kuma answers /api/entry-page', url: KUMA_CHECK_URL, verdict: kumaVerdict },
   ];

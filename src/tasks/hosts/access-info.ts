@@ -28,18 +28,17 @@ export function hostAccessInfo(config: Config, outputsOf: (stepId: string) => Ou
   });
   const urls: HostAccessInfo['urls'] = [];
   const shop = address('ecommerce', 'publicIp');
-  if (shop) urls.push({ label: 'shop', url: `http://${shop}:${shopPort(config)}/` });
+  if (shop) urls.push({ label: 'shop', url: `http://${shop}:${shopPort(config)}/`, note: 'admin at /admin/, user admin (password on request, g)' });
   const wordpress = address('wordpress', 'publicIp');
-  if (wordpress) urls.push({ label: 'WordPress', url: `http://${wordpress}/wp-admin/install.php`, note: 'finish the install: the first visitor picks the admin' });
-  urls.push({ label: 'GitLab', url: `http://${bastion}/`, note: 'user root; the initial password is shown below on request, once' });
+  if (wordpress) urls.push({ label: 'WordPress', url: `http://${wordpress}/`, note: `log in at /wp-login.php as admin (password on request, g); its email is admin@${config.suffix.toLowerCase()}.invalid: change it in Settings` });
+  urls.push({ label: 'GitLab', url: `http://${bastion}/`, note: 'user root (its initial password on request, g: GitLab deletes it after 24 h)' });
   const monitoring = address('monitoring', 'privateIp');
   if (monitoring) {
     urls.push({
       label: 'Uptime Kuma',
       url: 'http://localhost:3001/',
-      // The tunnel ends on the monitoring host itself: its security group takes 3001 from the admin range
-      // only, not from the bastion, so forwarding from the bastion to it would be dropped.
-      note: `through a tunnel: ssh ${jump} -N -L 3001:localhost:3001 ${LOGIN_USER}@${monitoring} — the first visitor becomes admin: open it now`,
+      // Kuma is published on the monitoring host's own loopback only: the tunnel has to end on that host.
+      note: `through a tunnel: ssh ${jump} -N -L 3001:localhost:3001 ${LOGIN_USER}@${monitoring}; user admin (password on request, g); it watches the shop, WordPress and GitLab`,
     });
   }
   return { urls, ssh };

@@ -5,8 +5,8 @@ import { shellQuote } from '../../ssh/remote-command.js';
 
 /**
  * Checks run ON a host, used by the Docker, Uptime Kuma and GitLab steps: an HTTP request with the host's
- * own curl (GitLab's readiness answers only localhost, and Uptime Kuma's port is closed to everyone but the
- * admin CIDR), and the error a failed check raises.
+ * own curl (GitLab's readiness answers only localhost, and Uptime Kuma is published on its host's loopback
+ * only), and the error a failed check raises.
  */
 
 /** A check on a host failed: says which host, which check, what it saw and what to look at. */

@@ -21,6 +21,8 @@ export const KUMA_DIR = '/opt/uptime-kuma';
 export const KUMA_COMPOSE_FILE = `${KUMA_DIR}/compose.yaml`;
 export const KUMA_PORT = UPTIME_KUMA_PORT;
 export const KUMA_CHECK_URL = `http://localhost:${KUMA_PORT}/api/entry-page`;
+/** Where Kuma is published on its host: the loopback address, nothing else. */
+export const KUMA_LOOPBACK = '127.0.0.1';
 
 export function kumaComposeFile(): string {
   return [
@@ -33,8 +35,9 @@ export function kumaComposeFile(): string {
     '    # A container the operator stopped stays stopped after a reboot (the seed used "always").',
     '    restart: unless-stopped',
     '    ports:',
-    '      # Reachable from the admin CIDR only: the Cyber security group, not this file, filters it.',
-    `      - "${KUMA_PORT}:${KUMA_PORT}"`,
+    '      # On the host\'s loopback only: the operator and the runbook reach it through an SSH tunnel to this',
+    '      # host (ssh -L 3001:localhost:3001), no other host and no security group rule is involved.',
+    `      - "${KUMA_LOOPBACK}:${KUMA_PORT}:${KUMA_PORT}"`,
     '    volumes:',
     `      - ${KUMA_VOLUME}:/app/data`,
     'volumes:',

@@ -114,6 +114,8 @@ export function securityGroupRules(config: Config): SecurityGroupDesign[] {
   const anywhere: RuleSource = { kind: 'cidr', cidr: '0.0.0.0/0', label: 'anywhere' };
   const cyberPublic: RuleSource = { kind: 'cidr', cidr: cyber.public.cidr, label: `the ${VPC_LABELS.cyber} public subnet` };
   const cyberVpc: RuleSource = { kind: 'cidr', cidr: cyber.cidr, label: `the ${VPC_LABELS.cyber} VPC` };
+  // The Monitoring host's subnet (compute launches it in the first private subnet of the Cyber VPC).
+  const monitoring: RuleSource = { kind: 'cidr', cidr: (cyber.private[0] as { cidr: string }).cidr, label: `the ${VPC_LABELS.cyber} private subnet (Monitoring)` };
   const adminCidr = config.access.adminCidr;
   const admin: RuleSource | undefined = adminCidr ? { kind: 'cidr', cidr: adminCidr, label: 'the admin CIDR' } : undefined;
 
@@ -142,9 +144,15 @@ export function securityGroupRules(config: Config): SecurityGroupDesign[] {
               tcp(SSH_PORT, admin, 'SSH from the admin CIDR'),
               tcp(HTTP_PORT, admin, 'HTTP (GitLab) from the admin CIDR'),
               tcp(HTTPS_PORT, admin, 'HTTPS (GitLab) from the admin CIDR'),
-              tcp(UPTIME_KUMA_PORT, admin, 'Uptime Kuma from the admin CIDR'),
             ]
           : []),
+        // Uptime Kuma's 3001: no rule. The Monitoring host has no public address (nothing from the admin
+        // CIDR is ever routed to it), Kuma is published on the host's loopback only, and the operator and
+        // the runbook reach it through an SSH tunnel to the host's own localhost, which crosses no security
+        // group. A rule would only open GitLab's 3001 (the group's other member) for nothing.
+        // GitLab's HTTP for Uptime Kuma's monitor (http://<gitlab private ip>/users/sign_in), from the
+        // Monitoring host's subnet only; Kuma watches HTTP, so HTTPS stays admin-only.
+        tcp(HTTP_PORT, monitoring, 'HTTP (GitLab) from the Cyber private subnet (Uptime Kuma)'),
         tcp(SSH_PORT, cyberVpc, 'SSH from inside the Cyber VPC'),
         icmp(cyberVpc, 'Ping from inside the Cyber VPC'),
       ],

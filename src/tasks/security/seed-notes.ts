@@ -36,7 +36,8 @@ export function securityNotes(config: Config, key: SecurityGroupKey): SecurityNo
       return {
         group: [SCREENSHOT_ONLY, EGRESS, FREE],
         ingress: [
-          `The seed never says where Uptime Kuma's port ${UPTIME_KUMA_PORT} is reachable from: here only from the admin CIDR (access.adminCidr), like SSH and GitLab's HTTP/HTTPS.`,
+          `The seed never says where Uptime Kuma's port ${UPTIME_KUMA_PORT} is reachable from: here from no address at all — the Monitoring host is private, Kuma is published on its loopback and reached through an SSH tunnel to that host (SSH and GitLab's HTTP/HTTPS are open to the admin CIDR, access.adminCidr).`,
+          `GitLab's HTTP also from the Cyber private subnet ${(cyber.private[0] as { cidr: string }).cidr} (the Monitoring host), for Uptime Kuma's GitLab monitor; Kuma reaches the shop and WordPress through the web group's public ports, over the Cyber↔MVP peering.`,
           `SSH and ICMP from inside the Cyber VPC ${cyber.cidr}, so GitLab (the bastion) reaches Monitoring; no ICMP from IA or MVP, so IA → Cyber and MVP → Cyber ping stay blocked as the seed's screenshot shows.`,
         ],
       };

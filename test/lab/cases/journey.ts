@@ -81,7 +81,8 @@ export function changing(call: LabCall): boolean {
   const words = args.filter((a) => !a.startsWith('-'));
   if (command === 'apt-get' || command === 'apt') return ['install', 'update', 'remove', 'purge', 'upgrade'].includes(words[0] ?? '');
   if (command === 'systemctl') return ['enable', 'start', 'restart', 'disable', 'stop'].includes(words[0] ?? '');
-  if (command === 'docker') return ['run', 'rm', 'stop', 'pull', 'volume'].includes(words[0] ?? '') || (words[0] === 'compose' && words.some((w) => ['up', 'down', 'restart'].includes(w)));
+  // `compose run` (WP-CLI's one-off containers) counts too: a rerun must not even check with one.
+  if (command === 'docker') return ['run', 'rm', 'stop', 'pull', 'volume'].includes(words[0] ?? '') || (words[0] === 'compose' && (words[1] === 'run' || words.some((w) => ['up', 'down', 'restart'].includes(w))));
   if (command === 'gitlab-ctl') return ['reconfigure', 'restart', 'start'].includes(words[0] ?? '');
   return false;
 }
@@ -151,6 +152,9 @@ export async function startJourney(): Promise<Journey> {
       wordpressDbPassword: wpEnv.get('WORDPRESS_DB_PASSWORD') ?? 'missing!',
       gitlabRootPassword: /^Password: (.+)$/m.exec(read('gitlab', '/etc/gitlab/initial_root_password'))?.[1] ?? 'missing!',
       backupAccountPassword: /password="([^"]+)"/.exec(read('ecommerce', '/etc/aws-runbook/db-backup.cnf'))?.[1] ?? 'missing!',
+      // The admin accounts the tool created (src/tasks/hosts/admin-credentials.ts), kept on their hosts only.
+      wordpressAdminPassword: read('wordpress', '/etc/aws-runbook/admin/wordpress.password').trim() || 'missing!',
+      kumaAdminPassword: read('monitoring', '/etc/aws-runbook/admin/uptime-kuma.password').trim() || 'missing!',
     };
     return { result, changingCalls: changingCalls as Record<LabHostKey, string[]>, secrets };
   };

@@ -7,8 +7,8 @@ import type { GetJourney } from './journey.js';
  * Secrets must appear nowhere on the operator's side: not in anything the tool printed in the journey, not
  * in the state or any other file of the project. The secrets are those the up created or used (journey.ts
  * reads them after the up): the Stripe secret key, the RDS master password, the shop's and WordPress's DB
- * passwords, the shop's SECRET_KEY, the admin passwords the tool generated, GitLab's initial root password,
- * the backup account's password.
+ * passwords, the shop's SECRET_KEY, GitLab's initial root password, the backup account's password, the
+ * admin passwords the tool generated (the shop's, WordPress's and Uptime Kuma's).
  */
 export function noSecretLeft(j: GetJourney, title: string): void {
   it(title, () => {
@@ -19,6 +19,7 @@ export function noSecretLeft(j: GetJourney, title: string): void {
     expect(files).toContain(join(run.cwd, '.aws-runbook', 'state.json'));
     const haystacks = [...printed.map((text, i) => [`tool output ${i}`, text] as const), ...files.map((file) => [file, readFileSync(file, 'latin1')] as const)];
     expect(secrets['gitlabRootPassword']?.length).toBeGreaterThan(16);
+    expect([secrets['wordpressAdminPassword'], secrets['kumaAdminPassword']].map((s) => s?.length ?? 0).every((n) => n >= 16 && n < 100)).toBe(true);
     for (const [name, secret] of Object.entries(secrets)) {
       expect(secret.length, name).toBeGreaterThanOrEqual(16);
       for (const [where, text] of haystacks) expect(text.includes(secret), `${name} found in ${where}`).toBe(false);

@@ -15,19 +15,23 @@ const WITH_VALUE = new Set(['-p', '--publish', '-v', '--volume', '-e', '--env', 
 
 export const newId = () => randomBytes(32).toString('hex');
 
-/** Starts (or reports running) one container; shared with compose. Returns an exit code. */
-export async function startContainer({ name, image, project, service, ports }) {
+/**
+ * Starts one container, or reports it running; shared with compose. A running container whose `config`
+ * (compose's hash of the service) changed is recreated, as `docker compose up` does. `volumes`: mount
+ * point → volume directory. Returns an exit code and whether it was running, recreated or started.
+ */
+export async function startContainer({ name, image, project, service, ports, volumes = {}, config }) {
   const existing = containers().find((c) => c.name === name);
-  if (existing?.running) return { code: 0, existing: true };
+  if (existing?.running && existing.config === config) return { code: 0, existing: true };
   if (existing) removeContainer(name);
   let pids = [];
   try {
-    if (ports.length > 0) pids = [await startResponder(`${name} (${image})`, ports)];
+    if (ports.length > 0) pids = [await startResponder(`${name} (${image})`, ports, { image, volumes })];
   } catch (error) {
     return { code: 125, error: `Error response from daemon: driver failed programming external connectivity on endpoint ${name}: ${error.message}` };
   }
-  saveContainer({ id: newId(), name, image, project, service, ports, pids, created: new Date().toISOString() });
-  return { code: 0 };
+  saveContainer({ id: newId(), name, image, project, service, ports, volumes, config, pids, created: new Date().toISOString() });
+  return { code: 0, recreated: existing !== undefined };
 }
 
 function parseRun(argv) {

@@ -99,15 +99,32 @@ export function removeContainer(name) {
   return true;
 }
 
+/** A named volume's directory on this host (what Docker keeps in /var/lib/docker/volumes/NAME/_data). */
+export function volumeDir(name) {
+  const dir = `${LAB}/volumes/${name}`;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What the WordPress stand-ins keep in a volume: { files, install } (lab-wordpress.json). */
+export function wordpressVolume(dir) {
+  const file = `${dir}/lab-wordpress.json`;
+  return {
+    read: () => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}),
+    write: (state) => writeFileSync(file, JSON.stringify(state)),
+  };
+}
+
 /**
  * Starts one detached HTTP responder for a container's published ports ([{ bind, host }]), in this
  * host's namespaces (the stand-in runs there), and waits until it listens on all of them. Resolves to
- * its pid, or rejects with the reason it could not bind (e.g. the port is taken).
+ * its pid, or rejects with the reason it could not bind (e.g. the port is taken). `container` (image,
+ * volumes by mount point → directory) tells it what to answer as.
  */
-export function startResponder(label, ports) {
+export function startResponder(label, ports, container = {}) {
   return new Promise((resolve, reject) => {
     const args = [RESPONDER, label, ...ports.map((p) => `${p.bind}:${p.host}`)];
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LAB_CONTAINER: JSON.stringify(container) } });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

@@ -71,7 +71,7 @@ function designPings(): void {
 
 function healthyApps(): void {
   write('http/ecommerce', '200\n<html>shop</html>');
-  write('http/wordpress', '302\n');
+  write('http/wordpress', '200\n<form name="loginform">');
   write('http/gitlab', '200\n{"status":"ok","master_check":[{"status":"ok"}]}');
   write('http/monitoring', '200\n{"type":"entryPage","entryPage":"dashboard"}');
   for (const host of HOST_NAMES) rmSync(join(stubs, `down-${host}-docker`), { force: true });
@@ -143,7 +143,7 @@ describe('the host, app, timer and ping checks over real SSH', () => {
     expect(report.ok).toBe(true);
     expect(byId['hosts.ia.ssh']?.evidence).toMatch(/^ubuntu@ia \(127\.0\.0\.45:\d+\): logged in with the configured key, host key matched the console's fingerprints \(\d+ ms\)$/);
     expect(byId['hosts.monitoring.docker']?.evidence).toBe('docker.service on monitoring: active, enabled');
-    expect(byId['apps.wordpress.login-page']?.evidence).toBe('GET http://localhost/wp-login.php on wordpress: HTTP 302 (to the installer or the dashboard)');
+    expect(byId['apps.wordpress.login-page']?.evidence).toBe('GET http://localhost/wp-login.php on wordpress: HTTP 200 (the login form: WordPress is installed)');
     expect(byId['connectivity.cyber-to-ia']?.evidence).toBe('ping: ok / predicted: ok / design: ok');
     expect(byId['connectivity.ia-to-cyber']?.evidence).toBe('ping: no answer / predicted: blocked / design: blocked');
     expect(byId['connectivity.mvp-to-ia']?.evidence).toBe('ping: no route / predicted: no route / design: no route');

@@ -113,9 +113,13 @@ describe('apps: the answers', () => {
     expect(shopVerdict(url, { status: 0, body: 'curl: (7) Failed to connect' })).toMatchObject({ status: 'fail', hint: expect.stringContaining('does not answer') });
   });
 
-  it('WordPress: 200 and 302 pass; 500 says the database is down', () => {
-    expect(wordpressVerdict({ status: 302, body: '' }).status).toBe('pass');
+  it('WordPress: 200 passes; 302 (to the installer) says it is not installed; 500 says the database is down', () => {
     expect(wordpressVerdict({ status: 200, body: '' }).status).toBe('pass');
+    expect(wordpressVerdict({ status: 302, body: '' })).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('WordPress is not installed'),
+      hint: expect.stringContaining('installs it with WP-CLI'),
+    });
     expect(wordpressVerdict({ status: 500, body: 'Error establishing a database connection' })).toMatchObject({
       status: 'fail',
       evidence: expect.stringContaining('WordPress cannot reach its database'),

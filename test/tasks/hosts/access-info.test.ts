@@ -4,7 +4,9 @@ import { hostAccessInfo } from '../../../src/tasks/hosts/access-info.js';
 
 const config = configSchema.parse({ suffix: 'BFHK' });
 const outputs: Record<string, Record<string, string>> = {
-  'compute.gitlab': { instanceId: 'i-1', publicIp: '198.51.100.10', privateIp: '10.3.1.10' },
+  // The bastion's address is its Elastic IP's; the shop's is still the one it launched with (no association yet).
+  'compute.gitlab': { instanceId: 'i-1', privateIp: '10.3.1.10' },
+  'compute.gitlab.eip-association': { associationId: 'eipassoc-1', publicIp: '198.51.100.10' },
   'compute.ecommerce': { instanceId: 'i-2', publicIp: '198.51.100.11', privateIp: '10.1.1.10' },
   'compute.monitoring': { instanceId: 'i-3', privateIp: '10.3.2.10' },
   'compute.ia': { instanceId: 'i-4', privateIp: '10.2.2.10' },
@@ -28,5 +30,11 @@ describe('hostAccessInfo', () => {
     expect(urls['GitLab']?.url).toBe('http://198.51.100.10/');
     expect(urls['Uptime Kuma']?.note).toContain('ssh -J ubuntu@198.51.100.10 -N -L 3001:localhost:3001 ubuntu@10.3.2.10');
     expect(urls['WordPress']).toBeUndefined(); // no address recorded for it
+    // Every admin is the tool's (no first-visitor window left to warn about); passwords only on request.
+    expect(JSON.stringify(info)).not.toMatch(/first visitor|install\.php/);
+    expect(hostAccessInfo(config, (id) => ({ ...outputs, 'compute.wordpress': { instanceId: 'i-5', publicIp: '198.51.100.12' } })[id])?.urls.find((u) => u.label === 'WordPress')).toMatchObject({
+      url: 'http://198.51.100.12/',
+      note: expect.stringContaining('admin@bfhk.invalid'),
+    });
   });
 });

@@ -20,14 +20,14 @@ import { stubShell, type StubShell } from './shell-stubs.js';
 const OK = { status: 200, body: '{"type":"entryPage","entryPage":"dashboard"}' };
 
 describe('the Uptime Kuma compose file', () => {
-  it('runs the image with the seed volume, port 3001 and restart unless-stopped', () => {
+  it("runs the image with the seed volume, port 3001 on the host's loopback only and restart unless-stopped", () => {
     const doc = YAML.parse(kumaComposeFile()) as { name: string; services: Record<string, Record<string, unknown>>; volumes: Record<string, { name: string }> };
     expect(doc.name).toBe('uptime-kuma');
     expect(doc.services['uptime-kuma']).toEqual({
       image: 'louislam/uptime-kuma:1',
       container_name: 'uptime-kuma',
       restart: 'unless-stopped',
-      ports: ['3001:3001'],
+      ports: ['127.0.0.1:3001:3001'],
       volumes: ['uptime-kuma:/app/data'],
     });
     // Named as the seed's `docker volume create uptime-kuma`, not prefixed with the project.
@@ -82,13 +82,22 @@ describe('the Uptime Kuma probe, run with a stub docker', () => {
 });
 
 describe('the Uptime Kuma preview', () => {
-  it('tells the operator the first visitor becomes admin, with the tunnel through the bastion', () => {
+  it('says the tool creates the admin and the three monitors through the tunnel: no first-visitor window', () => {
     const step = uptimeKumaStep(configSchema.parse({}));
-    const preview = step.preview(previewContext(KNOWN_INSTANCES), ABSENT);
-    expect(preview.summary).toContain('the first visitor becomes admin: open http://10.3.2.10:3001 through the bastion now');
+    const preview = step.preview(previewContext({ ...KNOWN_INSTANCES, 'compute.wordpress': { instanceId: 'i-wp', privateIp: '10.1.1.11', publicIp: '198.51.100.12' } }), ABSENT);
+    expect(preview.summary).toContain("published on the host's 127.0.0.1:3001 only");
+    expect(preview.summary).toContain('through an SSH tunnel to its localhost:3001 and Kuma\'s own API, the tool creates the admin account `admin`');
+    expect(preview.summary).toContain('/etc/aws-runbook/admin/uptime-kuma.password');
+    expect(preview.summary).toContain('three HTTP monitors: Shop (Rocket eCommerce) http://10.1.1.10:8000/, WordPress http://10.1.1.11/, GitLab http://10.3.1.10/users/sign_in');
+    expect(preview.summary).not.toMatch(/first visitor/);
     expect(preview.cli).toContain('ssh -J ubuntu@198.51.100.10 -L 3001:localhost:3001 ubuntu@10.3.2.10 -N');
     expect(preview.cli).toContain("ssh -J ubuntu@198.51.100.10 ubuntu@10.3.2.10 'sudo docker compose -f /opt/uptime-kuma/compose.yaml up -d'");
-    expect(preview.notes?.join('\n')).toMatch(/admin CIDR only/);
+    expect(preview.notes?.join('\n')).toMatch(/loopback only.*no security group opens it/);
     expect(preview.notes?.join('\n')).toMatch(/--restart always/);
+  });
+
+  it('names the placeholders of hosts not launched yet', () => {
+    const preview = uptimeKumaStep(configSchema.parse({})).preview(previewContext({}), ABSENT);
+    expect(preview.summary).toContain('Shop (Rocket eCommerce) http://$ECOMMERCE_PRIVATE_IP:8000/, WordPress http://$WORDPRESS_PRIVATE_IP/, GitLab http://$GITLAB_PRIVATE_IP/users/sign_in');
   });
 });

@@ -5,34 +5,41 @@ import { parse as parseYaml } from 'yaml';
 import type { Container, SimulatedHost } from '../host.js';
 import { fail, ok, parseArgs } from '../shell/results.js';
 import { containerListener } from './apps.js';
+import { composeRun } from './compose-run.js';
 import { manage } from './django.js';
 
 /**
  * `docker compose` on a simulated host: the project's compose file read from the host (with `.env`
- * interpolation, `env_file`, published ports), `up -d [--build]` creating or recreating what changed and
- * publishing its ports, `ps`, `exec`, `logs`, `down`. Containers answer HTTP as their image would
- * (apps.ts).
+ * interpolation, `env_file`, published ports and the address they are bound to, named volumes, profiles),
+ * `up -d [--build]` creating or recreating what changed and publishing its ports (services under a profile
+ * only when it is active, as Compose does), `run` (compose-run.ts), `ps`, `exec`, `logs`, `down`.
+ * Containers answer HTTP as their image would (apps.ts).
  */
 
 const FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 export const COMPOSE_VERSION = '2.27.1+ds1-0ubuntu1~24.04.1';
 
-interface ServiceSpec {
+export interface ServiceSpec {
   name: string;
   image: string;
   build: string | undefined;
   containerName: string;
   ports: number[];
+  /** Of `ports`, those published on 127.0.0.1 only. */
+  loopback: number[];
   environment: Record<string, string>;
+  /** Named volumes by mount point. */
+  volumes: Record<string, string>;
+  profiles: string[];
 }
 
-interface Project {
+export interface Project {
   name: string;
   dir: string;
   services: ServiceSpec[];
 }
 
-class ComposeError extends Error {}
+export class ComposeError extends Error {}
 
 /** `KEY=value` lines (comments, blanks skipped; surrounding quotes removed). */
 function envLines(text: string): Record<string, string> {
@@ -55,11 +62,29 @@ function interpolate(text: string, vars: Record<string, string>): string {
   });
 }
 
-function publishedPort(entry: unknown): number {
-  if (typeof entry === 'object' && entry !== null && 'published' in entry) return Number((entry as { published: unknown }).published);
+function publishedPort(entry: unknown): { port: number; bind: string } {
+  if (typeof entry === 'object' && entry !== null && 'published' in entry) {
+    const long = entry as { published: unknown; host_ip?: unknown };
+    return { port: Number(long.published), bind: typeof long.host_ip === 'string' ? long.host_ip : '0.0.0.0' };
+  }
   const parts = String(entry).replace(/\/(tcp|udp)$/, '').split(':');
   if (parts.length < 2) throw new ComposeError(`port ${String(entry)} is not published on the host`);
-  return Number(parts.at(-2));
+  return { port: Number(parts.at(-2)), bind: parts.length > 2 ? parts.slice(0, -2).join(':').replace(/^\[|\]$/g, '') : '0.0.0.0' };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** A service's named volumes (`name:/path[:ro]` or `{ type: volume, source, target }`), as Compose names them: `name:` or `<project>_<key>`. */
+function namedVolumes(entries: unknown, declared: Record<string, { name?: unknown } | null>, project: string): Record<string, string> {
+  const volumes: Record<string, string> = {};
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    const [source, target] = typeof entry === 'object' && entry !== null ? [String((entry as { source?: unknown }).source ?? ''), String((entry as { target?: unknown }).target ?? '')] : String(entry).split(':');
+    if (!source || !target || source.startsWith('.') || source.startsWith('/')) continue;
+    if (!(source in declared)) throw new ComposeError(`service refers to undefined volume ${source}: invalid compose project`);
+    const name = declared[source]?.name;
+    volumes[target] = typeof name === 'string' ? name : `${project}_${source}`;
+  }
+  return volumes;
 }
 
 function asRecord(value: unknown): Record<string, string> {
@@ -75,7 +100,7 @@ async function loadProject(fs: IFileSystem, dir: string, file: string | undefine
   if (!path) throw new ComposeError(file ? `open ${file}: no such file or directory` : 'no configuration file provided: not found');
   const dotEnv = (await fs.exists(posix.join(dir, '.env'))) ? envLines(await fs.readFile(posix.join(dir, '.env'))) : {};
   const vars = { ...dotEnv, ...env };
-  let doc: { name?: unknown; services?: Record<string, Record<string, unknown>> };
+  let doc: { name?: unknown; services?: Record<string, Record<string, unknown>>; volumes?: Record<string, { name?: unknown } | null> };
   try {
     doc = (parseYaml(interpolate(await fs.readFile(path), vars)) ?? {}) as typeof doc;
   } catch (error) {
@@ -95,13 +120,17 @@ async function loadProject(fs: IFileSystem, dir: string, file: string | undefine
     Object.assign(environment, asRecord(spec['environment']));
     const image = typeof spec['image'] === 'string' ? spec['image'] : `${name}-${service}`;
     if (spec['image'] === undefined && build === undefined) throw new ComposeError(`service "${service}" has neither an image nor a build context specified: invalid compose project`);
+    const published = (Array.isArray(spec['ports']) ? spec['ports'] : []).map(publishedPort);
     services.push({
       name: service,
       image,
       build: build === undefined ? undefined : posix.resolve(dir, build),
       containerName: typeof spec['container_name'] === 'string' ? spec['container_name'] : `${name}-${service}-1`,
-      ports: (Array.isArray(spec['ports']) ? spec['ports'] : []).map(publishedPort),
+      ports: published.map((p) => p.port),
+      loopback: published.filter((p) => LOOPBACK.has(p.bind)).map((p) => p.port),
       environment,
+      volumes: namedVolumes(spec['volumes'], doc.volumes ?? {}, name),
+      profiles: Array.isArray(spec['profiles']) ? spec['profiles'].map(String) : [],
     });
   }
   return { name, dir, services };
@@ -111,9 +140,10 @@ function configHash(service: ServiceSpec): string {
   return createHash('sha256').update(JSON.stringify(service)).digest('hex');
 }
 
-async function up(host: SimulatedHost, fs: IFileSystem, project: Project, build: boolean): Promise<ExecResult> {
+async function up(host: SimulatedHost, fs: IFileSystem, project: Project, build: boolean, profiles: readonly string[]): Promise<ExecResult> {
   let stderr = '';
-  for (const service of project.services) {
+  // A service under a profile starts only when one of its profiles is active (--profile, COMPOSE_PROFILES).
+  for (const service of project.services.filter((s) => s.profiles.length === 0 || s.profiles.some((p) => profiles.includes(p)))) {
     if (service.build !== undefined && !(await fs.exists(posix.join(service.build, 'Dockerfile')))) {
       return fail(`${stderr}failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory`, 17);
     }
@@ -125,9 +155,12 @@ async function up(host: SimulatedHost, fs: IFileSystem, project: Project, build:
     const hash = configHash(service);
     const existing = host.containers.get(service.containerName);
     const same = existing?.running && existing.environment['__config'] === hash && !(build && service.build !== undefined);
-    const container: Container = { name: service.containerName, image: service.image, project: project.name, service: service.name, running: true, ports: service.ports, environment: { ...service.environment, __config: hash } };
+    const container: Container = { name: service.containerName, image: service.image, project: project.name, service: service.name, running: true, ports: service.ports, environment: { ...service.environment, __config: hash }, volumes: service.volumes };
     host.containers.set(container.name, container);
-    for (const port of service.ports) host.listeners.set(port, containerListener(host, container));
+    for (const port of service.ports) host.listeners.set(port, containerListener(host, container, { loopbackOnly: service.loopback.includes(port) }));
+    // The wordpress image's entrypoint copies WordPress into an empty /var/www/html before Apache starts.
+    const html = service.volumes['/var/www/html'];
+    if (html && service.image.startsWith('wordpress') && !service.image.startsWith('wordpress:cli')) host.volumes.set(html, { ...host.volumes.get(html), wordpressFiles: true });
     stderr += ` Container ${container.name}  ${same ? 'Running' : existing ? 'Recreated' : 'Started'}\n`;
   }
   return ok('', stderr);
@@ -145,7 +178,7 @@ function down(host: SimulatedHost, project: Project): ExecResult {
 
 /** `docker compose ARGS` (after `compose`) in the caller's directory. */
 export async function compose(host: SimulatedHost, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
-  const parsed = parseArgs(args, ['-f', '--file', '--project-directory', '-p', '--project-name', '--status', '--tail']);
+  const parsed = parseArgs(args, ['-f', '--file', '--project-directory', '-p', '--project-name', '--status', '--tail', '--profile']);
   const [action = ''] = parsed.operands;
   if (action === 'version') return ok(`Docker Compose version ${COMPOSE_VERSION}\n`);
   const file = parsed.values.get('-f') ?? parsed.values.get('--file');
@@ -157,7 +190,9 @@ export async function compose(host: SimulatedHost, args: string[], ctx: Resolved
     switch (action) {
       case 'up':
         if (!parsed.flags.has('-d') && !parsed.flags.has('--detach')) return fail('the simulated Docker runs compose projects detached only: use `up -d`');
-        return await up(host, ctx.fs, project, parsed.flags.has('--build'));
+        return await up(host, ctx.fs, project, parsed.flags.has('--build'), [...(parsed.values.get('--profile') ?? '').split(','), ...(ctx.exportedEnv?.['COMPOSE_PROFILES'] ?? '').split(',')].filter(Boolean));
+      case 'run':
+        return await composeRun(host, project, args.slice(args.indexOf('run') + 1), ctx);
       case 'down':
         return down(host, project);
       case 'ps': {

@@ -11,8 +11,9 @@ import { command, fail, ok, parseArgs } from '../shell/results.js';
 const VALUED = ['-o', '--output', '-w', '--write-out', '-m', '--max-time', '--connect-timeout', '--proto', '-X', '--request', '-H', '--header', '-A', '--user-agent', '--retry'];
 
 /** curl's `-w` format: %{http_code} and friends, `\n`/`\t` escapes. */
-function writeOut(format: string, status: number, url: string): string {
-  const vars: Record<string, string> = { http_code: String(status).padStart(3, '0'), response_code: String(status).padStart(3, '0'), url_effective: url, exitcode: '0' };
+function writeOut(format: string, status: number, url: string, location?: string): string {
+  const redirect = status >= 300 && status < 400 && location !== undefined ? new URL(location, url).href : '';
+  const vars: Record<string, string> = { http_code: String(status).padStart(3, '0'), response_code: String(status).padStart(3, '0'), url_effective: url, redirect_url: redirect, exitcode: '0' };
   return format.replace(/%\{([a-z_]+)\}/g, (all, name: string) => vars[name] ?? all).replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\r/g, '\r');
 }
 
@@ -49,7 +50,7 @@ export function curl(env: CommandEnv): Command {
     if (output === undefined || output === '-') stdout += answer.body;
     else if (output !== '/dev/null') await ctx.fs.writeFile(ctx.fs.resolvePath(ctx.cwd, output), answer.body);
     const format = parsed.values.get('-w') ?? parsed.values.get('--write-out');
-    if (format !== undefined) stdout += writeOut(format, answer.status, url.href);
+    if (format !== undefined) stdout += writeOut(format, answer.status, url.href, answer.headers?.['location']);
     return ok(stdout);
   });
 }

@@ -18,3 +18,16 @@ export const WORDPRESS_IMAGE = 'wordpress:6-apache';
 export const WORDPRESS_PORT = 80;
 
 export const WORDPRESS_DATABASE = appDatabase('wordpress');
+
+/**
+ * WP-CLI, from the official image's `cli` variant (pinned to its major line), as a Compose service of the
+ * same project under a profile: `up -d` leaves it alone, `docker compose run --rm` starts it on demand on
+ * WordPress's volume and network. It runs as uid 33 (www-data of the Debian-based wordpress image, which
+ * owns the files; the Alpine-based cli image's own www-data is 82).
+ */
+export const WP_CLI_SERVICE = 'wp-cli';
+export const WP_CLI_IMAGE = 'wordpress:cli-2';
+export const WP_CLI_PROFILE = 'cli';
+
+/** Until WordPress is installed its port is published on the host's loopback only (no first visitor). */
+export type WordpressExposure = 'loopback' | 'public';
