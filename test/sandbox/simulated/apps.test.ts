@@ -150,7 +150,7 @@ describe("Uptime Kuma's API through an SSH tunnel to a simulated host", () => {
     }
     const stored = JSON.parse(await monitoring.fs.readFile('/var/lib/docker/volumes/uptime-kuma/_data/kuma-stand-in.json')) as { users: unknown[]; monitors: { url: string }[] };
     expect(stored.users).toHaveLength(1);
-    expect(stored.monitors.map((m) => m.url)).toEqual(['http://10.1.1.10:8000/', 'http://10.1.1.11/', 'http://10.3.1.10/users/sign_in']);
+    expect(stored.monitors.map((m) => m.url)).toEqual(['http://10.1.1.10:5085/', 'http://10.1.1.11/', 'http://10.3.1.10/users/sign_in']);
 
     // The bastion cannot forward to monitoring:3001 (published on its loopback), and curl from it fails too.
     const gitlab = await pool.get('gitlab');

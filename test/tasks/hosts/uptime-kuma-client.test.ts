@@ -79,7 +79,7 @@ describe('the Uptime Kuma client against the stand-in', () => {
     const first = await session(await startKuma(store, events));
     expect(await kumaSetupGap(first, undefined, WANTED)).toEqual([
       'create the Uptime Kuma admin account `admin`',
-      'add the monitor "Shop (Rocket eCommerce)" (http://10.1.1.10:8000/)',
+      'add the monitor "Shop (Rocket eCommerce)" (http://10.1.1.10:5085/)',
       'add the monitor "WordPress" (http://10.1.1.11/)',
       'add the monitor "GitLab" (http://10.3.1.10/users/sign_in)',
     ]);
@@ -111,7 +111,7 @@ describe('the Uptime Kuma client against the stand-in', () => {
   it('counts a monitor with the same name or the same URL as there: never a duplicate', () => {
     const [shop, wordpress, gitlab] = WANTED as [WantedMonitor, WantedMonitor, WantedMonitor];
     const existing = [
-      { id: 1, name: 'Shop (Rocket eCommerce)', type: 'http', url: 'http://10.9.9.9:8000/' },
+      { id: 1, name: 'Shop (Rocket eCommerce)', type: 'http', url: 'http://10.9.9.9:5085/' },
       { id: 2, name: 'My blog', type: 'http', url: wordpress.url },
     ];
     expect(missingMonitors(existing, WANTED)).toEqual([gitlab]);

@@ -88,7 +88,7 @@ describe('the Uptime Kuma preview', () => {
     expect(preview.summary).toContain("published on the host's 127.0.0.1:3001 only");
     expect(preview.summary).toContain('through an SSH tunnel to its localhost:3001 and Kuma\'s own API, the tool creates the admin account `admin`');
     expect(preview.summary).toContain('/etc/aws-runbook/admin/uptime-kuma.password');
-    expect(preview.summary).toContain('three HTTP monitors: Shop (Rocket eCommerce) http://10.1.1.10:8000/, WordPress http://10.1.1.11/, GitLab http://10.3.1.10/users/sign_in');
+    expect(preview.summary).toContain('three HTTP monitors: Shop (Rocket eCommerce) http://10.1.1.10:5085/, WordPress http://10.1.1.11/, GitLab http://10.3.1.10/users/sign_in');
     expect(preview.summary).not.toMatch(/first visitor/);
     expect(preview.cli).toContain('ssh -J ubuntu@198.51.100.10 -L 3001:localhost:3001 ubuntu@10.3.2.10 -N');
     expect(preview.cli).toContain("ssh -J ubuntu@198.51.100.10 ubuntu@10.3.2.10 'sudo docker compose -f /opt/uptime-kuma/compose.yaml up -d'");
@@ -98,6 +98,6 @@ describe('the Uptime Kuma preview', () => {
 
   it('names the placeholders of hosts not launched yet', () => {
     const preview = uptimeKumaStep(configSchema.parse({})).preview(previewContext({}), ABSENT);
-    expect(preview.summary).toContain('Shop (Rocket eCommerce) http://$ECOMMERCE_PRIVATE_IP:8000/, WordPress http://$WORDPRESS_PRIVATE_IP/, GitLab http://$GITLAB_PRIVATE_IP/users/sign_in');
+    expect(preview.summary).toContain('Shop (Rocket eCommerce) http://$ECOMMERCE_PRIVATE_IP:5085/, WordPress http://$WORDPRESS_PRIVATE_IP/, GitLab http://$GITLAB_PRIVATE_IP/users/sign_in');
   });
 });
