@@ -122,7 +122,7 @@ describe('the sandbox', () => {
     }
     expect(result.stdout).toMatch(/run ok/);
     expect(result.stdout).toMatch(/✓ hosts\.shop .*url=http:\/\/[\d.]+:5085\/ .*service=appseed-app/);
-    expect(result.stdout.trimEnd().split('\n').slice(-5).join('\n')).toMatch(/^ {2}shop {9}http:\/\/[\d.]+:5085\/$/m);
+    expect(result.stdout.trimEnd().split('\n').slice(-5).join('\n')).toMatch(/^ {2}shop {9}http:\/\/[\d.]+:5085\/ {2}admin at \/admin\//m);
     expect(result.stdout + result.stderr).not.toMatch(/sk_test_AwsRunbookSandbox/);
     const sockets = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
     expect(sockets.length).toBeGreaterThan(10);
