@@ -34,6 +34,7 @@ export async function openSession(
       mode,
       command,
       onClose: () => target.release(),
+      notify: (line) => io.err(`note: ${line}`),
       // A log for every run that changes things (up, down, the TUI), and for backup and verify.
       ...(mode === 'write' || LOGGED_READS.has(command)
         ? { log: global.verbose && !output.screen ? { mirror: (line: string) => io.err(`log ${line}`) } : {} }
