@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { freeLoopbackPort } from '../../src/sandbox/moto.js';
 import { SECTION_IDS } from '../../src/engine/types.js';
-import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+import { collect, projectDir, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -86,6 +87,41 @@ describe('plan and status', () => {
     expect(sandbox.gateway.log.length).toBe(before);
     await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
   });
+
+  it('status tells a run that holds the lock now ("running now") from an interrupted one ("resume with")', async () => {
+    const cwd = await projectDir('Live');
+    const up = ['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint];
+    const running = spawnCli(up, { cwd });
+    const runningDone = collect(running);
+    const seen: CliResult[] = [];
+    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateVpc', nth: 1 }, async () => {
+      seen.push(await runCli(['status'], { cwd }), await runCli(['status', '--json'], { cwd }));
+    });
+    expect((await runningDone).code).toBe(0);
+    unsubscribe();
+    const [text, json] = seen;
+    expect(text?.code, text?.stderr).toBe(0);
+    expect(text?.stdout).toMatch(new RegExp(`running now: \`up\` \\(pid ${running.pid}, host ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`));
+    expect(text?.stdout).toMatch(/next: wait for the running `up` to finish/);
+    expect(text?.stdout).not.toMatch(/interrupted|resume with/);
+    expect(JSON.parse(json?.stdout ?? '')).toMatchObject({ running: { pid: running.pid, host: hostname(), command: 'up' }, resume: null });
+
+    // A project whose up was killed: nothing holds its lock, so that run was interrupted.
+    const gone = await projectDir('Gone');
+    const killed = spawnCli(up, { cwd: gone });
+    const killedDone = collect(killed);
+    const stop = sandbox.gateway.onLanded({ action: 'CreateVpc', nth: 1 }, async () => {
+      killed.kill('SIGKILL');
+      await killedDone;
+    });
+    expect((await killedDone).signal).toBe('SIGKILL');
+    stop();
+    const after = await runCli(['status'], { cwd: gone });
+    expect(after.stdout).toMatch(/last run: up started \S+ — interrupted/);
+    expect(after.stdout).toMatch(/resume with: aws-runbook up/);
+    expect(after.stdout).not.toMatch(/running now/);
+    expect(JSON.parse((await runCli(['status', '--json'], { cwd: gone })).stdout)).toMatchObject({ running: null, resume: { outcome: 'interrupted' } });
+  }, 60_000);
 });
 
 describe('the sandbox', () => {
