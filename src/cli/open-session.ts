@@ -22,6 +22,7 @@ export async function openSession(
   const target = await resolveTarget(global, io.err);
   try {
     const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint));
+    if (addressPolicy.notice) io.err(`note: ${addressPolicy.notice}`);
     await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir });
     return await RunbookSession.open({
       config: target.config,

@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
 import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
-import { labToolEnv } from '../lab-run.js';
 import type { GetJourney } from './journey.js';
 import { lastSeq, listKeys, pendingUploads, s3ActionsSince, sql } from './backup-tools.js';
 
@@ -59,7 +58,7 @@ export function backupFailures(j: GetJourney): void {
       const since = await lastSeq(run);
       const child = run.lab.runInOperator(process.execPath, [CLI, 'backup', '--database', 'labbig', '--endpoint-url', run.endpoint], {
         cwd: run.cwd,
-        env: labToolEnv(),
+        env: run.toolEnv(),
         extendEnv: false,
         reject: false,
         timeout: 60_000,
