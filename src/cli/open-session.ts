@@ -16,12 +16,15 @@ export async function openSession(
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
   precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; stateDir: string }) => Promise<void>,
-  /** `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr. */
-  output: { screen?: boolean } = {},
+  /**
+   * `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr.
+   * `offline`: nothing is sent anywhere (`plan --offline`), not even the lab question to an emulator.
+   */
+  output: { screen?: boolean; offline?: boolean } = {},
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
-    const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint));
+    const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint, { offline: Boolean(output.offline) }));
     if (addressPolicy.notice) io.err(`note: ${addressPolicy.notice}`);
     await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir });
     return await RunbookSession.open({

@@ -47,6 +47,40 @@ describe('plan and status', () => {
     expect(result.stdout).toMatch(/aws ec2 create-vpc --cidr-block 10\.1\.0\.0\/16/);
   });
 
+  it('plan --offline sends nothing anywhere: a listening endpoint gets no connection, the tool opens no socket', async () => {
+    const { createServer } = await import('node:net');
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const connections: string[] = [];
+    // Any connection fails the test: it is counted and hung up on.
+    const trap = createServer((socket) => {
+      connections.push(`${socket.remoteAddress}:${socket.remotePort}`);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(trap.address() as { port: number }).port}`;
+    try {
+      const cwd = await projectDir('Offline2');
+      const log = join(await mkdtemp(join(tmpdir(), 'awsrb-offline-')), 'sockets.log');
+      await writeFile(log, '');
+      for (const [args, env] of [
+        [['plan', '--offline', '--endpoint-url', endpoint], {}],
+        [['plan', '--offline', '--json'], { AWS_ENDPOINT_URL: endpoint }],
+      ] as const) {
+        const result = await runCli([...args], { cwd, env: { ...env, AWSRB_SOCKET_LOG: log } });
+        expect(result.code, result.stderr).toBe(0);
+      }
+      expect(connections).toEqual([]);
+      expect(await readFile(log, 'utf8')).toBe('');
+      // The same endpoint without --offline is asked (the trap sees it): the test can see a request.
+      const live = await runCli(['plan', '--endpoint-url', endpoint], { cwd });
+      expect(live.code).toBe(0);
+      expect(connections.length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => trap.close(resolve));
+    }
+  });
+
   it('plan falls back to offline when AWS does not answer', async () => {
     const port = await freeLoopbackPort();
     const result = await runCli(['plan', '--endpoint-url', `http://127.0.0.1:${port}`], { cwd: await projectDir('Down') });
