@@ -53,7 +53,7 @@ export class LockedError extends Error {
       : `holder unknown, locked since ${holder.since}`;
     const advice =
       known && holder.host === hostname()
-        ? `Wait for it to finish, or if that process is stuck, stop it (kill ${holder.pid}) and run again: the lock of a process that no longer exists is taken over at once.`
+        ? `Wait for it to finish, or if that process is stuck, stop it (kill ${holder.pid}) and run again: the lock of a process that no longer runs (killed, exited, even if not yet reaped) is taken over at once.`
         : `Wait for it to finish, or if that process is gone, run again in a few seconds: a lock its holder stops refreshing expires after ${LOCK_STALE_MS / 1000} s.`;
     super(`Another aws-runbook run holds the lock on ${dir}: ${who}. ${advice}`);
     this.name = 'LockedError';
