@@ -15,7 +15,7 @@ export async function openSession(
   command: string,
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
-  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; stateDir: string }) => Promise<void>,
+  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; hostsNotice?: string; stateDir: string }) => Promise<void>,
   /**
    * `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr.
    * `offline`: nothing is sent anywhere (`plan --offline`), not even the lab question to an emulator.
@@ -25,8 +25,8 @@ export async function openSession(
   const target = await resolveTarget(global, io.err);
   try {
     const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint, { offline: Boolean(output.offline) }));
-    if (addressPolicy.notice) io.err(`note: ${addressPolicy.notice}`);
-    await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir });
+    const where = { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir, ...(addressPolicy.notice ? { hostsNotice: addressPolicy.notice } : {}) };
+    await precheck?.(target.config, target.configPath, where);
     return await RunbookSession.open({
       config: target.config,
       configPath: target.configPath,

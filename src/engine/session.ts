@@ -66,7 +66,7 @@ export class RunbookSession implements RunbookController {
     private readonly store: StateStore | undefined,
     private readonly recorded: PersistedState | undefined,
     redactor: SecretRedactor,
-    addressPolicy: AddressPolicy,
+    private readonly addressPolicy: AddressPolicy,
   ) {
     this.redactor = redactor;
     this.fleet = new Fleet({
@@ -151,6 +151,11 @@ export class RunbookSession implements RunbookController {
   /** Whether the hosts can be reached over SSH in this session (see SSH_SECTIONS). */
   get hostsReachable(): boolean {
     return this.fleet.reachable;
+  }
+
+  /** Why not, when the endpoint would not say (e.g. a sandbox gateway asked without its control token). */
+  get hostsNotice(): string | undefined {
+    return this.addressPolicy.notice;
   }
 
   get config(): Config {

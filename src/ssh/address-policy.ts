@@ -72,7 +72,7 @@ export async function addressPolicyFor(endpoint: string | undefined, options: { 
   const refused = lab.refused ? `the sandbox gateway at ${endpoint} did not list its lab's hosts: ${lab.refused}` : undefined;
   return {
     allows: (address) => allowed.has(address),
-    where: allowed.size > 0 ? `the sandbox's lab (${allowed.size} addresses)` : refused ? 'an emulator that did not list its lab to us' : 'an emulator without a lab',
+    where: allowed.size > 0 ? `the sandbox's lab (${allowed.size} addresses)` : refused ? `an emulator that did not list its lab to us (no ${CONTROL_TOKEN_ENV})` : 'an emulator without a lab',
     reachable: allowed.size > 0,
     ...(refused ? { notice: refused } : {}),
   };

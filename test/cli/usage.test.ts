@@ -158,6 +158,25 @@ describe('plan and status', () => {
   }, 60_000);
 });
 
+describe('a sandbox gateway with a lab, through --endpoint-url', () => {
+  it('without its control token the lab is not listed, and a hosts section refused says how to give it', async () => {
+    sandbox.gateway.setLab({ instances: { 'compute.gitlab': { privateIp: '127.0.0.2', publicIp: '127.0.0.3' } } });
+    try {
+      const cwd = await projectDir('NoToken');
+      const result = await runCli(['up', '--yes', '--only', 'hosts', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--only: section hosts (needs hosts to reach over SSH`);
+      expect(result.stderr).toContain(`the sandbox gateway at ${sandbox.endpoint} did not list its lab's hosts: it needs the control token \`aws-runbook sandbox serve\` printed: export AWS_RUNBOOK_SANDBOX_TOKEN=<token>`);
+      // With the token the lab's hosts are listed: the same command gets past that (and stops at the next missing input).
+      const withToken = await runCli(['up', '--yes', '--only', 'hosts', '--endpoint-url', sandbox.endpoint], { cwd, env: { AWS_RUNBOOK_SANDBOX_TOKEN: sandbox.controlToken } });
+      expect(withToken.stderr).not.toContain('needs hosts to reach over SSH');
+      expect(withToken.stderr).not.toContain('control token');
+    } finally {
+      sandbox.gateway.setLab(undefined);
+    }
+  });
+});
+
 describe('the sandbox', () => {
   it('--sandbox rehearses with its own emulator, says so, and leaves nothing behind', async () => {
     const cwd = await projectDir('Rehearse');
