@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { backupAccountCommand, DUMP_FLAGS } from '../src/tasks/backup/db-client.js';
 import { shopTestInput } from '../test/fixtures/shop/index.js';
 import { CLI } from '../test/helpers/cli.js';
-import { labToolEnv, startLabRun, type LabRun } from '../test/lab/lab-run.js';
+import { startLabRun, type LabRun } from '../test/lab/lab-run.js';
 
 const DB_HOST = '10.1.2.10';
 const SMALL_MB = Number(process.env.BENCH_SMALL_MB ?? 30);
@@ -75,7 +75,7 @@ async function backup(run: LabRun, database: string) {
   // `ip netns exec` execs the command: the child's pid is the tool's own node process.
   const child = run.lab.runInOperator(process.execPath, [CLI, 'backup', '--database', database, '--endpoint-url', run.endpoint], {
     cwd: run.cwd,
-    env: labToolEnv(),
+    env: run.toolEnv(),
     extendEnv: false,
     reject: false,
     timeout: 60 * 60_000,

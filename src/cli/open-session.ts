@@ -15,14 +15,18 @@ export async function openSession(
   command: string,
   mode: 'read' | 'write',
   /** Checks of the input that must pass before the state is opened (bad input leaves it untouched). */
-  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; stateDir: string }) => Promise<void>,
-  /** `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr. */
-  output: { screen?: boolean } = {},
+  precheck?: (config: Config, configPath: string, where: { hostsReachable: boolean; hostsNotice?: string; stateDir: string }) => Promise<void>,
+  /**
+   * `screen`: an Ink screen will draw on the terminal, so --verbose does not mirror the log to stderr.
+   * `offline`: nothing is sent anywhere (`plan --offline`), not even the lab question to an emulator.
+   */
+  output: { screen?: boolean; offline?: boolean } = {},
 ): Promise<RunbookSession> {
   const target = await resolveTarget(global, io.err);
   try {
-    const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint));
-    await precheck?.(target.config, target.configPath, { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir });
+    const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint, { offline: Boolean(output.offline) }));
+    const where = { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir, ...(addressPolicy.notice ? { hostsNotice: addressPolicy.notice } : {}) };
+    await precheck?.(target.config, target.configPath, where);
     return await RunbookSession.open({
       config: target.config,
       configPath: target.configPath,
@@ -34,6 +38,7 @@ export async function openSession(
       mode,
       command,
       onClose: () => target.release(),
+      notify: (line) => io.err(`note: ${line}`),
       // A log for every run that changes things (up, down, the TUI), and for backup, restore and verify.
       ...(mode === 'write' || LOGGED_READS.has(command)
         ? { log: global.verbose && !output.screen ? { mirror: (line: string) => io.err(`log ${line}`) } : {} }

@@ -128,16 +128,58 @@ export function networkProblems(network: NetworkLike): PathProblem[] {
   ];
 }
 
-/** 0.0.0.0/0 as the admin range opens SSH and the admin UIs to everyone: only on explicit request. */
+/** The widest IPv4 admin range accepted: a /16 (65 536 addresses) already spans a whole organisation's network. */
+export const WIDEST_ADMIN_PREFIX = 16;
+
+const ADMIN_FIX = 'use your own public address, e.g. 203.0.113.7/32 (curl https://checkip.amazonaws.com shows it), or your network\'s public range';
+
+/**
+ * The admin range means "me": the operator's own address or network, from outside AWS. 0.0.0.0/0 opens SSH
+ * and the admin UIs to everyone, only on explicit request (access.allowOpenAdminCidr); any other range
+ * wider than a /16 (0.0.0.0/1 is half the internet) is refused outright.
+ */
 export function accessProblems(access: { adminCidr?: string | undefined; allowOpenAdminCidr: boolean }): PathProblem[] {
   const { adminCidr } = access;
   const block = adminCidr === undefined || adminCidrRule(adminCidr) ? undefined : parseIpv4Cidr(adminCidr);
-  if (!block || block.prefix !== 0 || access.allowOpenAdminCidr) return [];
+  if (!block) return [];
+  if (block.prefix === 0) {
+    if (access.allowOpenAdminCidr) return [];
+    return [
+      {
+        path: ['adminCidr'],
+        message: `${JSON.stringify(adminCidr)} would open SSH and the admin UIs (GitLab, Uptime Kuma) to the whole internet`,
+        fix: `${ADMIN_FIX}, or set access.allowOpenAdminCidr: true if you really mean it`,
+      },
+    ];
+  }
+  if (block.prefix >= WIDEST_ADMIN_PREFIX) return [];
   return [
     {
       path: ['adminCidr'],
-      message: `${JSON.stringify(access.adminCidr)} would open SSH and the admin UIs (GitLab, Uptime Kuma) to the whole internet`,
-      fix: 'use your own address range, e.g. 203.0.113.7/32 (curl https://checkip.amazonaws.com shows it), or set access.allowOpenAdminCidr: true if you really mean it',
+      message: `${JSON.stringify(adminCidr)} is a /${block.prefix}, ${(2 ** (32 - block.prefix)).toLocaleString('en-US')} addresses, wider than the /${WIDEST_ADMIN_PREFIX} an admin range may be: SSH and the admin UIs (GitLab, Uptime Kuma) would be open to all of them`,
+      fix: `${ADMIN_FIX} (at most a /${WIDEST_ADMIN_PREFIX})`,
+    },
+  ];
+}
+
+/**
+ * The admin range may not overlap a VPC: it would let every instance in that range reach SSH and the admin
+ * UIs (GitLab, Uptime Kuma) as if it were the operator. Not checked for the explicitly allowed 0.0.0.0/0.
+ */
+export function adminRangeOverlapProblems(config: { access: { adminCidr?: string | undefined; allowOpenAdminCidr: boolean }; network: NetworkLike }): PathProblem[] {
+  const { adminCidr, allowOpenAdminCidr } = config.access;
+  const admin = adminCidr === undefined || adminCidrRule(adminCidr) ? undefined : parseIpv4Cidr(adminCidr);
+  if (!admin || (admin.prefix === 0 && allowOpenAdminCidr)) return [];
+  const clashes = Object.entries(config.network).flatMap(([key, vpc]) => {
+    const block = usableVpcBlock(vpc.cidr);
+    return block && blocksOverlap(admin, block) ? [`network.${key}.cidr (${vpc.cidr})`] : [];
+  });
+  if (clashes.length === 0) return [];
+  return [
+    {
+      path: ['access', 'adminCidr'],
+      message: `${JSON.stringify(adminCidr)} overlaps ${clashes.join(', ')}: every instance there could reach SSH and the admin UIs (GitLab, Uptime Kuma) as if it were you`,
+      fix: `${ADMIN_FIX}, outside the VPCs' ranges`,
     },
   ];
 }

@@ -24,8 +24,9 @@ const SECTION_COMMENTS: Record<TopKey, string[]> = {
     'MVP needs private subnets in two zones for the Multi-AZ database.',
   ],
   access: [
-    'How you reach the hosts: adminCidr is your own address range (SSH to the bastion, GitLab, Uptime Kuma);',
-    '0.0.0.0/0 is refused unless allowOpenAdminCidr is true. publicKeyPath is imported as the EC2 key pair.',
+    'How you reach the hosts: adminCidr is your own address range (SSH to the bastion, GitLab, Uptime Kuma):',
+    'at most a /16 and outside the VPCs; 0.0.0.0/0 only with allowOpenAdminCidr: true.',
+    'publicKeyPath is imported as the EC2 key pair.',
   ],
   database: [
     'RDS MariaDB, Multi-AZ, encrypted, master password kept by RDS in Secrets Manager.',

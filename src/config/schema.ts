@@ -12,7 +12,7 @@ import {
   vpcCidrRule,
   type FieldRule,
 } from './field-rules.js';
-import { accessProblems, networkProblems, type PathProblem } from './network-rules.js';
+import { accessProblems, adminRangeOverlapProblems, networkProblems, type PathProblem } from './network-rules.js';
 
 /**
  * The configuration file (`aws-runbook.yaml`). Every field has the seed runbook's value as its default,
@@ -139,7 +139,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => addProblems(ctx, adminRangeOverlapProblems(config)));
 
 export type ConfigInput = z.input<typeof configSchema>;
 /**

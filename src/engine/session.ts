@@ -40,6 +40,8 @@ export interface SessionOptions {
   onClose?: () => Promise<void>;
   /** Write this run's log under the state directory (run-log.ts); `mirror` gets each line too (--verbose). */
   log?: { mirror?: (line: string) => void };
+  /** Told what the operator should know before the run starts (e.g. a dead run's lock was taken over). */
+  notify?: (line: string) => void;
 }
 
 /**
@@ -64,7 +66,7 @@ export class RunbookSession implements RunbookController {
     private readonly store: StateStore | undefined,
     private readonly recorded: PersistedState | undefined,
     redactor: SecretRedactor,
-    addressPolicy: AddressPolicy,
+    private readonly addressPolicy: AddressPolicy,
   ) {
     this.redactor = redactor;
     this.fleet = new Fleet({
@@ -98,8 +100,20 @@ export class RunbookSession implements RunbookController {
     if (options.mode === 'write') {
       // Bad credentials and another account's state are refused before the state directory is touched.
       await refuseWrongIdentity(options.aws, options.stateDir);
-      const store = await StateStore.open(options.stateDir, { project, region: options.config.region, command: options.command, redactor });
-      return new RunbookSession(options, store, undefined, redactor, policy).withLog();
+      let takeover: string | undefined;
+      const store = await StateStore.open(options.stateDir, {
+        project,
+        region: options.config.region,
+        command: options.command,
+        redactor,
+        onLockTakeover: (message) => (takeover = message),
+      });
+      const session = await new RunbookSession(options, store, undefined, redactor, policy).withLog();
+      if (takeover !== undefined) {
+        session.log?.write('lock-takeover', { message: takeover });
+        options.notify?.(takeover);
+      }
+      return session;
     }
     const recorded = await readState(options.stateDir);
     if (recorded && (recorded.project !== project || recorded.region !== options.config.region)) {
@@ -137,6 +151,11 @@ export class RunbookSession implements RunbookController {
   /** Whether the hosts can be reached over SSH in this session (see SSH_SECTIONS). */
   get hostsReachable(): boolean {
     return this.fleet.reachable;
+  }
+
+  /** Why not, when the endpoint would not say (e.g. a sandbox gateway asked without its control token). */
+  get hostsNotice(): string | undefined {
+    return this.addressPolicy.notice;
   }
 
   get config(): Config {

@@ -78,6 +78,8 @@ export interface StatusInput {
   sections: SectionSummary[];
   steps: StatusStepRow[];
   resume?: ResumeInfo;
+  /** The run holding the state's lock while it runs: not interrupted, so there is nothing to resume. */
+  running?: { pid: number; host: string; command: string; since: string };
 }
 
 const RECORDED_LABEL: Record<SectionSummary['recorded'], string> = {
@@ -121,10 +123,17 @@ export function formatStatus(input: StatusInput, options: TextFormatOptions = {}
     }
   }
   lines.push('');
-  lines.push(...formatResume(input.resume, p));
+  const { running } = input;
+  if (running) {
+    lines.push(`${p.yellow('running now:')} \`${running.command}\` (pid ${running.pid}, host ${running.host}, since ${running.since})`, '');
+  } else {
+    lines.push(...formatResume(input.resume, p));
+  }
   const available = input.sections.filter((s) => s.available);
   const done = available.filter((s) => s.recorded === 'done').length;
-  const next = input.resume
+  const next = running
+    ? 'wait for the running `' + running.command + '` to finish'
+    : input.resume
     ? `aws-runbook ${input.resume.command}`
     : done === available.length
       ? 'aws-runbook verify'

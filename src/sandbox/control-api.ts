@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FaultRule } from './fault-rules.js';
 import type { LatencyOptions } from './latency.js';
 import { LabMapError, labMapFromText, type LabMap } from './lab-map.js';
+import { controlAccessRefusal, type ControlAccess } from './control-access.js';
 
 /** Requests under this path are the gateway's own control API and never reach moto. */
 export const CONTROL_PREFIX = '/_sandbox/';
@@ -81,8 +82,13 @@ export function faultRuleFromJson(json: unknown): FaultRule {
   return { ...parsed, action };
 }
 
-/** Serve one control request: log, faults, latency, reset-log, lab. */
-export async function handleControlRequest(request: IncomingMessage, response: ServerResponse, controls: GatewayControls): Promise<void> {
+/** Serve one control request (log, faults, latency, reset-log, lab) from the gateway's owner; refuse anyone else's. */
+export async function handleControlRequest(request: IncomingMessage, response: ServerResponse, controls: GatewayControls, access: ControlAccess): Promise<void> {
+  const refusal = controlAccessRefusal(request.headers, access);
+  if (refusal) {
+    request.resume(); // the body is not read: a refused request changes nothing
+    return reply(response, refusal.status, { error: refusal.error, hint: refusal.hint });
+  }
   const route = `${request.method ?? 'GET'} ${(request.url ?? '').split('?')[0]}`;
   try {
     switch (route) {

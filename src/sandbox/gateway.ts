@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControlRequest, isControlRequest, type GatewayControls } from './control-api.js';
+import { newControlToken, type ControlAccess } from './control-access.js';
 import { AnswerModel } from './answer-model.js';
 import { errorResponse, faultResponse, type AwsError, type CannedResponse } from './fault-responses.js';
 import { FaultPlan, requestKey, type FaultRule } from './fault-rules.js';
@@ -63,6 +64,8 @@ export class Gateway implements GatewayControls {
   private readonly held: HeldAnswers;
   private latency: LatencyOptions | undefined;
   private stopped = false;
+  /** Who may use the control API: requests to this address carrying this token (control-access.ts). */
+  private readonly controlAccess: ControlAccess;
 
   private constructor(
     private readonly target: LoopbackTarget,
@@ -70,6 +73,7 @@ export class Gateway implements GatewayControls {
     readonly endpoint: string,
     options: GatewayOptions,
   ) {
+    this.controlAccess = { token: newControlToken(), authority: new URL(endpoint).host };
     this.faults = new FaultPlan(options.faults, options.seed);
     this.answers = new AnswerModel(options.imageCreationDates);
     this.held = new HeldAnswers({
@@ -99,6 +103,11 @@ export class Gateway implements GatewayControls {
       gateway.handle(request, response).catch((error: unknown) => gateway.answerBadGateway(response, error));
     });
     return gateway;
+  }
+
+  /** The random token every control call (`/_sandbox/…`) must carry as `Authorization: Bearer <token>`. */
+  get controlToken(): string {
+    return this.controlAccess.token;
   }
 
   get log(): readonly RequestLogEntry[] {
@@ -182,7 +191,7 @@ export class Gateway implements GatewayControls {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (isControlRequest(request.url)) return handleControlRequest(request, response, this);
+    if (isControlRequest(request.url)) return handleControlRequest(request, response, this, this.controlAccess);
     if ((request.url ?? '').startsWith(MOTO_RESET_PATH)) this.forgetResources();
 
     const arrivedAt = Date.now();

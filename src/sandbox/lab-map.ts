@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -7,8 +8,31 @@ import { z } from 'zod';
  * gateway only rewrites answers with these values; it never connects to the mapped addresses.
  */
 
+/**
+ * The only ranges a lab map may point at: a run connects (SSH with the operator's key, the shop's source
+ * and `.env` uploaded) to whatever the map says, so a map must never name a host on the internet.
+ * - 127.0.0.0/8, loopback: hosts on this machine;
+ * - 10.0.0.0/8, private (RFC 1918): the lab's VPCs (10.1/16, 10.2/16, 10.3/16 in test/lab/topology.ts)
+ *   and the private addresses moto invents;
+ * - 198.51.100.0/24 (TEST-NET-2) and 203.0.113.0/24 (TEST-NET-3), documentation ranges (RFC 5737) never
+ *   routed on the internet: the lab's public addresses and its "internet" segment.
+ * Not 172.16.0.0/12 or 192.168.0.0/16 (what home and office networks use: a map could send a run to
+ * another machine of the operator's network) nor any other address.
+ */
+export const LAB_ADDRESS_RANGES = ['127.0.0.0/8', '10.0.0.0/8', '198.51.100.0/24', '203.0.113.0/24'] as const;
+const LAB_RANGES = LAB_ADDRESS_RANGES.map((cidr) => ipaddr.IPv4.parseCIDR(cidr));
+
+export function isLabAddress(address: string): boolean {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return false;
+  const parsed = ipaddr.IPv4.parse(address);
+  return LAB_RANGES.some((range) => parsed.match(range));
+}
+
 /** The lab's hosts are namespaces with literal addresses; a name could resolve anywhere. */
-const ipv4 = () => z.ipv4({ error: 'must be an IPv4 literal such as 10.0.1.10 (not a name)' });
+const ipv4 = () =>
+  z
+    .ipv4({ error: 'must be an IPv4 literal such as 10.0.1.10 (not a name)' })
+    .refine(isLabAddress, { error: `must be a lab address: loopback or the lab's own ranges (${LAB_ADDRESS_RANGES.join(', ')}), never an internet address` });
 
 const labInstance = z.strictObject({
   privateIp: ipv4(),

@@ -20,12 +20,14 @@ export interface MotoServer {
   /** http://127.0.0.1:PORT */
   readonly endpoint: string;
   readonly port: number;
+  /** The moto process (tests read its environment). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
 export interface StartMotoOptions {
   port?: number;
-  /** Extra environment for the moto process (e.g. MOTO_AMIS_PATH). */
+  /** Extra environment for the moto process (e.g. MOTO_AMIS_PATH), on top of motoEnvironment's. */
   env?: Record<string, string>;
   /** How long to wait for moto to answer, ms. */
   readyTimeoutMs?: number;
@@ -43,6 +45,29 @@ export async function freeLoopbackPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** What moto may see of our environment, by exact name. */
+const PASSED_NAMES = new Set(['PATH', 'HOME', 'TMPDIR', 'LANG', 'LANGUAGE', 'VIRTUAL_ENV']);
+/**
+ * …and by prefix: the locale (LC_*), moto's own settings (MOTO_*, e.g. MOTO_AMIS_PATH) and the Python
+ * interpreter's (PYTHON* such as PYTHONPATH, PYENV_* for a pyenv-installed moto), which find moto's code.
+ */
+const PASSED_PREFIXES = ['LC_', 'MOTO_', 'PYTHON', 'PYENV_'];
+
+/**
+ * The environment moto runs with: only what it needs to start and to read its settings. Never the
+ * operator's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE…),
+ * the shop's Stripe keys or anything else: a child's environment is readable in /proc/PID/environ by
+ * every process of the same user, for as long as it runs.
+ */
+export function motoEnvironment(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(from)) {
+    if (value === undefined) continue;
+    if (PASSED_NAMES.has(name) || PASSED_PREFIXES.some((prefix) => name.startsWith(prefix))) env[name] = value;
+  }
+  return env;
 }
 
 function onPath(command: string): string | undefined {
@@ -66,7 +91,7 @@ export async function findMotoCommand(): Promise<{ command: string; args: string
   const python = onPath('python3');
   if (!python) return undefined;
   const importable = await new Promise<boolean>((resolve) => {
-    const child = spawn(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
+    const child = spawn(python, ['-c', 'import moto.server'], { stdio: 'ignore', env: motoEnvironment() });
     child.on('error', () => resolve(false));
     child.on('exit', (code) => resolve(code === 0));
   });
@@ -98,7 +123,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(launcher.command, [...launcher.args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    env: { ...motoEnvironment(), ...options.env },
   });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -120,6 +145,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   return {
     endpoint,
     port,
+    pid: child.pid ?? 0,
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -27,6 +27,8 @@ export function longestReadinessWaitMs(scale: number = SANDBOX_DEFAULT_TIME_SCAL
 export interface Sandbox {
   /** The gateway: what clients use as `--endpoint-url`. */
   endpoint: string;
+  /** What every control call (`${endpoint}/_sandbox/…`) must carry: `Authorization: Bearer <token>`. */
+  controlToken: string;
   motoEndpoint: string;
   gateway: Gateway;
   /** moto's MOTO_AMIS_PATH: the seeded image catalogue, in a temporary directory removed by stop(). */
@@ -86,6 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let stopping: Promise<void> | undefined;
   return {
     endpoint: gateway.endpoint,
+    controlToken: gateway.controlToken,
     motoEndpoint: moto.endpoint,
     gateway,
     amiCataloguePath: catalogue.path,

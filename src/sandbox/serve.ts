@@ -1,4 +1,5 @@
 import { CONTROL_PREFIX } from './control-api.js';
+import { CONTROL_TOKEN_ENV } from './control-access.js';
 import { CANONICAL_OWNER_ID, SANDBOX_IMAGES } from './ami-catalogue.js';
 import type { LabMap } from './lab-map.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_TIME_SCALE, startSandbox } from './sandbox.js';
@@ -23,8 +24,9 @@ function labLine(lab: LabMap | undefined): string {
   return `Lab map: ${parts.join(', ')} — answers show the lab's hosts; the gateway never connects to them.`;
 }
 
-function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number, lab: LabMap | undefined): string[] {
+function usageLines(endpoint: string, motoEndpoint: string, controlToken: string, latencyScale: number, lab: LabMap | undefined): string[] {
   const control = `${endpoint}${CONTROL_PREFIX}`;
+  const curl = `curl -H "Authorization: Bearer $${CONTROL_TOKEN_ENV}"`;
   return [
     `Sandbox serving at ${endpoint} — AWS emulated by moto (${motoEndpoint}); nothing real is created.`,
     `Latency scale: ${latencyScale}${latencyScale === 0 ? ' (no added latency: everything is ready at once)' : ` (instances, NAT gateways, RDS and peerings stay pending/creating for their real-AWS time × ${latencyScale}; a rehearsal uses ${SANDBOX_DEFAULT_TIME_SCALE})`}.`,
@@ -38,17 +40,19 @@ function usageLines(endpoint: string, motoEndpoint: string, latencyScale: number
     `  aws --endpoint-url ${endpoint} s3 ls`,
     `or with this tool: aws-runbook --endpoint-url ${endpoint} plan`,
     '',
-    'Control API (never forwarded to moto):',
-    `  curl ${control}log                                   # request log + counts`,
-    `  curl -X POST ${control}faults -d '{"action":"CreateVpc","kind":"throttle","share":0.5,"times":3}'`,
-    `  curl -X POST ${control}faults -d '{"action":{"regex":"^Create"},"kind":"drop-response"}'`,
+    `Control API (never forwarded to moto), for this gateway's owner only: every call needs the token below,`,
+    `addressed to ${endpoint} itself, and is refused from a web page (an Origin header other than its own).`,
+    `  export ${CONTROL_TOKEN_ENV}=${controlToken}   # also how aws-runbook --endpoint-url ${endpoint} finds the lab`,
+    `  ${curl} ${control}log                                   # request log + counts`,
+    `  ${curl} -X POST ${control}faults -d '{"action":"CreateVpc","kind":"throttle","share":0.5,"times":3}'`,
+    `  ${curl} -X POST ${control}faults -d '{"action":{"regex":"^Create"},"kind":"drop-response"}'`,
     `      kinds: throttle, server-error, drop-response, permission-denied, quota-exceeded; "action":"*" for all`,
-    `  curl -X DELETE ${control}faults                      # clear all faults`,
-    `  curl -X PUT ${control}latency -d '{"scale":1}'        # 0 = off, 1 = real-AWS-like`,
-    `  curl -X PUT ${control}latency -d '{"scale":0.02,"readyAfterMs":{"dbInstance":60000}}'`,
-    `  curl -X POST ${control}reset-log`,
-    `  curl -X POST ${control}lab -d @lab.json                # lab map: instance addresses, console output, RDS endpoint, secrets`,
-    `  curl -X DELETE ${control}lab                         # moto's own addresses again`,
+    `  ${curl} -X DELETE ${control}faults                      # clear all faults`,
+    `  ${curl} -X PUT ${control}latency -d '{"scale":1}'        # 0 = off, 1 = real-AWS-like`,
+    `  ${curl} -X PUT ${control}latency -d '{"scale":0.02,"readyAfterMs":{"dbInstance":60000}}'`,
+    `  ${curl} -X POST ${control}reset-log`,
+    `  ${curl} -X POST ${control}lab -d @lab.json                # lab map: instance addresses, console output, RDS endpoint, secrets`,
+    `  ${curl} -X DELETE ${control}lab                         # moto's own addresses again`,
     '',
     'Press Ctrl-C to stop.',
   ];
@@ -60,7 +64,7 @@ export async function serveSandbox(options: ServeSandboxOptions): Promise<void> 
   if (options.signal?.aborted) return;
   const sandbox = await startSandbox({ port: options.port, latency: { scale: latencyScale }, lab: options.lab });
   try {
-    for (const line of usageLines(sandbox.endpoint, sandbox.motoEndpoint, latencyScale, options.lab)) options.write(line);
+    for (const line of usageLines(sandbox.endpoint, sandbox.motoEndpoint, sandbox.controlToken, latencyScale, options.lab)) options.write(line);
     await new Promise<void>((resolve) => {
       if (!options.signal) return; // no signal: serve until the process ends
       if (options.signal.aborted) return resolve();

@@ -23,6 +23,8 @@ export interface InitFormProps {
   /** The file the caller writes, shown in the title. */
   path?: string;
   initial?: Partial<InitAnswers>;
+  /** Said under a field the caller filled in (e.g. where an offered admin address comes from). */
+  notes?: Partial<Record<InitField, string>>;
   /** Validates and writes the config file; the form shows the error next to the field it names. */
   onSubmit: (answers: InitAnswers) => InitSubmitResult | Promise<InitSubmitResult>;
   onCancel?: () => void;
@@ -39,7 +41,7 @@ const FIELDS: { id: InitField; label: string; placeholder: string; help: string 
 const DEFAULTS: InitAnswers = { suffix: 'BFHK', region: 'us-east-2', adminCidr: '', publicKeyPath: '~/.ssh/id_ed25519.pub', shopSource: '' };
 
 /** `aws-runbook init` in a TTY: five fields, Enter moves on, the last Enter submits. */
-export function InitForm({ path, initial, onSubmit, onCancel }: InitFormProps) {
+export function InitForm({ path, initial, notes, onSubmit, onCancel }: InitFormProps) {
   const [answers, setAnswers] = useState<InitAnswers>({ ...DEFAULTS, ...initial });
   const [index, setIndex] = useState(0);
   const [error, setError] = useState<{ field?: InitField; message: string } | undefined>();
@@ -99,6 +101,7 @@ export function InitForm({ path, initial, onSubmit, onCancel }: InitFormProps) {
               {error?.field === field.id ? <Text color="red">{`  ✗ ${error.message}`}</Text> : null}
             </Box>
             {i === index ? <Text dimColor>{`                 ${field.help}`}</Text> : null}
+            {notes?.[field.id] ? <Text color="yellow">{`                 ${notes[field.id] ?? ''}`}</Text> : null}
           </Box>
         ))}
       </Box>

@@ -1,11 +1,12 @@
 import { render } from 'ink';
-import { InitForm, type InitAnswers } from './InitForm.js';
+import { InitForm, type InitAnswers, type InitField } from './InitForm.js';
 import { initErrorFrom } from './init-errors.js';
 
 export interface RunInitFormOptions {
   /** The config file that `submit` writes. */
   path: string;
   initial?: Partial<InitAnswers>;
+  notes?: Partial<Record<InitField, string>>;
   /** Validates and writes; throws (a ConfigError with issues, ideally) when the answers do not fit. */
   submit: (answers: InitAnswers) => Promise<void>;
 }
@@ -22,6 +23,7 @@ export async function runInitForm(options: RunInitFormOptions): Promise<number> 
     <InitForm
       path={options.path}
       initial={options.initial}
+      notes={options.notes}
       onCancel={() => leave(130, 0)}
       onSubmit={async (answers) => {
         try {

@@ -7,7 +7,7 @@ import { acquireStateLock } from './lock.js';
 import { emptyState, persistedStateSchema, STATE_VERSION, type PersistedState } from './schema.js';
 import type { SecretRedactor } from './redact.js';
 
-export { LockedError, type LockHolder } from './lock.js';
+export { LockedError, runningLockHolder, type LockHolder } from './lock.js';
 
 /** Where state lives unless `--state DIR` says otherwise (DESIGN.md §4). */
 export const DEFAULT_STATE_DIR = '.aws-runbook';
@@ -104,6 +104,8 @@ export interface StateStoreOptions {
   command: string;
   /** When given, every string written to the state file is passed through it. */
   redactor?: SecretRedactor;
+  /** Told when the lock of a run that no longer runs (killed, a zombie, a reused pid) was taken over. */
+  onLockTakeover?: (message: string) => void;
 }
 
 function redactStrings<T>(value: T, redactor: SecretRedactor): T {
@@ -159,7 +161,7 @@ export class StateStore {
     const absolute = resolve(dir);
     await createStateDir(absolute);
     let store: StateStore | undefined;
-    const release = await acquireStateLock(absolute, options.command, (error) => store?.loseLock(error));
+    const release = await acquireStateLock(absolute, options.command, (error) => store?.loseLock(error), options.onLockTakeover);
     try {
       const existing = await readState(absolute);
       if (existing) refuseOtherProject(existing, options, absolute);

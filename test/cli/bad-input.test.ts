@@ -58,7 +58,10 @@ async function startRowProxy(gateway: string, options: { expireSts: boolean }): 
           return;
         }
       }
-      const upstream = httpRequest(new URL(url, gateway), { method: request.method, headers: request.headers }, (answer) => {
+      // A control call (the tool asking for the lab's addresses) is passed on addressed to the gateway itself,
+      // which answers its own loopback Host only; the tool sends the token (AWS_RUNBOOK_SANDBOX_TOKEN).
+      const headers = url.startsWith(CONTROL_PREFIX) ? { ...request.headers, host: new URL(gateway).host } : request.headers;
+      const upstream = httpRequest(new URL(url, gateway), { method: request.method, headers }, (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
       });
@@ -121,7 +124,7 @@ async function prepare(row: BadInputRow, index: number): Promise<{ root: string;
 }
 
 function rowEnv(row: BadInputRow, home: string): NodeJS.ProcessEnv {
-  const env = cliEnv({ HOME: home });
+  const env = cliEnv({ HOME: home, AWS_RUNBOOK_SANDBOX_TOKEN: sandbox.controlToken });
   delete env.AWS_ENDPOINT_URL; // each row names its endpoint; a row that forgets gets no AWS at all
   for (const [name, value] of Object.entries(row.env ?? {})) {
     if (value === undefined) delete env[name];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
+import { crashAtEveryCallUnreaped } from '../helpers/crash-chain.js';
 
 let sandbox: Sandbox;
 /**
@@ -57,6 +58,29 @@ describe('crash and resume of up --only network', () => {
     expect(new Set(dropped)).toEqual(new Set(kinds));
     expect(normalise(await networkInventory(sandbox.motoEndpoint, 'drops'), 'Drops')).toEqual(cleanInventory);
   }, 120_000);
+
+  it('kill -9 at every mutating call, under a parent that never reaps the tool: every resume runs at once (no exit 3) and the cloud ends as after a clean run', async () => {
+    const cwd = await projectDir('Zombie');
+    const args = ['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint];
+    const runs = await crashAtEveryCallUnreaped(sandbox, cwd, args, mutatingCalls.length + 2);
+    const last = runs.at(-1);
+    expect(last?.killed, 'the chain ended with a run that finished').toBe(false);
+    expect(last?.status, `final run: ${last?.stderr}`).toBe(0);
+    // Each run was killed at its first mutating call (with the calls in flight beside it): the last run
+    // needed none, so every mutating call of the build was cut off by a kill -9, of every kind a clean run makes.
+    expect(last?.mutating).toEqual([]);
+    const killed = runs.filter((run) => run.killed);
+    expect(new Set(killed.flatMap((run) => run.mutating))).toEqual(new Set(mutatingCalls));
+    for (const run of killed) expect(run.status, run.stderr).toBe(9); // SIGKILL, left a zombie
+    for (const [i, run] of runs.entries()) {
+      expect(run.stderr).not.toMatch(/holds the lock/);
+      if (i === 0) continue;
+      // The previous run was a zombie when this one started: its lock was taken over, and said so.
+      expect(run.stderr).toContain(`note: Took over the lock on ${cwd}/.aws-runbook: its holder, pid ${runs[i - 1]?.pid} (\`up\``);
+      expect(run.stderr).toContain('has exited (a zombie its parent has not reaped)');
+    }
+    expect(normalise(await networkInventory(sandbox.motoEndpoint, 'zombie'), 'Zombie')).toEqual(cleanInventory);
+  }, 180_000);
 
   it('a second concurrent up exits 3 naming the holder, and the first is unaffected', async () => {
     const cwd = await projectDir('Lock');

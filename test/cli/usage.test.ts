@@ -1,12 +1,13 @@
 import { packShopZip } from '../fixtures/shop/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { freeLoopbackPort } from '../../src/sandbox/moto.js';
 import { SECTION_IDS } from '../../src/engine/types.js';
-import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
+import { collect, projectDir, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -45,6 +46,40 @@ describe('plan and status', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Offline plan/);
     expect(result.stdout).toMatch(/aws ec2 create-vpc --cidr-block 10\.1\.0\.0\/16/);
+  });
+
+  it('plan --offline sends nothing anywhere: a listening endpoint gets no connection, the tool opens no socket', async () => {
+    const { createServer } = await import('node:net');
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const connections: string[] = [];
+    // Any connection fails the test: it is counted and hung up on.
+    const trap = createServer((socket) => {
+      connections.push(`${socket.remoteAddress}:${socket.remotePort}`);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(trap.address() as { port: number }).port}`;
+    try {
+      const cwd = await projectDir('Offline2');
+      const log = join(await mkdtemp(join(tmpdir(), 'awsrb-offline-')), 'sockets.log');
+      await writeFile(log, '');
+      for (const [args, env] of [
+        [['plan', '--offline', '--endpoint-url', endpoint], {}],
+        [['plan', '--offline', '--json'], { AWS_ENDPOINT_URL: endpoint }],
+      ] as const) {
+        const result = await runCli([...args], { cwd, env: { ...env, AWSRB_SOCKET_LOG: log } });
+        expect(result.code, result.stderr).toBe(0);
+      }
+      expect(connections).toEqual([]);
+      expect(await readFile(log, 'utf8')).toBe('');
+      // The same endpoint without --offline is asked (the trap sees it): the test can see a request.
+      const live = await runCli(['plan', '--endpoint-url', endpoint], { cwd });
+      expect(live.code).toBe(0);
+      expect(connections.length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => trap.close(resolve));
+    }
   });
 
   it('plan falls back to offline when AWS does not answer', async () => {
@@ -86,6 +121,60 @@ describe('plan and status', () => {
     expect(parsed.resume).toBeNull();
     expect(sandbox.gateway.log.length).toBe(before);
     await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
+  });
+
+  it('status tells a run that holds the lock now ("running now") from an interrupted one ("resume with")', async () => {
+    const cwd = await projectDir('Live');
+    const up = ['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint];
+    const running = spawnCli(up, { cwd });
+    const runningDone = collect(running);
+    const seen: CliResult[] = [];
+    const unsubscribe = sandbox.gateway.onLanded({ action: 'CreateVpc', nth: 1 }, async () => {
+      seen.push(await runCli(['status'], { cwd }), await runCli(['status', '--json'], { cwd }));
+    });
+    expect((await runningDone).code).toBe(0);
+    unsubscribe();
+    const [text, json] = seen;
+    expect(text?.code, text?.stderr).toBe(0);
+    expect(text?.stdout).toMatch(new RegExp(`running now: \`up\` \\(pid ${running.pid}, host ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`));
+    expect(text?.stdout).toMatch(/next: wait for the running `up` to finish/);
+    expect(text?.stdout).not.toMatch(/interrupted|resume with/);
+    expect(JSON.parse(json?.stdout ?? '')).toMatchObject({ running: { pid: running.pid, host: hostname(), command: 'up' }, resume: null });
+
+    // A project whose up was killed: nothing holds its lock, so that run was interrupted.
+    const gone = await projectDir('Gone');
+    const killed = spawnCli(up, { cwd: gone });
+    const killedDone = collect(killed);
+    const stop = sandbox.gateway.onLanded({ action: 'CreateVpc', nth: 1 }, async () => {
+      killed.kill('SIGKILL');
+      await killedDone;
+    });
+    expect((await killedDone).signal).toBe('SIGKILL');
+    stop();
+    const after = await runCli(['status'], { cwd: gone });
+    expect(after.stdout).toMatch(/last run: up started \S+ — interrupted/);
+    expect(after.stdout).toMatch(/resume with: aws-runbook up/);
+    expect(after.stdout).not.toMatch(/running now/);
+    expect(JSON.parse((await runCli(['status', '--json'], { cwd: gone })).stdout)).toMatchObject({ running: null, resume: { outcome: 'interrupted' } });
+  }, 60_000);
+});
+
+describe('a sandbox gateway with a lab, through --endpoint-url', () => {
+  it('without its control token the lab is not listed, and a hosts section refused says how to give it', async () => {
+    sandbox.gateway.setLab({ instances: { 'compute.gitlab': { privateIp: '127.0.0.2', publicIp: '127.0.0.3' } } });
+    try {
+      const cwd = await projectDir('NoToken');
+      const result = await runCli(['up', '--yes', '--only', 'hosts', '--endpoint-url', sandbox.endpoint], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--only: section hosts (needs hosts to reach over SSH`);
+      expect(result.stderr).toContain(`the sandbox gateway at ${sandbox.endpoint} did not list its lab's hosts: it needs the control token \`aws-runbook sandbox serve\` printed: export AWS_RUNBOOK_SANDBOX_TOKEN=<token>`);
+      // With the token the lab's hosts are listed: the same command gets past that (and stops at the next missing input).
+      const withToken = await runCli(['up', '--yes', '--only', 'hosts', '--endpoint-url', sandbox.endpoint], { cwd, env: { AWS_RUNBOOK_SANDBOX_TOKEN: sandbox.controlToken } });
+      expect(withToken.stderr).not.toContain('needs hosts to reach over SSH');
+      expect(withToken.stderr).not.toContain('control token');
+    } finally {
+      sandbox.gateway.setLab(undefined);
+    }
   });
 });
 

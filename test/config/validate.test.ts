@@ -52,9 +52,15 @@ describe('validateConfig: defaults', () => {
     expect(validateConfig(structuredClone(SEED), 'x')).toEqual(SEED);
   });
 
-  it('accepts 0.0.0.0/0 as admin range when explicitly allowed', () => {
+  it('accepts 0.0.0.0/0 as admin range when explicitly allowed (it overlaps the VPCs, as everything does)', () => {
     const config = validateConfig({ access: { adminCidr: '0.0.0.0/0', allowOpenAdminCidr: true } }, 'x');
     expect(config.access.adminCidr).toBe('0.0.0.0/0');
+  });
+
+  it('accepts an own address or network range up to a /16, outside the VPCs', () => {
+    for (const adminCidr of ['203.0.113.7/32', '198.51.100.0/24', '100.64.0.0/16', '10.4.0.0/16', '192.168.1.0/24']) {
+      expect(validateConfig({ access: { adminCidr } }, 'x').access.adminCidr).toBe(adminCidr);
+    }
   });
 });
 
@@ -117,6 +123,12 @@ const BAD_CASES: BadCase[] = [
   { name: 'retention above the RDS maximum', input: { database: { backupRetentionDays: 40 } }, field: 'database.backupRetentionDays', message: /more than the 35 days/, fix: /7 to 35/ },
   { name: 'engine version not pinned', input: { database: { engineVersion: '10.11' } }, field: 'database.engineVersion', message: /not a full MariaDB version/, fix: /"10\.11\.9"/ },
   { name: 'admin CIDR open to all', input: { access: { adminCidr: '0.0.0.0/0' } }, field: 'access.adminCidr', message: /whole internet/, fix: /allowOpenAdminCidr: true/ },
+  { name: 'admin CIDR half the internet', input: { access: { adminCidr: '0.0.0.0/1' } }, field: 'access.adminCidr', message: /"0\.0\.0\.0\/1" is a \/1, 2,147,483,648 addresses, wider than the \/16 an admin range may be/, fix: /your own public address.*at most a \/16/ },
+  { name: 'admin CIDR half the internet, open range allowed', input: { access: { adminCidr: '0.0.0.0/1', allowOpenAdminCidr: true } }, field: 'access.adminCidr', message: /wider than the \/16/, fix: /at most a \/16/ },
+  { name: 'admin CIDR a /15', input: { access: { adminCidr: '198.50.0.0/15' } }, field: 'access.adminCidr', message: /is a \/15, 131,072 addresses/, fix: /at most a \/16/ },
+  { name: 'admin CIDR covering the VPCs', input: { access: { adminCidr: '10.0.0.0/8' } }, field: 'access.adminCidr', message: /"10\.0\.0\.0\/8" is a \/8/, fix: /at most a \/16/ },
+  { name: 'admin CIDR inside a VPC', input: { access: { adminCidr: '10.3.1.0/24' } }, field: 'access.adminCidr', message: /"10\.3\.1\.0\/24" overlaps network\.cyber\.cidr \(10\.3\.0\.0\/16\): every instance there could reach SSH and the admin UIs/, fix: /outside the VPCs' ranges/ },
+  { name: 'admin CIDR equal to a moved VPC', input: { access: { adminCidr: '172.20.0.0/16' }, network: { ...SEED.network, ia: { ...SEED.network.ia, cidr: '172.20.0.0/16', public: { cidr: '172.20.1.0/24', az: 'a' }, private: [{ cidr: '172.20.2.0/24', az: 'a' }] } } }, field: 'access.adminCidr', message: /overlaps network\.ia\.cidr \(172\.20\.0\.0\/16\)/, fix: /outside the VPCs/ },
   { name: 'admin address without prefix', input: { access: { adminCidr: '203.0.113.9' } }, field: 'access.adminCidr', message: /without a prefix length/, fix: /203\.0\.113\.9\/32/ },
   { name: 'unknown top-level key', input: { regoin: 'us-east-2' }, field: 'regoin', message: /unknown key "regoin"/, fix: /did you mean region\?/ },
   { name: 'unknown nested key', input: { network: { mvp: { ...SEED.network.mvp, dns: true } } }, field: 'network.mvp.dns', message: /unknown key "dns"/, fix: /remove it; the keys here are cidr, public, private/ },

@@ -1,6 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { collect, runCli, spawnCli } from './cli.js';
+import { assertNoRefusedConnects, CLI, cliEnv, collect, runCli, spawnCli } from './cli.js';
 
 /** How many times each mutating action occurs, in first-occurrence order. */
 export function mutatingKinds(actions: readonly string[]): Map<string, number> {
@@ -65,4 +68,79 @@ export async function crashAtEachKind(
 export async function finish(cwd: string, args: string[]): Promise<void> {
   const result = await runCli(args, { cwd });
   expect(result.code, `final run: ${result.stderr}`).toBe(0);
+}
+
+/** One run of the tool under a parent that never reaps it, and how it ended. */
+export interface UnreapedRun {
+  pid: number;
+  /** waitpid(2)-style status from /proc/PID/stat field 52: `code << 8` for an exit, the signal for a kill. */
+  status: number;
+  killed: boolean;
+  stderr: string;
+  /** The mutating calls that reached the gateway during this run. */
+  mutating: string[];
+}
+
+/** Fields 3 (state) and 52 (exit_code) of /proc/PID/stat; undefined once the pid is gone. */
+function procStatus(pid: number): { state: string; exitCode: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 1).trim().split(/\s+/);
+    return { state: fields[0] ?? '', exitCode: Number(fields[49]) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function untilZombie(pid: number): Promise<number> {
+  for (;;) {
+    const status = procStatus(pid);
+    if (!status) throw new Error(`pid ${pid} was reaped: its parent was meant never to wait for it`);
+    if (status.state === 'Z') return status.exitCode;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * A chain of crashes at every mutating call, each run under a parent that never reaps it (as in a container
+ * whose PID 1 is a shell): `sh -c 'node aws-runbook … & exec sleep'` makes sleep the tool's parent, so a
+ * killed tool stays a zombie, its pid alive to kill(pid, 0), while the next run starts. Each run is killed
+ * with SIGKILL as soon as its first mutating call lands (moto made the change; the answer is never
+ * delivered), and the next run starts at once. Returns every run, the last one the run that finished.
+ */
+export async function crashAtEveryCallUnreaped(sandbox: Sandbox, cwd: string, args: string[], maxRuns: number): Promise<UnreapedRun[]> {
+  const runs: UnreapedRun[] = [];
+  const parents: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < maxRuns; i += 1) {
+      const err = join(cwd, `run-${i}.stderr`);
+      const script = `"$0" "$@" >/dev/null 2>"${err}" & echo "$!"; exec sleep 600`;
+      const parent = spawn('sh', ['-c', script, process.execPath, CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+      parents.push(parent);
+      const pid = await new Promise<number>((resolve, reject) => {
+        parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        parent.once('exit', (code) => reject(new Error(`sh exited (${code}) before starting the tool`)));
+      });
+      const since = sandbox.gateway.log.length;
+      const sinceSeq = sandbox.gateway.log.at(-1)?.seq ?? 0;
+      let killed = false;
+      const unsubscribe = sandbox.gateway.onLanded({ action: /./ }, async (call) => {
+        // Calls the previous (killed) run left in flight still land: only this run's own count.
+        if (!call.entry.mutating || call.entry.seq <= sinceSeq || killed) return;
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+        await untilZombie(pid); // the answer is held until the tool is gone: it never hears it
+      });
+      const status = await untilZombie(pid);
+      unsubscribe();
+      const stderr = readFileSync(err, 'utf8');
+      assertNoRefusedConnects(stderr);
+      const mutating = sandbox.gateway.log.slice(since).filter((entry) => entry.mutating).map((entry) => entry.action);
+      runs.push({ pid, status, killed, stderr, mutating });
+      if (!killed) break;
+    }
+  } finally {
+    for (const parent of parents) parent.kill('SIGKILL');
+  }
+  return runs;
 }

@@ -24,6 +24,8 @@ export interface LabRun {
   state(): Promise<{ steps: Record<string, { status: string; outputs?: Record<string, string> }> }>;
   /** A control request to the gateway (GET log, POST faults…), from inside the operator namespace. */
   control(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** The environment for a tool run in the lab started by hand: labToolEnv with the gateway's control token. */
+  toolEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -84,12 +86,17 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
       stdout: 'pipe',
     });
     const endpoint = `http://127.0.0.1:${SANDBOX_PORT}`;
-    await waitForLine(sandbox, 'Sandbox serving at', 60_000);
+    const served = await waitForLine(sandbox, 'Press Ctrl-C', 60_000);
+    // The gateway's control API answers its owner only: the token `sandbox serve` printed, which the tool
+    // reads from AWS_RUNBOOK_SANDBOX_TOKEN (to learn the lab's addresses) and curl sends below.
+    const token = /^ {2}export AWS_RUNBOOK_SANDBOX_TOKEN=(\S+)/m.exec(served)?.[1];
+    if (!token) throw new Error(`sandbox serve printed no control token:\n${served}`);
 
+    const toolEnv: LabRun['toolEnv'] = (extra = {}) => labToolEnv({ AWS_RUNBOOK_SANDBOX_TOKEN: token, ...extra });
     const tool: LabRun['tool'] = async (args, toolOptions = {}) => {
       const result = await lab.runInOperator(process.execPath, [CLI, ...args, '--endpoint-url', endpoint], {
         cwd: toolOptions.cwd ?? cwd,
-        env: labToolEnv(toolOptions.env),
+        env: toolEnv(toolOptions.env),
         extendEnv: false,
         reject: false,
         timeout: toolOptions.timeoutMs ?? 180_000,
@@ -98,7 +105,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
       return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
     };
     const control: LabRun['control'] = async (method, path, body) => {
-      const args = ['-sS', '-X', method, `${endpoint}/_sandbox/${path}`, ...(body === undefined ? [] : ['-d', JSON.stringify(body)])];
+      const args = ['-sS', '-X', method, '-H', `Authorization: Bearer ${token}`, `${endpoint}/_sandbox/${path}`, ...(body === undefined ? [] : ['-d', JSON.stringify(body)])];
       const result = await lab.runInOperator('curl', args, { reject: false });
       const text = String(result.stdout);
       return text ? (JSON.parse(text) as unknown) : undefined;
@@ -110,6 +117,7 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
       tool,
       newProject,
       control,
+      toolEnv,
       state: async () => JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8')),
       stop: async () => {
         sandbox?.kill('SIGINT');
@@ -125,7 +133,8 @@ export async function startLabRun(options: LabRunOptions = {}): Promise<LabRun> 
   }
 }
 
-function waitForLine(child: ResultPromise, text: string, timeoutMs: number): Promise<void> {
+/** Resolves with the child's output so far once it holds `text`. */
+function waitForLine(child: ResultPromise, text: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`the lab sandbox did not start within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
@@ -133,7 +142,7 @@ function waitForLine(child: ResultPromise, text: string, timeoutMs: number): Pro
       seen += chunk.toString();
       if (seen.includes(text)) {
         clearTimeout(timer);
-        resolve();
+        resolve(seen);
       }
     });
     child.then(

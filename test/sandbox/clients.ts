@@ -18,6 +18,11 @@ export function clientsFor(endpoint: string, maxAttempts = 1) {
   };
 }
 
+/** A control call (`/_sandbox/PATH`) from the gateway's owner: with its token (src/sandbox/control-access.ts). */
+export function controlFetch(gateway: Pick<Gateway, 'endpoint' | 'controlToken'>, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${gateway.endpoint}/_sandbox/${path}`, { ...init, headers: { authorization: `Bearer ${gateway.controlToken}`, ...(init.headers as Record<string, string> | undefined) } });
+}
+
 /** A minimal SigV4-shaped Authorization header: moto does not check signatures, the gateway reads the scope. */
 export function fakeAuthorization(service: string): string {
   return `AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-2/${service}/aws4_request, SignedHeaders=host, Signature=0`;

@@ -16,7 +16,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Gateway } from '../../src/sandbox/gateway.js';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
-import { clientsFor, fakeAuthorization } from './clients.js';
+import { clientsFor, controlFetch, fakeAuthorization } from './clients.js';
 
 let moto: MotoServer;
 let gateway: Gateway;
@@ -147,7 +147,7 @@ describe('gateway: latency', () => {
 });
 
 describe('gateway: control API', () => {
-  const control = (path: string, init?: RequestInit) => fetch(`${gateway.endpoint}/_sandbox/${path}`, init);
+  const control = (path: string, init?: RequestInit) => controlFetch(gateway, path, init);
 
   it('serves the log, takes faults and latency as JSON, resets the log, and is never forwarded or logged', async () => {
     await aws.ec2.send(new DescribeVpcsCommand({}));

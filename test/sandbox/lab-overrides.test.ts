@@ -11,7 +11,7 @@ import {
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { Gateway, type LabMap } from '../../src/sandbox/gateway.js';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
-import { clientsFor, fakeAuthorization } from './clients.js';
+import { clientsFor, controlFetch, fakeAuthorization } from './clients.js';
 
 /**
  * Lab overrides through the real SDK: moto + the gateway on loopback; the mapped addresses are only
@@ -55,7 +55,7 @@ beforeEach(() => {
   gateway.setLatency({ scale: 0 });
 });
 
-const control = (method: string, body?: string) => fetch(`${gateway.endpoint}/_sandbox/lab`, { method, ...(body === undefined ? {} : { body }) });
+const control = (method: string, body?: string) => controlFetch(gateway, 'lab', { method, ...(body === undefined ? {} : { body }) });
 
 async function launch(client: ReturnType<typeof clientsFor>, step: string): Promise<Instance> {
   const answer = await client.ec2.send(

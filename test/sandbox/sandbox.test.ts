@@ -73,8 +73,13 @@ describe('serveSandbox', () => {
     expect(text).toContain(`aws --endpoint-url ${endpoint} ec2 describe-vpcs`);
     expect(text).toContain('AWS_ACCESS_KEY_ID=testing');
     expect(text).toContain(`${endpoint}/_sandbox/faults`);
+    // The control token is printed once, ready to export; the curl lines send it.
+    const token = /^ {2}export AWS_RUNBOOK_SANDBOX_TOKEN=([\w-]{43})\b/m.exec(text)?.[1];
+    expect(token).toBeDefined();
+    expect(text).toContain(`curl -H "Authorization: Bearer $AWS_RUNBOOK_SANDBOX_TOKEN" ${endpoint}/_sandbox/log`);
 
-    const log = (await (await fetch(`${endpoint}/_sandbox/log`)).json()) as { counts: { total: number } };
+    expect((await fetch(`${endpoint}/_sandbox/log`)).status).toBe(401);
+    const log = (await (await fetch(`${endpoint}/_sandbox/log`, { headers: { authorization: `Bearer ${token}` } })).json()) as { counts: { total: number } };
     expect(log.counts.total).toBe(0);
 
     stop.abort();

@@ -56,6 +56,13 @@ describe('sandbox serve --lab', () => {
     expect(shape.stderr).toContain('must be an IPv4 literal such as 10.0.1.10 (not a name)');
     expect(shape.stdout).not.toContain('Sandbox serving');
 
+    const internet = await labFile(JSON.stringify({ instances: { 'compute.gitlab': { privateIp: '10.3.1.10', publicIp: '93.184.215.14' } } }));
+    const outside = await runCli(['sandbox', 'serve', '--lab', internet.path], { cwd: internet.dir });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain("must be a lab address: loopback or the lab's own ranges (127.0.0.0/8, 10.0.0.0/8, 198.51.100.0/24, 203.0.113.0/24), never an internet address");
+    expect(outside.stderr).toContain('→ at instances["compute.gitlab"].publicIp');
+    expect(outside.stdout).not.toContain('Sandbox serving');
+
     const broken = await labFile('{"secrets": {"db": "hunter2-secret"},,}');
     const json = await runCli(['sandbox', 'serve', '--lab', broken.path], { cwd: broken.dir });
     expect(json.code).toBe(2);

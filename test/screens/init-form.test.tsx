@@ -52,6 +52,18 @@ describe('InitForm', () => {
     expect(onSubmit.mock.calls[1]?.[0].adminCidr).toBe('203.0.113.7/32');
   });
 
+  it('an offered admin address is filled in, says where it comes from, and can be changed', async () => {
+    const onSubmit = vi.fn(async (_answers: InitAnswers) => ({ ok: true as const }));
+    const note = "offered: 93.184.215.14/32, this machine's public address, on its interface eth1; change it if you connect from elsewhere";
+    const screen = await renderScreen(<InitForm initial={{ adminCidr: '93.184.215.14/32' }} notes={{ adminCidr: note }} onSubmit={onSubmit} />);
+    const frame = await screen.waitForFrame('Project suffix');
+    expect(lineWith(frame, 'Admin CIDR')).toContain('93.184.215.14/32');
+    expect(frame.replace(/\s+/g, ' ')).toContain(note); // wrapped to the terminal's width
+    for (let i = 0; i < 5; i++) await screen.press('enter');
+    await screen.waitForFrame('✓ written');
+    expect(onSubmit.mock.calls[0]?.[0].adminCidr).toBe('93.184.215.14/32');
+  });
+
   it('Esc cancels', async () => {
     const onCancel = vi.fn();
     const screen = await renderScreen(<InitForm onSubmit={() => ({ ok: true })} onCancel={onCancel} />);

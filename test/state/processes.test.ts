@@ -1,19 +1,23 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockedError, readState, StateStore } from '../../src/state/store.js';
-import { killHard, startChild, type RunningChild } from './fixtures/child.js';
+import { processIdentity } from '../../src/state/process-identity.js';
+import { killHard, procState, startChild, startUnreapedChild, type RunningChild, type UnreapedChild } from './fixtures/child.js';
 
 const OPTIONS = { project: 'test', region: 'us-east-2', command: 'up' };
 
 let dir: string;
 const children: RunningChild[] = [];
+const unreaped: UnreapedChild[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aws-runbook-state-proc-'));
 });
 afterEach(async () => {
   await Promise.all(children.splice(0).map((child) => killHard(child)));
+  await Promise.all(unreaped.splice(0).map((child) => child.stop()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -30,6 +34,10 @@ describe('state across processes', () => {
     expect((error as LockedError).holder.pid).toBe(holder.pid);
     expect((error as LockedError).holder.command).toBe('up');
     expect((error as LockedError).message).toContain(`pid ${holder.pid} on host`);
+    // The holder recorded who it is beyond its pid: its start time and boot (Linux's /proc).
+    const recorded = JSON.parse(await readFile(join(dir, 'lock-holder.json'), 'utf8')) as Record<string, unknown>;
+    expect(recorded).toMatchObject({ pid: holder.pid, ...processIdentity(holder.pid) });
+    expect(recorded['startTicks']).toMatch(/^\d+$/);
 
     await killHard(holder);
     const started = Date.now();
@@ -37,6 +45,55 @@ describe('state across processes', () => {
     // Well under the 5 s stale time: the dead holder was detected, not waited out.
     expect(Date.now() - started).toBeLessThan(1_500);
     await store.close();
+  });
+
+  it('a holder that has exited but was never reaped (a zombie) is taken over at once, and the new run says so', async () => {
+    const holder = await startUnreapedChild('hold', dir, 'locked');
+    unreaped.push(holder);
+    await expect(StateStore.open(dir, OPTIONS)).rejects.toBeInstanceOf(LockedError);
+
+    await holder.kill();
+    expect(procState(holder.pid)).toBe('Z'); // kill(pid, 0) still succeeds: the old check saw a live holder
+    expect(() => process.kill(holder.pid, 0)).not.toThrow();
+    const notices: string[] = [];
+    const started = Date.now();
+    const store = await StateStore.open(dir, { ...OPTIONS, onLockTakeover: (message) => notices.push(message) });
+    expect(Date.now() - started).toBeLessThan(1_500); // not the 5 s stale time waited out
+    expect(notices).toEqual([expect.stringMatching(new RegExp(`^Took over the lock on .*: its holder, pid ${holder.pid} \\(\`up\` since .*\\), has exited \\(a zombie its parent has not reaped\\)\\.$`))]);
+    expect(JSON.parse(await readFile(join(dir, 'lock-holder.json'), 'utf8'))).toMatchObject({ pid: process.pid });
+    await store.close();
+  });
+
+  it('a holder whose pid now belongs to another process (another start time) is taken over at once', async () => {
+    // A live process holding the pid the lock names, started at another time than the lock's holder.
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => other.once('exit', resolve));
+    try {
+      const pid = other.pid ?? 0;
+      const identity = processIdentity(pid);
+      expect(identity?.startTicks).toMatch(/^\d+$/);
+      const earlier = String(Number(identity?.startTicks) - 100);
+      await mkdir(join(dir, 'lock'));
+      await writeFile(join(dir, 'lock-holder.json'), JSON.stringify({ pid, host: hostname(), command: 'up', since: '2026-01-01T00:00:00.000Z', startTicks: earlier, bootId: identity?.bootId }));
+      const notices: string[] = [];
+      const store = await StateStore.open(dir, { ...OPTIONS, onLockTakeover: (message) => notices.push(message) });
+      expect(notices).toEqual([`Took over the lock on ${dir}: its holder, pid ${pid} (\`up\` since 2026-01-01T00:00:00.000Z), has exited: pid ${pid} now belongs to another process (started at tick ${identity?.startTicks} after boot, the holder at ${earlier}).`]);
+      await store.close();
+
+      // The same pid and start time in another boot (after a reboot) is another process too.
+      await mkdir(join(dir, 'lock'));
+      await writeFile(join(dir, 'lock-holder.json'), JSON.stringify({ pid, host: hostname(), command: 'up', since: '2026-01-01T00:00:00.000Z', ...identity, bootId: 'another-boot' }));
+      const again = await StateStore.open(dir, OPTIONS);
+      await again.close();
+
+      // And with its own start time and boot, it is the holder: locked (exit 3 in the CLI).
+      await mkdir(join(dir, 'lock'));
+      await writeFile(join(dir, 'lock-holder.json'), JSON.stringify({ pid, host: hostname(), command: 'up', since: '2026-01-01T00:00:00.000Z', ...identity }));
+      await expect(StateStore.open(dir, OPTIONS)).rejects.toBeInstanceOf(LockedError);
+    } finally {
+      other.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('a process that exits while holding the lock (process.exit, as a forced second Ctrl-C does) leaves no lock behind', async () => {

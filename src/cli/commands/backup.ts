@@ -51,7 +51,8 @@ export async function backupCommand(global: GlobalOptions, options: BackupOption
     if (!session.hostsReachable) {
       throw new UsageError(
         '`aws-runbook backup` runs the dump on the shop host over SSH, and no host can be reached in this session: ' +
-          'through an emulator without a lab, instance addresses are invented and never connected to. Run it against AWS (or a sandbox with a lab).',
+          'through an emulator without a lab, instance addresses are invented and never connected to. Run it against AWS (or a sandbox with a lab).' +
+          (session.hostsNotice ? ` Here ${session.hostsNotice}.` : ''),
       );
     }
     const ctx = session.engineContext('backup.on-demand');

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildInitConfig } from '../../config/init.js';
+import { adminAddressOffer } from '../../config/admin-address.js';
 import { DEFAULT_CONFIG_FILE, writeConfig } from '../../config/load.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -36,8 +37,11 @@ export async function initCommand(global: GlobalOptions, options: InitOptions, i
   };
   if (Object.keys(answers).length === 0 && io.interactive) {
     const { runInitForm } = await import('../../screens/run-init-form.js');
+    // This machine's own public address, if it has one (nothing is asked of the internet): offered, editable.
+    const offer = adminAddressOffer();
     return runInitForm({
       path,
+      ...(offer ? { initial: { adminCidr: offer.cidr }, notes: { adminCidr: `offered: ${offer.cidr}, ${offer.source}; change it if you connect from elsewhere` } } : {}),
       async submit(formAnswers) {
         await writeConfig(path, buildInitConfig(formAnswers), { force: Boolean(options.force) });
       },

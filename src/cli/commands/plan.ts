@@ -55,7 +55,7 @@ function predictedMatrix(config: Config): PlanJson['predictedPingMatrix'] {
 /** `plan`: the full preview, no change. Live when AWS answers; from config and state alone otherwise. */
 export async function planCommand(global: GlobalOptions, options: PlanOptions, io: CommandIO): Promise<number> {
   const sections = options.only ? parseSectionList(options.only) : undefined;
-  const session = await openSession(global, io, 'plan', 'read');
+  const session = await openSession(global, io, 'plan', 'read', undefined, { offline: Boolean(options.offline) });
   try {
     const selected = sections ?? session.sections().map((section) => section.id);
     let live = !options.offline;

@@ -1,5 +1,6 @@
 import { formatStatus } from '../../render/format-plan.js';
 import { allSteps } from '../../runbook/sections.js';
+import { runningLockHolder } from '../../state/store.js';
 import { EXIT } from '../exit-codes.js';
 import { openSession } from '../open-session.js';
 import type { CommandIO } from '../io.js';
@@ -22,7 +23,10 @@ export async function statusCommand(global: GlobalOptions, options: { json?: boo
         ...(entry ? { at: entry.status === 'running' ? entry.startedAt : entry.finishedAt } : {}),
       };
     });
-    const resume = session.resumeInfo();
+    // A run holding the lock right now is not interrupted: say so rather than offer to resume it.
+    const holder = await runningLockHolder(session.info.stateDir);
+    const running = holder ? { pid: holder.pid, host: holder.host, command: holder.command, since: holder.since } : undefined;
+    const resume = running ? undefined : session.resumeInfo();
     const sections = session.sections();
     if (options.json) {
       io.out(
@@ -33,6 +37,7 @@ export async function statusCommand(global: GlobalOptions, options: { json?: boo
             stateDir: session.info.stateDir,
             account: session.state?.account ?? null,
             lastRun: session.state?.lastRun ?? null,
+            running: running ?? null,
             resume: resume ?? null,
             sections,
             steps,
@@ -42,7 +47,7 @@ export async function statusCommand(global: GlobalOptions, options: { json?: boo
         ),
       );
     } else {
-      io.out(formatStatus({ sections, steps, ...(resume ? { resume } : {}) }));
+      io.out(formatStatus({ sections, steps, ...(resume ? { resume } : {}), ...(running ? { running } : {}) }));
     }
     return EXIT.ok;
   } finally {

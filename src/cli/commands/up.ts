@@ -21,14 +21,16 @@ export interface UpOptions {
  * The sections to run: `--only` (each must be able to run here) or every available one: with steps in
  * this version, and for the SSH sections, hosts the tool may reach.
  */
-export function selectSections(runbook: readonly Section[], only: string | undefined, hostsReachable: boolean): SectionId[] {
+export function selectSections(runbook: readonly Section[], only: string | undefined, hostsReachable: boolean, hostsNotice?: string): SectionId[] {
   const available = runbook.filter((section) => unavailableReason(section, hostsReachable) === undefined).map((section) => section.id);
   if (!only) return available;
   const wanted = parseSectionList(only);
   const missing = wanted.flatMap((id) => {
     const section = runbook.find((s) => s.id === id);
     const reason = section ? unavailableReason(section, hostsReachable) : 'unknown';
-    return reason ? [`${id} (${reason === 'coming later' ? 'no steps in this version of aws-runbook yet' : reason})`] : [];
+    if (!reason) return [];
+    const why = reason === 'coming later' ? 'no steps in this version of aws-runbook yet' : hostsNotice ? `${reason}; ${hostsNotice}` : reason;
+    return [`${id} (${why})`];
   });
   if (missing.length > 0) {
     throw new UsageError(`--only: section ${missing.join('; ')} cannot run here; available now: ${available.join(', ')}`);
@@ -61,7 +63,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
     );
   }
   const session = await openSession(global, io, 'up', 'write', async (config, configPath, where) => {
-    const sections = selectSections(buildRunbook(config), options.only, where.hostsReachable);
+    const sections = selectSections(buildRunbook(config), options.only, where.hostsReachable, where.hostsNotice);
     // In a terminal, missing Stripe keys are asked for (masked) rather than refused; with --yes nothing is asked.
     if (!options.yes && io.interactive && sections.includes('hosts') && stripeKeyProblems(process.env).length > 0) {
       const keys = await (await import('../../screens/run-stripe-prompt.js')).promptStripeKeys(process.env);
@@ -77,7 +79,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
     checkOutsideNeeds(selected, allSteps(runbook), await readState(where.stateDir));
   }, { screen: !options.yes });
   try {
-    const sections = selectSections(session.runbook, options.only, session.hostsReachable);
+    const sections = selectSections(session.runbook, options.only, session.hostsReachable, session.hostsNotice);
     if (!options.yes) {
       return await runTuiWithSignals(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
     }

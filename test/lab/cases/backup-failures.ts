@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
 import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
-import { labToolEnv } from '../lab-run.js';
 import type { GetJourney } from './journey.js';
 import { lastSeq, listKeys, pendingUploads, s3ActionsSince, sql, sqlAsApp } from './backup-tools.js';
 import { restoreInterrupted } from './restore.js';
@@ -72,7 +71,7 @@ export function backupFailures(j: GetJourney): void {
       const since = await lastSeq(run);
       const child = run.lab.runInOperator(process.execPath, [CLI, 'backup', '--database', 'wordpress', '--endpoint-url', run.endpoint], {
         cwd: run.cwd,
-        env: labToolEnv(),
+        env: run.toolEnv(),
         extendEnv: false,
         reject: false,
         timeout: 60_000,

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { shopTestInput } from '../../fixtures/shop/index.js';
 import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
-import { labToolEnv } from '../lab-run.js';
 import { HOSTS, type GetJourney } from './journey.js';
 
 /**
@@ -72,7 +71,7 @@ export function e2eKill(j: GetJourney): void {
     const stateFile = join(cwd, '.aws-runbook', 'state.json');
     const child = run.lab.runInOperator(process.execPath, [CLI, 'up', '--yes', '--endpoint-url', run.endpoint], {
       cwd,
-      env: labToolEnv(keys),
+      env: run.toolEnv(keys),
       extendEnv: false,
       reject: false,
     });

@@ -5,6 +5,7 @@ import { polyfilled } from '../../../src/sandbox/simulated/shell/job-polyfill.js
 import type { SimulatedWorld } from '../../../src/sandbox/simulated/world.js';
 import { aptInstallScript } from '../../../src/tasks/hosts/docker-remote.js';
 import { DOCKER_PROBE, parseDockerFacts } from '../../../src/tasks/hosts/docker-probe.js';
+import { GITLAB_KEY_FINGERPRINT, GITLAB_KEYRING, keyInstallScript } from '../../../src/tasks/hosts/gitlab/repository.js';
 import { runOn, testWorld } from './helpers.js';
 
 let world: SimulatedWorld;
@@ -85,6 +86,18 @@ describe('a simulated host runs the SSH layer\'s commands as a real one would', 
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/cannot overwrite directory/);
     expect((await runOn(host, 'chown ubuntu /srv/app/file')).code).toBe(1);
+  });
+
+  it("GitLab's key script: the simulated gpg imports the served key file and exports GitLab's key alone", async () => {
+    const host = world.host('gitlab');
+    const result = await runOn(host, keyInstallScript(), { sudo: true });
+    expect(result.code, result.stderr).toBe(0);
+    const shown = await runOn(host, `gpg --batch --show-keys --with-colons ${GITLAB_KEYRING}`);
+    expect(shown.stdout).toBe(`pub:-:4096:1:${GITLAB_KEY_FINGERPRINT.slice(-16)}:1583193600:::-:::scSC::::::23::0:\nfpr:::::::::${GITLAB_KEY_FINGERPRINT}:\n`);
+    // As gpg does: no keyring to import into, nothing to export, unknown options refused.
+    expect((await runOn(host, 'GNUPGHOME=/nonexistent gpg --batch --import /etc/apt/keyrings/gitlab-keyring.asc')).code).toBe(2);
+    expect((await runOn(host, 'h=$(mktemp -d); GNUPGHOME=$h gpg --batch --armor --export 0123456789ABCDEF0123456789ABCDEF01234567')).stdout).toBe('');
+    expect((await runOn(host, 'gpg --batch --sign /etc/hostname')).code).toBe(2);
   });
 
   it('packages: commands appear once installed, only root installs, docker needs root and its daemon', async () => {

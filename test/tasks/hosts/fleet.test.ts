@@ -15,11 +15,14 @@ let sandbox: Sandbox;
 let keyPath: string;
 beforeAll(async () => {
   sandbox = await startSandbox();
+  // The gateway lists its lab only to its owner: the token `sandbox serve` prints (control-access.ts).
+  process.env.AWS_RUNBOOK_SANDBOX_TOKEN = sandbox.controlToken;
   const dir = await mkdtemp(join(tmpdir(), 'awsrb-fleet-'));
   keyPath = join(dir, 'id');
   await writeFile(keyPath, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
 });
 afterAll(async () => {
+  delete process.env.AWS_RUNBOOK_SANDBOX_TOKEN;
   await sandbox?.stop();
 });
 
@@ -61,12 +64,23 @@ describe('where the Fleet may connect', () => {
   it("an emulator with a lab map: only the lab's addresses are allowed", async () => {
     sandbox.gateway.setLab({ instances: { 'compute.gitlab': { privateIp: '10.3.1.10', publicIp: '198.51.100.10' } }, rds: { address: '10.1.2.10', port: 3306 } });
     try {
+      // Without the gateway's control token it lists nothing, and the policy says why.
+      delete process.env.AWS_RUNBOOK_SANDBOX_TOKEN;
+      const refused = await addressPolicyFor(sandbox.endpoint);
+      expect(refused.reachable).toBe(false);
+      expect(refused.notice).toMatch(/did not list its lab's hosts: it needs the control token `aws-runbook sandbox serve` printed: export AWS_RUNBOOK_SANDBOX_TOKEN=<token>/);
+      process.env.AWS_RUNBOOK_SANDBOX_TOKEN = 'not-the-token';
+      expect((await addressPolicyFor(sandbox.endpoint)).reachable).toBe(false);
+
+      process.env.AWS_RUNBOOK_SANDBOX_TOKEN = sandbox.controlToken;
       const policy = await addressPolicyFor(sandbox.endpoint);
       expect(policy.reachable).toBe(true);
+      expect(policy.notice).toBeUndefined();
       expect(['10.3.1.10', '198.51.100.10', '10.1.2.10'].every((a) => policy.allows(a))).toBe(true);
       expect(policy.allows('54.12.3.4')).toBe(false);
       expect(policy.allows(BASTION_ADDRESS)).toBe(false);
     } finally {
+      process.env.AWS_RUNBOOK_SANDBOX_TOKEN = sandbox.controlToken;
       sandbox.gateway.setLab(undefined);
     }
   });

@@ -1,38 +1,78 @@
-import type { Command } from 'just-bash';
+import type { Command, ResolvedCommandContext } from 'just-bash';
 import { GITLAB_KEY_FINGERPRINT } from '../../../tasks/hosts/gitlab/repository.js';
 import { command, fail, ok, parseArgs } from '../shell/results.js';
 
 /**
  * The simulated package mirror's signing keys, and a gpg that reads them. A key here is a stand-in
- * armoured block whose `Fingerprint:` header says which key it plays; `gpg --show-keys --with-colons`
- * prints that fingerprint as gpg prints a real key's. Any other file is "no valid OpenPGP data".
+ * armoured block whose `Fingerprint:` header says which key it plays (a block may hold several keys, as a
+ * real armoured keyring does). Like gpg 2.2 (gpg(1)):
+ * - `--show-keys [--with-colons] FILE` lists the file's keys (`pub` then `fpr` records);
+ * - `--import FILE` adds its keys to the keyring of GNUPGHOME (or --homedir), which must exist;
+ * - `--export [--armor] FINGERPRINT…` writes those keys of the keyring (nothing for an unknown one; the
+ *   simulation writes armour only, so --armor is required);
+ * anything else is refused. A file without a key block is "no valid OpenPGP data".
  */
+
+const BEGIN = '-----BEGIN PGP PUBLIC KEY BLOCK-----';
+const END = '-----END PGP PUBLIC KEY BLOCK-----';
+
+function keyBlock(fingerprints: readonly string[], comment: string): string {
+  return [BEGIN, `Comment: ${comment}`, ...fingerprints.map((fpr) => `Fingerprint: ${fpr}`), '', 'c2ltdWxhdGVkIGtleQ==', END, ''].join('\n');
+}
 
 /** What https://packages.gitlab.com/gpg.key answers in the simulation. */
 export function simulatedGitlabKey(): string {
-  return [
-    '-----BEGIN PGP PUBLIC KEY BLOCK-----',
-    'Comment: a stand-in for GitLab B.V. (package repository signing key), served by the aws-runbook sandbox',
-    `Fingerprint: ${GITLAB_KEY_FINGERPRINT}`,
-    '',
-    'c2ltdWxhdGVkIGtleQ==',
-    '-----END PGP PUBLIC KEY BLOCK-----',
-    '',
-  ].join('\n');
+  return keyBlock([GITLAB_KEY_FINGERPRINT], 'a stand-in for GitLab B.V. (package repository signing key), served by the aws-runbook sandbox');
+}
+
+function fingerprintsIn(text: string): string[] {
+  return text.includes(BEGIN) ? [...text.matchAll(/^Fingerprint: ([0-9A-F]{40})$/gm)].map((m) => m[1] as string) : [];
+}
+
+async function readKeyFile(ctx: ResolvedCommandContext, file: string): Promise<string[] | string> {
+  const path = ctx.fs.resolvePath(ctx.cwd, file);
+  if (!(await ctx.fs.exists(path))) return `gpg: can't open '${file}': No such file or directory`;
+  const fingerprints = fingerprintsIn(await ctx.fs.readFile(path));
+  return fingerprints.length > 0 ? fingerprints : 'gpg: no valid OpenPGP data found.';
+}
+
+function colons(fingerprints: readonly string[]): string {
+  return fingerprints.map((fpr) => `pub:-:4096:1:${fpr.slice(-16)}:1583193600:::-:::scSC::::::23::0:\nfpr:::::::::${fpr}:\n`).join('');
 }
 
 export function gpg(): Command {
   return command('gpg', async (args, ctx) => {
     const parsed = parseArgs(args, ['--homedir', '--keyring']);
-    if (!parsed.flags.has('--show-keys')) return fail('gpg: the simulated gpg only shows keys (--show-keys)', 2);
-    const [file] = parsed.operands;
-    if (!file) return fail('gpg: no key file given', 2);
-    const path = ctx.fs.resolvePath(ctx.cwd, file);
-    const text = (await ctx.fs.exists(path)) ? await ctx.fs.readFile(path) : undefined;
-    if (text === undefined) return fail(`gpg: can't open '${file}': No such file or directory`, 2);
-    const fingerprints = text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') ? [...text.matchAll(/^Fingerprint: ([0-9A-F]{40})$/gm)].map((m) => m[1] as string) : [];
-    if (fingerprints.length === 0) return fail('gpg: no valid OpenPGP data found.', 2);
-    if (!parsed.flags.has('--with-colons')) return ok(fingerprints.map((fpr) => `pub   rsa4096 2020-03-02 [SC]\n      ${fpr}\n`).join(''));
-    return ok(fingerprints.map((fpr) => `pub:-:4096:1:${fpr.slice(-16)}:1583193600:::-:::scSC::::::23::0:\nfpr:::::::::${fpr}:\n`).join(''));
+    const home = parsed.values.get('--homedir') ?? ctx.env.get('GNUPGHOME') ?? `${ctx.env.get('HOME') ?? '/root'}/.gnupg`;
+    const keyring = `${home}/pubring.simulated`;
+    const stored = async () => ((await ctx.fs.exists(keyring)) ? fingerprintsIn(await ctx.fs.readFile(keyring)) : []);
+
+    if (parsed.flags.has('--show-keys')) {
+      const [file] = parsed.operands;
+      if (!file) return fail('gpg: no key file given', 2);
+      const keys = await readKeyFile(ctx, file);
+      if (typeof keys === 'string') return fail(keys, 2);
+      if (!parsed.flags.has('--with-colons')) return ok(keys.map((fpr) => `pub   rsa4096 2020-03-02 [SC]\n      ${fpr}\n`).join(''));
+      return ok(colons(keys));
+    }
+    if (parsed.flags.has('--import')) {
+      const [file] = parsed.operands;
+      if (!file) return fail('gpg: no key file given', 2);
+      if (!(await ctx.fs.exists(home))) return fail(`gpg: keyblock resource '${keyring}': No such file or directory`, 2);
+      const keys = await readKeyFile(ctx, file);
+      if (typeof keys === 'string') return fail(keys, 2);
+      const all = [...new Set([...(await stored()), ...keys])];
+      await ctx.fs.writeFile(keyring, keyBlock(all, 'the simulated gpg keyring'));
+      return ok('', parsed.flags.has('--quiet') ? '' : `gpg: Total number processed: ${keys.length}\n`);
+    }
+    if (parsed.flags.has('--export')) {
+      if (!parsed.flags.has('--armor') && !parsed.flags.has('-a')) return fail('gpg: the simulated gpg exports armoured keys only (--armor)', 2);
+      const wanted = parsed.operands.map((fpr) => fpr.toUpperCase());
+      const have = await stored();
+      const keys = wanted.length === 0 ? have : have.filter((fpr) => wanted.includes(fpr));
+      if (keys.length === 0) return ok('', 'gpg: WARNING: nothing exported\n');
+      return ok(keys.map((fpr) => keyBlock([fpr], 'exported by the simulated gpg')).join(''));
+    }
+    return fail('gpg: the simulated gpg shows, imports and exports keys only (--show-keys, --import, --export)', 2);
   });
 }

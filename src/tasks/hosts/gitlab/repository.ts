@@ -2,8 +2,8 @@
  * GitLab's package repository, set up the way GitLab documents it for a manual setup
  * (docs.gitlab.com/omnibus/update/package_signatures: the key from https://packages.gitlab.com/gpg.key in
  * /etc/apt/keyrings, a `deb [signed-by=…]` source), instead of the install script GitLab also offers
- * (`curl …/script.deb.sh | sudo bash`: a remote script run as root, unread). The key is checked against
- * the fingerprint GitLab publishes before apt is told to trust it.
+ * (`curl …/script.deb.sh | sudo bash`: a remote script run as root, unread). Only the key with the
+ * fingerprint GitLab publishes is installed for apt to trust, never the rest of the downloaded file.
  */
 
 export const GITLAB_KEY_URL = 'https://packages.gitlab.com/gpg.key';
@@ -42,22 +42,35 @@ export function gitlabSourceList(os: OsRelease): string {
   ].join('\n');
 }
 
+/** Primary-key fingerprints of a key file: gpg's `fpr` record right after a `pub` one (a `sub`'s is a subkey's). */
+const primaryFingerprints = (file: string) =>
+  `GNUPGHOME="$home" gpg --batch --show-keys --with-colons ${file} 2>/dev/null | awk -F: '$1 == "pub" { want = 1; next } want == 1 && $1 == "fpr" { print $10 } { want = 0 }'`;
+
 /**
- * Run as root: download the key over HTTPS into a temp file, refuse it unless it carries GitLab's
- * fingerprint, then install it world-readable. A throwaway GNUPGHOME keeps root's own keyring untouched.
+ * Run as root: download the key file over HTTPS into a temp file, refuse it unless one of its keys has
+ * GitLab's fingerprint as its primary key's, then install THAT key alone, world-readable: the file is
+ * imported into a throwaway keyring (GNUPGHOME, so root's own stays untouched) and only the key with
+ * GitLab's fingerprint is exported from it. Any other key in the file (apt would trust every key of a
+ * `signed-by` keyring) is left out, and the exported file is checked to hold GitLab's key and no other.
  */
 export function keyInstallScript(): string {
   return [
     'set -eu',
-    'tmp=$(mktemp); home=$(mktemp -d)',
-    'trap \'rm -rf "$tmp" "$home"\' EXIT',
+    'tmp=$(mktemp); key=$(mktemp); home=$(mktemp -d)',
+    'trap \'rm -rf "$tmp" "$key" "$home"\' EXIT',
     `curl -fsSL --proto '=https' --tlsv1.2 --max-time 60 -o "$tmp" ${GITLAB_KEY_URL}`,
-    `fprs=$(GNUPGHOME="$home" gpg --batch --show-keys --with-colons "$tmp" 2>/dev/null | awk -F: '$1 == "fpr" { print $10 }')`,
+    `fprs=$(${primaryFingerprints('"$tmp"')})`,
     `if ! printf '%s\\n' "$fprs" | grep -qx ${GITLAB_KEY_FINGERPRINT}; then`,
     `  echo "refusing the key from ${GITLAB_KEY_URL}: its fingerprints ($(echo $fprs)) do not include GitLab's ${GITLAB_KEY_FINGERPRINT}" >&2`,
     '  exit 3',
     'fi',
+    'GNUPGHOME="$home" gpg --batch --quiet --import "$tmp"',
+    `GNUPGHOME="$home" gpg --batch --armor --export ${GITLAB_KEY_FINGERPRINT} > "$key"`,
+    `if [ "$(${primaryFingerprints('"$key"')})" != ${GITLAB_KEY_FINGERPRINT} ]; then`,
+    `  echo "refusing the key from ${GITLAB_KEY_URL}: GitLab's key ${GITLAB_KEY_FINGERPRINT} could not be taken out of it alone" >&2`,
+    '  exit 3',
+    'fi',
     'install -d -m 0755 /etc/apt/keyrings',
-    `install -m 0644 "$tmp" ${GITLAB_KEYRING}`,
+    `install -m 0644 "$key" ${GITLAB_KEYRING}`,
   ].join('\n');
 }

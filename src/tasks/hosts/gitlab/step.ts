@@ -95,13 +95,17 @@ export function gitlabStep(config: Config): Step {
       return {
         summary: `install GitLab CE on ${name} from GitLab's package repository with EXTERNAL_URL=${url}, check ${GITLAB_READINESS_URL} on the host; the first root password stays in ${GITLAB_ROOT_PASSWORD_FILE} (shown once on the Summary, never stored)`,
         cli: [
-          sshLine(ctx, HOST, `sudo install -d -m 0755 /etc/apt/keyrings && sudo curl -fsSL -o ${GITLAB_KEYRING} ${GITLAB_KEY_URL} && gpg --show-keys ${GITLAB_KEYRING}`) + `  # fingerprint must be ${GITLAB_KEY_FINGERPRINT}`,
+          sshLine(
+            ctx,
+            HOST,
+            `h=$(mktemp -d) && curl -fsSL ${GITLAB_KEY_URL} | GNUPGHOME=$h gpg --import && sudo install -d -m 0755 /etc/apt/keyrings && GNUPGHOME=$h gpg --armor --export ${GITLAB_KEY_FINGERPRINT} | sudo tee ${GITLAB_KEYRING}`,
+          ) + `  # GitLab's key alone, not the whole file: its fingerprint must be ${GITLAB_KEY_FINGERPRINT}`,
           sshLine(ctx, HOST, `echo "${source}" | sudo tee ${GITLAB_SOURCE_FILE}`),
           sshLine(ctx, HOST, `sudo apt-get update && sudo EXTERNAL_URL=${url} DEBIAN_FRONTEND=noninteractive apt-get install -y gitlab-ce`),
           sshLine(ctx, HOST, `curl -fsS ${GITLAB_READINESS_URL}`),
         ],
         notes: [
-          "seed: `apt-get install gitlab-ce` with no GitLab package repository (Ubuntu has no such package); GitLab's shortcut is `curl …/script.deb.sh | sudo bash`, an unread script run as root; here the key is checked against GitLab's published fingerprint and the source written as GitLab documents it.",
+          "seed: `apt-get install gitlab-ce` with no GitLab package repository (Ubuntu has no such package); GitLab's shortcut is `curl …/script.deb.sh | sudo bash`, an unread script run as root; here only the key with GitLab's published fingerprint is installed, and the source written as GitLab documents it.",
           'seed: EXTERNAL_URL hard-coded to 18.217.232.200, an address that changes when the instance stops; here the current public address, and a changed one is set in gitlab.rb and reconfigured on the next `up`.',
           'seed: `gitlab-ctl reconfigure` right after the install that already ran it; here only when external_url changed or GitLab is down.',
           `seed: \`sudo cat ${GITLAB_ROOT_PASSWORD_FILE}\` in a terminal (scrollback, screenshots); here it is shown once on the Summary screen and stored nowhere. GitLab deletes the file 24 h after the first reconfigure: sign in and change it before.`,
