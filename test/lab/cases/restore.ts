@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { shellQuote } from '../../../src/ssh/remote-command.js';
 import { assertNoRefusedConnects, CLI } from '../../helpers/cli.js';
-import { labToolEnv } from '../lab-run.js';
 import { gatewayLog, type GetJourney } from './journey.js';
 import { bucketOf, connectsDuring, lastSeq, listKeys, sqlAsApp } from './backup-tools.js';
 
@@ -21,7 +20,7 @@ const ORDERS = 'SELECT id, customer, total, note, HEX(raw) FROM lab_orders ORDER
 async function restoreAtTerminal(j: GetJourney, args: string[], typed: string): Promise<{ code: number | undefined; output: string }> {
   const { run, keys, printed } = j();
   const command = [process.execPath, CLI, 'restore', ...args, '--endpoint-url', run.endpoint].map(shellQuote).join(' ');
-  const child = run.lab.runInOperator('script', ['-qec', command, '/dev/null'], { cwd: run.cwd, env: labToolEnv(keys), extendEnv: false, reject: false, timeout: 90_000 });
+  const child = run.lab.runInOperator('script', ['-qec', command, '/dev/null'], { cwd: run.cwd, env: run.toolEnv(keys), extendEnv: false, reject: false, timeout: 90_000 });
   let output = '';
   let answered = false;
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -96,7 +95,7 @@ export function restoreInterrupted(j: GetJourney, bigTable: string): void {
       expect(key).not.toBe('');
       const child = run.lab.runInOperator(process.execPath, [CLI, 'restore', '--from', key, '--yes', '--endpoint-url', run.endpoint], {
         cwd: run.cwd,
-        env: labToolEnv(),
+        env: run.toolEnv(),
         extendEnv: false,
         reject: false,
         timeout: 90_000,
