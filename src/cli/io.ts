@@ -4,6 +4,8 @@ export interface CommandIO {
   err: (line: string) => void;
   interactive: boolean;
   color: boolean;
+  /** The terminal's width when stdout is one (undefined for a pipe or a file). */
+  columns?: number;
 }
 
 export function processIO(options: { color?: boolean }): CommandIO {
@@ -13,5 +15,6 @@ export function processIO(options: { color?: boolean }): CommandIO {
     err: (line) => process.stderr.write(`${line}\n`),
     interactive,
     color: options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

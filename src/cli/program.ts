@@ -66,7 +66,7 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
       run(async (global, commandIO) => {
         if (program.args.length > 0) {
           throw new UsageError(
-            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, verify, down, backup, restore, sandbox serve (see \`aws-runbook --help\`).`,
+            `unknown command '${program.args[0]}'. The commands are: init, plan, up, status, map, verify, down, backup, restore, sandbox serve (see \`aws-runbook --help\`).`,
           );
         }
         return (await import('./commands/tui.js')).tuiCommand(global, commandIO);
@@ -98,6 +98,13 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--step', 'confirm each step instead of each section')
     .action(run(async (global, commandIO) => (await import('./commands/up.js')).upCommand(global, global as never, commandIO)));
+
+  program
+    .command('map')
+    .description('the topology in the terminal: VPCs, subnets, hosts and addresses, gateways, peerings, the ping matrix; changes nothing')
+    .option('--json', 'machine-readable output')
+    .option('--offline', 'do not ask AWS: draw from the config and the state file alone')
+    .action(run(async (global, commandIO) => (await import('./commands/map.js')).mapCommand(global, global as never, commandIO)));
 
   program
     .command('status')
