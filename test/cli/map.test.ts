@@ -29,7 +29,7 @@ describe('aws-runbook map', () => {
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);
     for (const vpc of ['VPC-MVP-MapOff', 'VPC-IA-MapOff', 'VPC-Cyber-MapOff']) expect(result.stdout).toContain(vpc);
     for (const host of ['VM-Ecommerce-MapOff', 'VM-WordPress-MapOff', 'VMCyber-Gitlab-MapOff', 'VMCyber-Monitoring-MapOff', 'VMIA-Workstation-MapOff']) expect(result.stdout).toContain(host);
-    expect(result.stdout).toMatch(/^ {2}Cyber  ok {12}ok {12}·$/m);
+    expect(result.stdout).toMatch(/^ {2}Cyber {2}ok {12}ok {12}·$/m);
     expect(sandbox.gateway.log.length).toBe(calls);
   });
 
