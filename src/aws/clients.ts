@@ -5,6 +5,7 @@ import type { RDSClient, RDSClientConfig } from '@aws-sdk/client-rds';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { PricingClient, PricingClientConfig } from '@aws-sdk/client-pricing';
 import { fromIni } from '@aws-sdk/credential-providers';
 
 // The RDS, S3 and Secrets Manager SDK modules take about half a second each to load; sections that
@@ -41,6 +42,8 @@ export interface AwsClients {
   /** Reads the RDS-managed master password (GetSecretValue) for the host steps. */
   readonly secretsManager: SecretsManagerClient;
   readonly sts: STSClient;
+  /** The AWS Price List API (served from us-east-1 whatever the region priced). */
+  readonly pricing: PricingClient;
   destroy(): void;
 }
 
@@ -76,6 +79,9 @@ export function createAwsClients(target: AwsTarget): AwsClients {
   );
   const iam = lazy(() => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(reads as IAMClientConfig));
   const iamOnce = lazy(() => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(once as IAMClientConfig));
+  const pricing = lazy(
+    () => new (require('@aws-sdk/client-pricing') as typeof import('@aws-sdk/client-pricing')).PricingClient({ ...reads, region: 'us-east-1', maxAttempts: 2 } as PricingClientConfig),
+  );
   const clients: AwsClients = {
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
@@ -99,6 +105,9 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     },
     get secretsManager() {
       return secretsManager();
+    },
+    get pricing() {
+      return pricing();
     },
     destroy() {
       for (const client of made.splice(0)) client.destroy();

@@ -12,6 +12,7 @@ import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
 import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
+import { loadRegionPrices } from '../tasks/price-list.js';
 import { readHostCredentials, type HostCredential } from '../tasks/hosts/credentials.js';
 import { Engine } from './engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
@@ -232,6 +233,8 @@ export class RunbookSession implements RunbookController {
   async planEntries(sections: SectionId[], requirePrerequisites = true, alongWith: readonly SectionId[] = []): Promise<PlanEntry[]> {
     const steps = this.stepsOf(sections);
     if (requirePrerequisites) this.engine.checkOutsideNeeds(steps, allSteps(this.runbook), this.stepsOf(alongWith));
+    // The region's prices from the Price List API first (real AWS only, bounded): previews price with them.
+    await loadRegionPrices(this.options.aws, this.options.config);
     const entries = await this.engine.plan(steps, sections);
     for (const entry of entries) this.lastPlan.set(entry.step.id, entry);
     return entries;

@@ -44,6 +44,8 @@ export interface StepPreview {
   notes?: string[];
   /** What this step adds to the monthly bill, USD, when it creates something billable. */
   monthlyCostUsd?: number;
+  /** It creates something billable whose price is unknown in this region (no Price List answer, not in the table). */
+  costUnknown?: boolean;
 }
 
 /** The five instances of the compute section, by config key. */

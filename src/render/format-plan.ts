@@ -60,7 +60,8 @@ export function formatPlan(steps: PlannedStep[], options: TextFormatOptions = {}
   }
   const counts = PLAN_ACTIONS.map((action) => `${steps.filter((s) => s.action === action).length} ${action}`);
   const cost = addedMonthlyCost(steps) ?? 0;
-  lines.push(`plan: ${counts.join(', ')}; adds ${formatUsd(cost)}/month`);
+  const unknown = steps.filter((s) => s.action === 'create' && s.preview.costUnknown).length;
+  lines.push(`plan: ${counts.join(', ')}; adds ${formatUsd(cost)}/month${unknown > 0 ? ` plus what ${unknown} ${unknown === 1 ? 'step' : 'steps'} cost (no price known in this region)` : ''}`);
   return lines.join('\n');
 }
 

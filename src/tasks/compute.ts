@@ -5,7 +5,7 @@ import { instanceStep } from './compute/instance-step.js';
 import { keyPairStep } from './compute/key-pair-step.js';
 import { elasticIpAssociationStep } from './compute/elastic-ip-association-step.js';
 import { elasticIpStepIds, hasElasticIp, instanceSpecs, type ElasticIpHost, type InstanceSpec } from './compute/names.js';
-import { formatMonthly, publicIpv4Monthly } from './costs.js';
+import { formatMonthlyOrUnknown, publicIpv4Monthly } from './costs.js';
 import { eipStep } from './nat/eip-step.js';
 
 export { COMPUTE_STEP_IDS, ELASTIC_IP_HOSTS, SECURITY_GROUP_STEP_IDS, elasticIpStepIds, instanceSpecs, keyPairName, type InstanceKey, type InstanceSpec } from './compute/names.js';
@@ -54,7 +54,7 @@ function elasticIpSteps(config: Config, spec: InstanceSpec & { key: ElasticIpHos
       purpose: `for ${spec.name}`,
       instanceStepId: spec.id,
       notes: [
-        `Cost: ${formatMonthly(publicIpv4Monthly())} a month, as every public IPv4 address; it replaces the address the instance got at launch (released when this one is associated), so the host's public address costs the same and no longer changes.`,
+        `Cost: ${formatMonthlyOrUnknown(publicIpv4Monthly(config.region), config.region)}, as every public IPv4 address; it replaces the address the instance got at launch (released when this one is associated), so the host's public address costs the same and no longer changes.`,
       ],
     }),
     elasticIpAssociationStep(spec),

@@ -1,4 +1,5 @@
 import type { FindResult, StepPreview } from '../engine/types.js';
+import { pricesNote } from './costs.js';
 
 export interface PreviewParts {
   /** The resource in a few words: "VPC VPC-MVP-BFHK 10.1.0.0/16". */
@@ -35,4 +36,13 @@ export function stepPreview(found: FindResult, parts: PreviewParts): StepPreview
     };
   }
   return { summary: `${parts.what}${at} exists as wanted`, cli: [], notes };
+}
+
+/**
+ * A preview with the monthly cost its step adds: the amount when the region has prices, otherwise a note
+ * saying the cost is unknown there (never another region's price).
+ */
+export function withMonthlyCost(preview: StepPreview, usd: number | undefined, region: string): StepPreview {
+  if (usd !== undefined) return { ...preview, monthlyCostUsd: usd };
+  return { ...preview, costUnknown: true, notes: [...(preview.notes ?? []), `Cost: unknown: ${pricesNote(region)}.`] };
 }

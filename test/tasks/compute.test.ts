@@ -374,11 +374,11 @@ describe('compute previews', () => {
         `--query 'Instances[0].InstanceId' --output text)`,
     );
     // The public address is priced once, on the Elastic IP step that replaces the auto-assigned one.
-    expect(preview.monthlyCostUsd).toBe(ec2InstanceMonthly('t3.small', 8));
+    expect(preview.monthlyCostUsd).toBe(ec2InstanceMonthly('us-east-2', 't3.small', 8));
     expect(preview.notes?.join('\n')).toMatch(/hard-coded AMIs.*priced on its Elastic IP step/s);
     const eip = stepById(computeSteps(seedConfig()), 'compute.ecommerce.eip');
     const eipPreview = eip.preview(ctxOf(eip, bare), { kind: 'absent' });
-    expect(eipPreview.monthlyCostUsd).toBe(publicIpv4Monthly());
+    expect(eipPreview.monthlyCostUsd).toBe(publicIpv4Monthly('us-east-2'));
     expect(eipPreview.cli[0]).toMatch(/^ECOMMERCE_EIP_ALLOCATION_ID=\$\(aws ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=\[\{Key=Name,Value=EIP-Ecommerce-BFHK\}/);
     const association = stepById(computeSteps(seedConfig()), 'compute.ecommerce.eip-association');
     expect(association.preview(ctxOf(association, bare), { kind: 'absent' }).cli).toEqual([
@@ -386,7 +386,7 @@ describe('compute previews', () => {
     ]);
 
     const monitoring = stepById(computeSteps(seedConfig()), 'compute.monitoring');
-    expect(monitoring.preview(ctxOf(monitoring, bare), { kind: 'absent' }).monthlyCostUsd).toBe(ec2InstanceMonthly('t3.micro', 8));
+    expect(monitoring.preview(ctxOf(monitoring, bare), { kind: 'absent' }).monthlyCostUsd).toBe(ec2InstanceMonthly('us-east-2', 't3.micro', 8));
   });
 
   it('the image lookup: the newest Canonical image, the describe-images line, the seed’s hard-coded ids; none → a clear error naming the region', async () => {

@@ -360,7 +360,7 @@ describe('Elastic IP + NAT gateway against moto', () => {
     expect(eip.cli).toEqual([
       "IA_EIP_ALLOCATION_ID=$(aws ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{Key=Name,Value=EIP-NAT-IA-BFHK},{Key=aws-runbook:project,Value=bfhk},{Key=aws-runbook:step,Value=network.ia.nat-eip}]' --query AllocationId --output text)",
     ]);
-    expect(eip.monthlyCostUsd).toBe(publicIpv4Monthly());
+    expect(eip.monthlyCostUsd).toBe(publicIpv4Monthly('us-east-2'));
     expect(eip.notes?.join(' ')).toContain('eipalloc-06b4437d4faaec0fd');
 
     const nat = previewOf(ia.natGateway);
@@ -368,7 +368,7 @@ describe('Elastic IP + NAT gateway against moto', () => {
       "IA_NAT_ID=$(aws ec2 create-nat-gateway --subnet-id $IA_SUBNET_PUBLIC_ID --allocation-id $IA_EIP_ALLOCATION_ID --connectivity-type public --client-token $IA_NAT_ID_CLIENT_TOKEN --tag-specifications 'ResourceType=natgateway,Tags=[{Key=Name,Value=NAT-IA-BFHK},{Key=aws-runbook:project,Value=bfhk},{Key=aws-runbook:step,Value=network.ia.nat-gateway}]' --query NatGateway.NatGatewayId --output text)",
       'aws ec2 wait nat-gateway-available --nat-gateway-ids $IA_NAT_ID',
     ]);
-    expect(nat.monthlyCostUsd).toBe(natGatewayMonthly());
+    expect(nat.monthlyCostUsd).toBe(natGatewayMonthly('us-east-2'));
     expect(nat.monthlyCostUsd).toBeCloseTo(32.85, 2);
     const natNotes = nat.notes?.join('\n') ?? '';
     expect(natNotes).toContain('data processed through the NAT gateway ($0.045/GB) is not included');

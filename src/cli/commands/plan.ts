@@ -24,7 +24,8 @@ export interface PlanJson {
   offlineReason?: string;
   account?: string;
   sections: { id: SectionId; title: string; available: boolean; steps: PlannedStep[] }[];
-  totals: { create: number; adopt: number; noChange: number; conflict: number; monthlyCostUsd: number };
+  /** `monthlyCostUsd` sums the steps whose price is known; `costUnknownSteps` counts those whose price is not (another region's is never used). */
+  totals: { create: number; adopt: number; noChange: number; conflict: number; monthlyCostUsd: number; costUnknownSteps: number };
   /** The ping matrix predicted from the designed route tables, peering and security groups. */
   predictedPingMatrix: { from: string; to: string; verdict: string; text: string }[];
 }
@@ -40,6 +41,7 @@ export function planTotals(steps: readonly PlannedStep[]): PlanJson['totals'] {
     noChange: count('no-change'),
     conflict: count('conflict'),
     monthlyCostUsd: Math.round(cost * 100) / 100,
+    costUnknownSteps: steps.filter((step) => step.action === 'create' && step.preview.costUnknown).length,
   };
 }
 

@@ -3,7 +3,7 @@ import { cliTagSpecifications, shellQuote } from '../../aws/cli.js';
 import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import type { Config } from '../../config/schema.js';
 import type { FindResult, Outputs, Step, StepContext, StepPreview } from '../../engine/types.js';
-import { ec2InstanceMonthly, formatMonthly, publicIpv4Monthly } from '../costs.js';
+import { ec2InstanceMonthly, formatMonthly, pricesFor, pricesNote, publicIpv4Monthly } from '../costs.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from '../network/names.js';
@@ -90,11 +90,14 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
 
   function costOf(ctx: StepContext): { monthlyCostUsd?: number; note: string } {
     const rootGb = Number(ctx.output(ami, 'rootVolumeSizeGb') ?? DEFAULT_ROOT_GB);
-    const instance = ec2InstanceMonthly(type, rootGb);
-    if (instance === undefined) return { note: `No price for ${type} in the tool's table: see the AWS Pricing Calculator.` };
+    const region = ctx.config.region;
+    const instance = ec2InstanceMonthly(region, type, rootGb);
+    if (instance === undefined) {
+      return { note: pricesFor(region) ? `No price for ${type} in ${region}: see the AWS Pricing Calculator.` : `Cost: unknown: ${pricesNote(region)}.` };
+    }
     // A public host's address is counted once, on its Elastic IP step (which replaces the one it launches with).
     const autoAddress = spec.public && !hasElasticIp(spec.key);
-    const ip = autoAddress ? publicIpv4Monthly() : 0;
+    const ip = autoAddress ? (publicIpv4Monthly(region) ?? 0) : 0;
     return {
       monthlyCostUsd: Math.round((instance + ip) * 100) / 100,
       note:
@@ -134,7 +137,8 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
         finish: (unfinished) => finishLines(id ?? spec.placeholder, unfinished),
         notes: [...instanceNotes(spec.key), cost.note],
       });
-      return found.kind === 'absent' && cost.monthlyCostUsd !== undefined ? { ...base, monthlyCostUsd: cost.monthlyCostUsd } : base;
+      if (found.kind !== 'absent') return base;
+      return cost.monthlyCostUsd !== undefined ? { ...base, monthlyCostUsd: cost.monthlyCostUsd } : { ...base, costUnknown: true };
     },
 
     async apply(ctx, found): Promise<Outputs> {

@@ -2,7 +2,7 @@ import { CreateDBInstanceCommand, ModifyDBInstanceCommand, StartDBInstanceComman
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
 import type { Config } from '../../config/schema.js';
 import type { FindResult, Outputs, Step, StepContext, StepPreview } from '../../engine/types.js';
-import { formatMonthly, PRICES_AS_OF, rdsInstanceMonthly } from '../costs.js';
+import { formatMonthly, pricesFor, pricesNote, rdsInstanceMonthly } from '../costs.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate } from '../mutation.js';
 import { stepPreview } from '../preview.js';
@@ -27,15 +27,17 @@ import { INSTANCE_NOTES } from './seed-notes.js';
 const SUBNET_GROUP_PLACEHOLDER = '$DB_SUBNET_GROUP_NAME';
 const SECURITY_GROUP_PLACEHOLDER = '$RDS_SG_ID';
 
-function costNotes(wanted: WantedInstance): { monthly: number | undefined; notes: string[] } {
-  const monthly = rdsInstanceMonthly(wanted.instanceClass, wanted.storageGb, true);
+function costNotes(wanted: WantedInstance, region: string): { monthly: number | undefined; notes: string[] } {
+  const monthly = rdsInstanceMonthly(region, wanted.instanceClass, wanted.storageGb, true);
   const what = `${wanted.instanceClass} Multi-AZ with ${wanted.storageGb} GB gp3 (stored twice) and its Secrets Manager secret`;
   return {
     monthly,
     notes: [
       monthly === undefined
-        ? `Cost: ${wanted.instanceClass} is not in the price table; see the AWS Pricing Calculator for ${what}.`
-        : `Cost: about ${formatMonthly(monthly)} for ${what} (${PRICES_AS_OF}); backup storage beyond the database size, I/O and data transfer are not included.`,
+        ? pricesFor(region)
+          ? `Cost: ${wanted.instanceClass} has no price in ${region}; see the AWS Pricing Calculator for ${what}.`
+          : `Cost: unknown: ${pricesNote(region)}.`
+        : `Cost: about ${formatMonthly(monthly)} for ${what} (${pricesNote(region)}); backup storage beyond the database size, I/O and data transfer are not included.`,
     ],
   };
 }
@@ -116,7 +118,7 @@ export function instanceStep(config: Config): Step {
       const subnetGroupRef = ctx.ref(DATABASE_STEP_IDS.subnetGroup, 'dbSubnetGroupName', SUBNET_GROUP_PLACEHOLDER);
       const securityGroupRef = ctx.ref(RDS_SECURITY_GROUP_STEP, 'groupId', SECURITY_GROUP_PLACEHOLDER);
       const createLines = createCliLines(wanted, subnetGroupRef, securityGroupRef, ctx.tags(wanted.identifier));
-      const cost = costNotes(wanted);
+      const cost = costNotes(wanted, ctx.config.region);
       const creates = found.kind === 'absent' || (found.kind === 'present' && found.unfinished.includes(UNFINISHED.deleting));
       const preview = stepPreview(found, {
         what: `MariaDB ${wanted.engineVersion} instance ${wanted.identifier} (${wanted.instanceClass}, ${wanted.storageGb} GB gp3, Multi-AZ, encrypted, private, backups ${wanted.retentionDays} days, password in Secrets Manager)`,
@@ -137,7 +139,8 @@ export function instanceStep(config: Config): Step {
           ...(creates ? cost.notes : []),
         ],
       });
-      return creates && cost.monthly !== undefined ? { ...preview, monthlyCostUsd: cost.monthly } : preview;
+      if (!creates) return preview;
+      return cost.monthly !== undefined ? { ...preview, monthlyCostUsd: cost.monthly } : { ...preview, costUnknown: true };
     },
 
     async apply(ctx, found): Promise<Outputs> {

@@ -8,7 +8,7 @@ import type { FindResult, Outputs, SectionId, Step, StepContext } from '../../en
 import { publicIpv4Monthly } from '../costs.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
-import { stepPreview } from '../preview.js';
+import { stepPreview, withMonthlyCost } from '../preview.js';
 import { shellVariable } from '../network/names.js';
 import { addressByAllocationId, addressLookup, natGatewaysUsing } from './describe.js';
 
@@ -97,7 +97,7 @@ export function eipStep(spec: EipStepSpec): Step {
         ],
         ...(spec.notes ? { notes: spec.notes } : {}),
       });
-      return found.kind === 'absent' ? { ...preview, monthlyCostUsd: publicIpv4Monthly() } : preview;
+      return found.kind === 'absent' ? withMonthlyCost(preview, publicIpv4Monthly(ctx.config.region), ctx.config.region) : preview;
     },
 
     async apply(ctx, found): Promise<Outputs> {

@@ -7,7 +7,7 @@ import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.
 import { natGatewayMonthly } from '../costs.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate } from '../mutation.js';
-import { stepPreview } from '../preview.js';
+import { stepPreview, withMonthlyCost } from '../preview.js';
 import { shellVariable } from '../network/names.js';
 import { isLiveNat, natGatewayById, natGatewayLookup } from './describe.js';
 import { waitUntilNatAvailable, waitUntilNatDeleted } from './wait-nat.js';
@@ -124,7 +124,7 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
         finish: () => [waitLine(id ?? spec.placeholder)],
         ...(spec.notes ? { notes: spec.notes } : {}),
       });
-      return found.kind === 'absent' ? { ...preview, monthlyCostUsd: natGatewayMonthly() } : preview;
+      return found.kind === 'absent' ? withMonthlyCost(preview, natGatewayMonthly(ctx.config.region), ctx.config.region) : preview;
     },
 
     async apply(ctx, found): Promise<Outputs> {

@@ -8,7 +8,7 @@ import { s3StandardMonthly } from '../costs.js';
 import { tagOwnership, type LooseTag } from '../database/ownership.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate } from '../mutation.js';
-import { stepPreview } from '../preview.js';
+import { stepPreview, withMonthlyCost } from '../preview.js';
 import { accountId, knownAccountId } from './account.js';
 import { ALL_SETTINGS, finishBucket, finishCliLines } from './bucket-finish.js';
 import { headBucket, ownedByAccount } from './bucket-lookup.js';
@@ -114,7 +114,7 @@ export function bucketStep(config: Config): Step {
         finish: (unfinished) => finishCliLines(bucket, unfinished, tags),
         notes: [...BUCKET_NOTES, ...(found.kind === 'absent' ? [COST_NOTE] : [])],
       });
-      return found.kind === 'absent' ? { ...preview, monthlyCostUsd: s3StandardMonthly(0) } : preview;
+      return found.kind === 'absent' ? withMonthlyCost(preview, s3StandardMonthly(ctx.config.region, 0), ctx.config.region) : preview;
     },
 
     async apply(ctx, found): Promise<Outputs> {
