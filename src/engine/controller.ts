@@ -1,4 +1,5 @@
 import type { HostCredential } from '../tasks/hosts/credentials.js';
+import type { TopologyView } from '../tasks/topology/view.js';
 import type { EngineEvent, RunOutcome } from './events.js';
 import type { Identity, PlannedStep, SectionId } from './types.js';
 import type { ClassifiedError } from '../aws/error-kinds.js';
@@ -83,6 +84,8 @@ export interface RunbookController {
    * state or a log.
    */
   revealCredentials?(): Promise<HostCredential[]>;
+  /** The topology (VPCs, subnets, hosts, gateways, peerings, ping matrix): live from AWS when it answers, else from the config and the state. */
+  topology?(): Promise<TopologyView>;
   /** Run the checklist (all, some groups, or some check ids) against live AWS and the hosts; emits check events. */
   verify(select?: VerifySelect): Promise<CheckReport>;
   /** Stop a running checklist only (its unfinished checks are skipped); a later verify or apply is unaffected. */

@@ -13,6 +13,8 @@ import { Fleet } from '../tasks/hosts/fleet.js';
 import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
 import { loadRegionPrices } from '../tasks/price-list.js';
+import { loadTopology } from '../tasks/topology/load.js';
+import type { TopologyView } from '../tasks/topology/view.js';
 import { readHostCredentials, type HostCredential } from '../tasks/hosts/credentials.js';
 import { Engine } from './engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
@@ -317,6 +319,16 @@ export class RunbookSession implements RunbookController {
 
   async revealCredentials(): Promise<HostCredential[]> {
     return readHostCredentials(this.fleet);
+  }
+
+  async topology(): Promise<TopologyView> {
+    return loadTopology({
+      config: this.options.config,
+      aws: this.options.aws,
+      project: this.info.project,
+      recorded: { status: (id) => this.state?.steps[id]?.status, outputsOf: (id) => this.engine.knownOutputs(id) },
+      offline: false,
+    });
   }
 
   async close(): Promise<void> {
