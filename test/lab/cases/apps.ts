@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { verifyKumaPassword, type KumaData } from '../../../src/sandbox/simulated/kuma/kuma-stand-in.js';
+import { verifyKumaPassword, type KumaData } from '../../../src/sandbox/emulation/kuma/kuma-stand-in.js';
 import { kumaComposeFile } from '../../../src/tasks/hosts/uptime-kuma-compose.js';
 import { writeSshClientFiles } from '../ssh-client.js';
 import { argvs, changing, HOSTS, UP_TO_HOSTS, type GetJourney } from './journey.js';
