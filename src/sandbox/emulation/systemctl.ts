@@ -6,7 +6,7 @@ import { fail, ok, parseArgs, readJson, type Call, type HostFiles, type Outcome 
  * installed: Debian's maintainer scripts enable and start what they ship). Enabled/active states are kept
  * in /var/lib/systemd/emulated-units.json. Changing a unit needs root. Docker's daemon answers on
  * /run/docker.sock while docker.service runs: starting it creates the socket, stopping it removes it (a
- * daemon whose socket is gone does not answer, whatever its unit says).
+ * daemon whose socket is gone does not answer, whatever its unit says, until it is restarted).
  */
 
 const STATE = '/var/lib/systemd/emulated-units.json';
@@ -28,14 +28,14 @@ export function unitName(name: string): string {
 
 const load = (fs: HostFiles) => readJson<Units>(fs, STATE, {});
 
-async function setUnit(fs: HostFiles, unit: string, change: Partial<UnitState>): Promise<void> {
+/** Starting a unit that runs changes nothing (a wedged daemon stays wedged); `restart` starts it afresh. */
+async function setUnit(fs: HostFiles, unit: string, change: Partial<UnitState>, restart = false): Promise<void> {
   const units = await load(fs);
-  const next = { enabled: false, active: false, ...units[unit], ...change };
-  await fs.write(STATE, JSON.stringify({ ...units, [unit]: next }));
-  if (unit === 'docker.service' && change.active !== undefined) {
-    if (change.active) await fs.write(DOCKER_SOCKET, '');
-    else await fs.remove(DOCKER_SOCKET);
-  }
+  const before = units[unit];
+  await fs.write(STATE, JSON.stringify({ ...units, [unit]: { enabled: false, active: false, ...before, ...change } }));
+  if (unit !== 'docker.service' || change.active === undefined) return;
+  if (!change.active) await fs.remove(DOCKER_SOCKET);
+  else if (restart || !before?.active) await fs.write(DOCKER_SOCKET, '');
 }
 
 /** A package's units, enabled and started as its maintainer scripts do. */
@@ -99,7 +99,7 @@ async function change(call: Call, verb: string, units: string[], now: boolean): 
     if (verb === 'enable' && !(await unitState(fs, unit)).enabled) {
       stderr += `Created symlink /etc/systemd/system/${unit.endsWith('.timer') ? 'timers' : 'multi-user'}.target.wants/${unit} → /etc/systemd/system/${unit}.\n`;
     }
-    await setUnit(fs, unit, wanted);
+    await setUnit(fs, unit, wanted, verb === 'restart');
   }
   return ok('', stderr);
 }
