@@ -31,13 +31,19 @@ const MACHINE_DIRS = ['/usr/lib', '/usr/lib64', '/usr/libexec', '/usr/share'].fi
 /** Paths of a host that are not its own (hostPath refuses them). */
 export const SHARED_PATHS = [...MACHINE_DIRS, LAB_IN_HOST, '/dev', '/proc', '/sys'];
 
-/** The programs of the image the steps and the tests run (shells, coreutils, find, grep, sed, awk, gzip, tar, procps, sudo…). */
+/** Coreutils, all of it (what `dpkg -L coreutils` lists on Debian and Ubuntu). */
+const COREUTILS = [
+  ...['[', 'arch', 'b2sum', 'base32', 'base64', 'basename', 'basenc', 'cat', 'chcon', 'chgrp', 'chmod', 'chown', 'cksum', 'comm', 'cp', 'csplit', 'cut', 'date', 'dd', 'df', 'dir'],
+  ...['dircolors', 'dirname', 'du', 'echo', 'env', 'expand', 'expr', 'factor', 'false', 'fmt', 'fold', 'groups', 'head', 'hostid', 'id', 'install', 'join', 'link', 'ln', 'logname', 'ls'],
+  ...['md5sum', 'mkdir', 'mkfifo', 'mknod', 'mktemp', 'mv', 'nice', 'nl', 'nohup', 'nproc', 'numfmt', 'od', 'paste', 'pathchk', 'pinky', 'pr', 'printenv', 'printf', 'ptx', 'pwd', 'readlink'],
+  ...['realpath', 'rm', 'rmdir', 'runcon', 'seq', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'shred', 'shuf', 'sleep', 'sort', 'split', 'stat', 'stdbuf', 'stty', 'sum'],
+  ...['sync', 'tac', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'truncate', 'tsort', 'tty', 'uname', 'unexpand', 'uniq', 'unlink', 'users', 'vdir', 'wc', 'who', 'whoami', 'yes'],
+];
+/** The programs of the image the steps and the tests run: shells, coreutils, findutils, grep, sed, awk, gzip, tar, diffutils, procps, sudo… */
 const IMAGE_PROGRAMS = [
-  ...['sh', 'dash', 'bash', 'sudo', 'su', 'env', 'which', 'getent', 'hostname', 'logger', 'flock', 'setsid', 'find', 'xargs', 'grep', 'egrep', 'sed', 'awk'],
-  ...['gzip', 'gunzip', 'zcat', 'tar', 'diff', 'cmp', 'ps', 'pgrep', 'pkill', 'kill'],
-  ...['[', 'base64', 'basename', 'cat', 'chgrp', 'chmod', 'chown', 'cp', 'cut', 'date', 'dd', 'df', 'dirname', 'du', 'echo', 'expr', 'false', 'head', 'id', 'install', 'ln', 'ls'],
-  ...['md5sum', 'mkdir', 'mktemp', 'mv', 'nohup', 'nproc', 'od', 'printf', 'pwd', 'readlink', 'realpath', 'rm', 'rmdir', 'seq', 'sha256sum', 'sleep', 'sort', 'stat', 'stdbuf', 'tail', 'tee'],
-  ...['test', 'timeout', 'touch', 'tr', 'true', 'truncate', 'uname', 'uniq', 'wc', 'whoami', 'yes'],
+  ...COREUTILS,
+  ...['sh', 'dash', 'bash', 'sudo', 'su', 'which', 'getent', 'hostname', 'logger', 'flock', 'setsid', 'getopt', 'find', 'xargs', 'grep', 'egrep', 'fgrep', 'sed', 'awk'],
+  ...['gzip', 'gunzip', 'zcat', 'tar', 'diff', 'cmp', 'ps', 'pgrep', 'pkill', 'kill', 'free'],
 ];
 const IMAGE_SBIN = ['sshd'];
 /** The real programs of the emulation's packages (what `apt-get install` puts on a lab host's PATH): curl, iputils-ping, gnupg, mariadb-client. */

@@ -1,4 +1,4 @@
-/* global process, URL */
+/* global process, URL, setTimeout */
 // The lab's adapter of the host emulation (src/sandbox/emulation/host.ts, built): the host's own files
 // through node:fs (each lab host has its own root, test/lab/host-root.ts), a package's commands put on the
 // PATH in /usr/bin (the real program from the pool when the lab has it — curl, ping, gpg, the MariaDB
