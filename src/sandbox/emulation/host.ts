@@ -73,9 +73,9 @@ export interface DatabaseFailure {
 
 /** The database as an app on the host reaches it: the lab's real MariaDB, or the sandbox's simulated RDS. */
 export interface HostDatabase {
-  login(settings: DatabaseSettings): Promise<DatabaseFailure | undefined>;
+  login(settings: DatabaseSettings): Promise<DatabaseFailure | void>;
   /** Django's `migrate`: its tables, created where missing. */
-  createTables(settings: DatabaseSettings, tables: readonly string[]): Promise<DatabaseFailure | undefined>;
+  createTables(settings: DatabaseSettings, tables: readonly string[]): Promise<DatabaseFailure | void>;
   /** Django's `createsuperuser`: a row in auth_user; false when the username is taken. */
   addUser(settings: DatabaseSettings, username: string): Promise<boolean | DatabaseFailure>;
 }

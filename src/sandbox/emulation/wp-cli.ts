@@ -133,7 +133,7 @@ export async function wpCliContainer(call: Call, service: { environment: Record<
   const volume = service.volumes['/var/www/html'];
   const site = volume === undefined ? { files: false } : await wordpressSite(call.host, volume);
   const settings = databaseSettings(service.environment);
-  const works = settings !== undefined && (await call.host.database.login(settings)) === undefined;
+  const works = settings !== undefined && !(await call.host.database.login(settings));
   const outcome = runWpCli(args, await call.stdin(), { ...site, databaseWorks: () => works });
   if (outcome.installed && volume !== undefined) await call.host.fs.write(`${volumeDir(volume)}/${INSTALL}`, JSON.stringify(outcome.installed));
   return { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr };

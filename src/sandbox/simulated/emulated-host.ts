@@ -39,6 +39,7 @@ function database(host: SimulatedHost): HostDatabase {
     }
     return world.database.connect(settings.user, settings.password, host.privateIp, settings.database);
   };
+  /** What `work` returns, or the server's refusal (the MariaDB error it would send). */
   const attempt = async <T>(work: () => T): Promise<T | DatabaseFailure> => {
     try {
       return work();
@@ -47,13 +48,9 @@ function database(host: SimulatedHost): HostDatabase {
       throw error;
     }
   };
-  const failure = async (work: () => unknown) => {
-    const result = await attempt(() => void work());
-    return result === undefined ? undefined : result;
-  };
   return {
-    login: (settings) => failure(() => connect(settings)),
-    createTables: (settings, tables) => failure(() => world.database.createTables(connect(settings), tables)),
+    login: (settings) => attempt(() => void connect(settings)),
+    createTables: (settings, tables) => attempt(() => world.database.createTables(connect(settings), tables)),
     addUser: (settings, username) => attempt(() => world.database.keepRow(connect(settings), 'auth_user', username)),
   };
 }
