@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabMap } from '../../src/sandbox/lab-map.js';
 import { parseConsoleFingerprints } from '../../src/ssh/fingerprints.js';
+import { shellQuote } from '../../src/ssh/remote-command.js';
+import { aptInstallScript } from '../../src/tasks/hosts/docker-remote.js';
+import { BUILT_EMULATION, filesUnder, labCodeDir } from './emulation-code.js';
+import { CODE_IN_HOST } from './host-root.js';
 import { LAB_BASE_DIR, startLab, type Lab, type LabHostKey } from './lab.js';
 import { writeSshClientFiles, type SshClientFiles } from './ssh-client.js';
 
@@ -17,7 +21,7 @@ let ssh: SshClientFiles;
 const GITLAB_PUBLIC = '198.51.100.10';
 
 beforeAll(async () => {
-  lab = await startLab();
+  lab = await startLab({ preinstalled: { ecommerce: ['mariadb-client'] } });
   ssh = await writeSshClientFiles(lab);
 });
 afterAll(async () => {
@@ -153,10 +157,10 @@ describe('hosts', () => {
     expect(before.exitCode).toBe(127); // docker comes with the docker.io package
     expect((await sshTo(shop, 'apt-get install -y docker.io', { jump: true })).exitCode).toBe(100); // not root
     const secure = await sshTo(shop, 'sudo sh -c "command -v systemctl; command -v apt-get"', { jump: true });
-    expect(secure.stdout.split('\n')).toEqual(['/usr/local/bin/systemctl', '/usr/local/bin/apt-get']);
+    expect(secure.stdout.split('\n')).toEqual(['/usr/bin/systemctl', '/usr/bin/apt-get']);
     const compose = 'services:\n  nginx:\n    image: nginx\n    ports:\n      - "${SHOP_PORT:-5085}:5085"\n';
     const script = [
-      'sudo apt-get install -y docker.io docker-compose-v2',
+      'sudo apt-get update -q && sudo apt-get install -y docker.io docker-compose-v2',
       'sudo mkdir -p /opt/shop',
       `printf '%s' '${compose}' | sudo tee /opt/shop/compose.yaml >/dev/null`,
       'cd /opt/shop && sudo docker compose up -d --build',
@@ -171,9 +175,56 @@ describe('hosts', () => {
     expect(page.stdout).toMatch(/shop-nginx-1/);
 
     const calls = await lab.calls('ecommerce');
-    expect(calls.find((c) => c.argv[0] === 'apt-get' && c.exit === 0)).toMatchObject({ argv: ['apt-get', 'install', '-y', 'docker.io', 'docker-compose-v2'], user: 'root', sudoUser: 'ubuntu' });
+    expect(calls.find((c) => c.argv[0] === 'apt-get' && c.argv[1] === 'install' && c.exit === 0)).toMatchObject({ argv: ['apt-get', 'install', '-y', 'docker.io', 'docker-compose-v2'], user: 'root', sudoUser: 'ubuntu' });
     expect(calls.find((c) => c.argv[1] === 'compose')).toMatchObject({ argv: ['docker', 'compose', 'up', '-d', '--build'], cwd: '/opt/shop', exit: 0 });
     expect(await lab.calls('wordpress')).toEqual([]);
+  });
+});
+
+describe('a host is its own Ubuntu 24.04, whatever the machine has', () => {
+  it("sees none of the machine's programs: the machine's /usr/bin/aws (Debian's awscli, or one this test puts there) is on no host", async () => {
+    const fake = !existsSync('/usr/bin/aws');
+    if (fake) {
+      // A stand-in for Debian's awscli; it hands over to any other aws on the machine, for whoever runs one meanwhile.
+      const other = execFileSync('sh', ['-c', 'which -a aws | grep -vx /usr/bin/aws | head -n1 || true'], { encoding: 'utf8' }).trim();
+      writeFileSync('/usr/bin/aws', `#!/bin/sh\n# put here by test/lab/lab.test.ts for a moment\n${other ? `exec ${other} "$@"` : 'exit 1'}\n`, { mode: 0o755 });
+    }
+    try {
+      expect(execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim()).not.toBe('');
+      for (const host of ['gitlab', 'ecommerce', 'ia'] as const) {
+        const onHost = await lab.exec(host, 'command -v aws; ls /usr/bin/aws /usr/local/bin/aws /root/.pyenv 2>&1; echo "os=$(. /etc/os-release; echo $ID $VERSION_CODENAME)"');
+        expect(onHost.stdout, host).not.toMatch(/^\/\S*aws$/m);
+        expect(onHost.stdout, host).toMatch(/os=ubuntu noble$/);
+      }
+      // Over SSH, as a step runs, and through sudo's PATH too.
+      const viaSsh = await sshTo(GITLAB_PUBLIC, 'command -v aws; sudo sh -c "command -v aws"; echo "exit $?"');
+      expect(viaSsh.stdout.trim()).toMatch(/^exit [1-9]\d*$/);
+    } finally {
+      if (fake) rmSync('/usr/bin/aws', { force: true });
+    }
+  });
+
+  it("refuses what noble does not have with apt's and snap's words: a step's install script asking for awscli fails, nothing installed", async () => {
+    const wordpress = lab.hosts.wordpress.privateAddress;
+    const install = await sshTo(wordpress, `sudo sh -c ${shellQuote(aptInstallScript(['mariadb-client', 'awscli']))}`, { jump: true });
+    expect(install.exitCode).toBe(100);
+    expect(install.stdout).toContain('Package awscli is not available, but is referred to by another package.\nThis may mean that the package is missing, has been obsoleted, or\nis only available from another source\n');
+    expect(install.stderr).toContain("E: Package 'awscli' has no installation candidate");
+    expect((await sshTo(wordpress, 'sudo apt-get install -y no-such-package', { jump: true })).stderr).toContain('E: Unable to locate package no-such-package');
+    expect((await sshTo(wordpress, 'command -v mariadb; dpkg -s mariadb-client', { jump: true })).exitCode).toBe(1);
+    expect((await sshTo(wordpress, 'sudo snap install awscli', { jump: true })).stderr).toBe('error: snap "awscli" not found');
+    expect((await sshTo(wordpress, 'sudo snap install aws-cli', { jump: true })).stderr).toMatch(/^error: This revision of snap "aws-cli" was published using classic confinement/);
+  });
+
+  it('runs the one emulation: every emulated call was answered by the built src/sandbox/emulation, copied as it is', async () => {
+    const code = labCodeDir();
+    const built = filesUnder(BUILT_EMULATION);
+    expect(filesUnder(`${code}/emulation`)).toEqual(built);
+    for (const file of built) expect(readFileSync(`${code}/emulation/${file}`).equals(readFileSync(`${BUILT_EMULATION}/${file}`)), file).toBe(true);
+    expect(readFileSync(lab.hostPath('ecommerce', '/usr/bin/apt-get'), 'utf8')).toContain(`${CODE_IN_HOST}/lab/host.mjs`);
+    const calls = [...(await lab.calls('ecommerce')), ...(await lab.calls('wordpress'))];
+    expect(calls.length).toBeGreaterThan(5);
+    expect([...new Set(calls.map((call) => call.emulation))]).toEqual([`${CODE_IN_HOST}/emulation/commands.js`]);
   });
 });
 

@@ -5,16 +5,16 @@ import { execa, type Options, type ResultPromise } from 'execa';
 import type { LabMap } from '../../src/sandbox/lab-map.js';
 import { ensureLabUser, type LabUser } from '../helpers/lab-user.js';
 import { consoleOutputFor } from './console-output.js';
-import { ensureMountPoints, hostPathIn, prepareHostFs } from './host-fs.js';
+import { labCodeDir, preinstallCommand, readCalls, type LabCall } from './emulation-code.js';
+import { buildHostRoot, hostPathIn, poolDir } from './host-root.js';
 import { DB_ADMIN_USER, DB_PORT, initDb, startDb } from './mariadb.js';
 import { destroyNamespace, LabError, removeStaleLabs, run } from './netns.js';
 import { buildNetwork, namespacesOf } from './network.js';
 import { generateHostKeys, startSshd, writeSshdFiles, type HostKeyFingerprint } from './sshd.js';
-import { installBaseStandins, preinstallCommand, readCalls, type LabCall } from './standins.js';
 import { INTERNET, NODES, SSH_HOST_KEYS, newLabNames, type LabHostKey, type LabNodeKey } from './topology.js';
 
 export type { LabHostKey, LabNodeKey } from './topology.js';
-export type { LabCall } from './standins.js';
+export type { LabCall } from './emulation-code.js';
 
 /** Every lab run lives under here (root-owned, not world-writable: sshd's StrictModes checks the path). */
 import { LAB_BASE_DIR } from './paths.js';
@@ -73,13 +73,13 @@ export interface Lab {
   clientKey: { privateKeyPath: string; publicKey: string };
   /** The gateway's lab map: instances by `compute.<host>` step tag, the RDS endpoint and master secret. */
   labMap(): LabMap;
-  /** The real path, on the lab disk, of a file as `host` sees it (only the per-host paths of host-fs.ts). */
+  /** The real path, on the lab disk, of a file as `host` sees it (its own root: host-root.ts). */
   hostPath(host: LabHostKey, path: string): string;
   /** Runs `sh -c command` as root inside a node's namespaces (and mount view); never throws on exit codes. */
   exec(node: LabNodeKey, command: string, options?: LabExecOptions): Promise<LabExecResult>;
   /** execa `file args` inside the operator namespace. */
   runInOperator<O extends Options = Options>(file: string, args?: readonly string[], options?: O): ResultPromise<O>;
-  /** What the stand-in commands on `host` were asked, in order. */
+  /** What the emulated commands on `host` were asked, in order. */
   calls(host: LabHostKey): Promise<LabCall[]>;
   /** Ends every process of the lab, removes its namespaces and run dir. Idempotent. */
   stop(): Promise<void>;
@@ -91,8 +91,9 @@ const HOST_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 async function prepareHost(dir: string, key: LabHostKey, user: LabUser, authorizedKeys: string[]): Promise<HostKeyFingerprint[]> {
   const hostDir = join(dir, key);
   await mkdir(hostDir, { recursive: true, mode: 0o755 });
-  const [fingerprints] = await Promise.all([generateHostKeys(hostDir, NODES[key]), prepareHostFs(hostDir, NODES[key], user)]);
-  await Promise.all([writeSshdFiles(hostDir, NODES[key], authorizedKeys), installBaseStandins(join(hostDir, 'fs', '/usr/local/bin'))]);
+  await buildHostRoot(hostDir, NODES[key], user);
+  const fingerprints = await generateHostKeys(hostDir, NODES[key]);
+  await writeSshdFiles(hostDir, NODES[key], authorizedKeys);
   return fingerprints;
 }
 
@@ -116,7 +117,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const daemons: Promise<void>[] = [];
   try {
     await mkdir(dir, { mode: 0o755 });
-    await ensureMountPoints();
+    const code = { codeDir: labCodeDir(), pool: poolDir() };
     const clientKeyPath = join(dir, 'client_ed25519');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `aws-runbook-lab-${names.prefix}`, '-f', clientKeyPath]);
     const clientPublicKey = (await readFile(`${clientKeyPath}.pub`, 'utf8')).trim();
@@ -129,7 +130,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     ]);
     await Promise.all([
       ...SSH_HOST_KEYS.map(async (key) => {
-        const sshd = await startSshd(names.ns(key), join(dir, key), NODES[key]);
+        const sshd = await startSshd(names.ns(key), join(dir, key), NODES[key], code);
         pids[key] = sshd.pid;
         daemons.push(sshd.exited);
       }),
@@ -161,11 +162,15 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
     };
 
-    for (const [key, packages] of Object.entries(options.preinstalled ?? {})) {
-      if (!packages || packages.length === 0) continue;
-      const result = await exec(key as LabHostKey, preinstallCommand(packages).map((word) => `'${word}'`).join(' '));
-      if (result.exitCode !== 0) throw new LabError(`lab: preinstalling ${packages.join(', ')} on ${key} failed: ${result.stderr}`, 'see test/lab/standins');
-    }
+    // Every host as a fresh image: its packages installed through the emulation (and the test's extra ones).
+    for (const key of Object.keys(options.preinstalled ?? {})) if (!(SSH_HOST_KEYS as readonly string[]).includes(key)) throw new LabError(`lab: no host named ${key}`, `hosts: ${SSH_HOST_KEYS.join(', ')}`);
+    await Promise.all(
+      SSH_HOST_KEYS.map(async (key) => {
+        const packages = options.preinstalled?.[key] ?? [];
+        const result = await exec(key, preinstallCommand(packages).map((word) => `'${word}'`).join(' '));
+        if (result.exitCode !== 0) throw new LabError(`lab: preparing host ${key} (packages ${packages.join(', ') || 'of the image'}) failed: ${result.stderr}`, 'see test/lab/emulation');
+      }),
+    );
 
     const lab: Lab = {
       prefix: names.prefix,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bindCommands } from './host-fs.js';
+import { enterRootCommands } from './host-root.js';
 import { LabError, run } from './netns.js';
 import type { NodeSpec } from './topology.js';
 
@@ -12,7 +12,7 @@ export interface LabProcess {
   exited: Promise<void>;
 }
 
-/** One host's own sshd: its host keys, config and authorized keys live in `<hostDir>/ssh`. */
+/** One host's own sshd: its host keys, config and authorized keys are in its /etc/ssh (`<hostDir>/fs/etc/ssh`). */
 
 export const HOST_KEY_TYPES = ['ecdsa', 'ed25519'] as const;
 
@@ -26,15 +26,17 @@ export interface HostKeyFingerprint {
   publicKey: string;
 }
 
-const sshDir = (hostDir: string) => join(hostDir, 'ssh');
-const hostKeyFile = (hostDir: string, type: string) => join(sshDir(hostDir), `ssh_host_${type}_key`);
+/** The host's /etc/ssh on the lab disk, and inside the host. */
+const sshDir = (hostDir: string) => join(hostDir, 'fs', 'etc', 'ssh');
+const IN_HOST = '/etc/ssh';
+const hostKeyFile = (dir: string, type: string) => join(dir, `ssh_host_${type}_key`);
 
 /** Generates the host keys (comment `root@<hostname>`, as on a fresh instance) and reads their fingerprints. */
 export async function generateHostKeys(hostDir: string, node: NodeSpec): Promise<HostKeyFingerprint[]> {
   await mkdir(sshDir(hostDir), { recursive: true, mode: 0o755 });
   return Promise.all(
     HOST_KEY_TYPES.map(async (type) => {
-      const file = hostKeyFile(hostDir, type);
+      const file = hostKeyFile(sshDir(hostDir), type);
       await run('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `root@${node.hostname}`, '-f', file]);
       return fingerprintOf(`${file}.pub`);
     }),
@@ -49,15 +51,14 @@ export async function fingerprintOf(publicKeyFile: string): Promise<HostKeyFinge
   return { bits: Number(match[1]), sha256: match[2] as string, type: match[3] as string, publicKey: (await readFile(publicKeyFile, 'utf8')).trim() };
 }
 
-function sshdConfig(hostDir: string, node: NodeSpec): string {
-  const dir = sshDir(hostDir);
+function sshdConfig(node: NodeSpec): string {
   const sftp = existsSync('/usr/lib/openssh/sftp-server') ? '/usr/lib/openssh/sftp-server' : 'internal-sftp';
   return [
     `ListenAddress ${node.privateAddress}:22`,
-    ...HOST_KEY_TYPES.map((type) => `HostKey ${hostKeyFile(hostDir, type)}`),
-    `PidFile ${join(dir, 'sshd.pid')}`,
+    ...HOST_KEY_TYPES.map((type) => `HostKey ${hostKeyFile(IN_HOST, type)}`),
+    `PidFile /run/sshd.pid`,
     // The operator's key, as cloud-init installs the key pair; a step may add its own in ~/.ssh.
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')} .ssh/authorized_keys`,
+    `AuthorizedKeysFile ${IN_HOST}/authorized_keys .ssh/authorized_keys`,
     'UsePAM no',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
@@ -75,7 +76,7 @@ function sshdConfig(hostDir: string, node: NodeSpec): string {
 
 export async function writeSshdFiles(hostDir: string, node: NodeSpec, authorizedKeys: string[]): Promise<void> {
   const dir = sshDir(hostDir);
-  await writeFile(join(dir, 'sshd_config'), sshdConfig(hostDir, node), { mode: 0o644 });
+  await writeFile(join(dir, 'sshd_config'), sshdConfig(node), { mode: 0o644 });
   await writeFile(join(dir, 'authorized_keys'), authorizedKeys.map((key) => key.trim()).join('\n') + '\n', { mode: 0o644 });
 }
 
@@ -89,15 +90,15 @@ async function onlyChild(pid: number): Promise<number> {
 }
 
 /**
- * Starts the host's sshd in its network namespace, inside new mount, UTS and PID namespaces: the host's
- * private directories are bound, its hostname set, and its processes are its own (a step's `pkill` on a
- * lab host cannot reach the machine's). sshd is the host's pid 1, so it also reaps what a session left
- * running (the stand-ins' responders). Returns sshd's pid as the machine sees it: `lab.exec` enters its
- * namespaces, and every SSH session shares them.
+ * Starts the host's sshd in its network namespace, inside new mount, UTS and PID namespaces: its hostname
+ * set, its own root entered (host-root.ts: the lab's code and programs mounted, the machine's others out
+ * of sight), and its processes its own (a step's `pkill` on a lab host cannot reach the machine's). sshd is
+ * the host's pid 1, so it also reaps what a session left running (the containers' servers). Returns
+ * sshd's pid as the machine sees it: `lab.exec` enters its namespaces, and every SSH session shares them.
  */
-export async function startSshd(ns: string, hostDir: string, node: NodeSpec): Promise<LabProcess> {
+export async function startSshd(ns: string, hostDir: string, node: NodeSpec, code: { codeDir: string; pool: string }): Promise<LabProcess> {
   const log = join(sshDir(hostDir), 'sshd.log');
-  const script = ['set -e', ...bindCommands(hostDir), `hostname ${node.hostname}`, `exec /usr/sbin/sshd -D -E '${log}' -f '${join(sshDir(hostDir), 'sshd_config')}'`].join('\n');
+  const script = ['set -e', `hostname ${node.hostname}`, ...enterRootCommands(hostDir, code.codeDir, code.pool), `exec /usr/sbin/sshd -D -E ${IN_HOST}/sshd.log -f ${IN_HOST}/sshd_config`].join('\n');
   const startLog = openSync(join(hostDir, 'start.log'), 'a');
   const unshare = ['unshare', '--mount', '--uts', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private'];
   const child = spawn('ip', ['netns', 'exec', ns, ...unshare, 'sh', '-c', script], {

@@ -10,6 +10,8 @@ import { createPlainRenderer } from '../../src/render/plain-renderer.js';
 import { parseEnvFile } from '../../src/tasks/hosts/shop/env-file.js';
 import { STRIPE_ENV } from '../../src/tasks/hosts/shop/stripe-keys.js';
 import type { SimulatedHosts } from '../../src/sandbox/simulated/simulated-hosts.js';
+import { listContainers } from '../../src/sandbox/emulation/containers.js';
+import { wordpressSite } from '../../src/sandbox/emulation/wp-cli.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { walkWithEnter } from '../helpers/rehearsal-walk.js';
 import { gunzipSync } from 'node:zlib';
@@ -193,7 +195,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect([env.mode & 0o777, ecommerce.owners.get('/opt/shop/.env').user]).toEqual([0o600, 'ubuntu']);
     expect(await ecommerce.fs.readFile('/opt/shop/.env')).toContain(`STRIPE_SECRET_KEY=${process.env[STRIPE_ENV.secret] ?? '(unset)'}`);
     // The vendor's layout, as the stand-in source ships it: the Django service and nginx on 5085, data on RDS.
-    expect([...ecommerce.containers.keys()].sort()).toEqual(['appseed_app', 'nginx']);
+    expect((await listContainers(ecommerce.emulated)).map((c) => c.name).sort()).toEqual(['appseed_app', 'nginx']);
     expect([...ecommerce.listeners.keys()]).toContain(5085);
     expect(await ecommerce.fs.exists('/opt/shop/db.sqlite3')).toBe(false);
     const world = (target.simulatedHosts as SimulatedHosts).world;
@@ -204,7 +206,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(second.state?.steps['hosts.shop']?.outputs?.['url'] ?? '').toMatch(/:5085\/$/);
     // WordPress installed by WP-CLI (never left at its installer) and Uptime Kuma set up with its three monitors, once.
     const wordpress = world.host('wordpress');
-    expect(wordpress.volumes.get('wordpress_wordpress_data')?.wordpressInstall).toMatchObject({ adminUser: 'admin', url: `http://${wordpress.publicIp}/` });
+    expect((await wordpressSite(wordpress.emulated, 'wordpress_wordpress_data')).install).toMatchObject({ adminUser: 'admin', url: `http://${wordpress.publicIp}/` });
     const kuma = JSON.parse(await world.host('monitoring').fs.readFile('/var/lib/docker/volumes/uptime-kuma/_data/kuma-stand-in.json')) as { users: { username: string }[]; monitors: { name: string }[] };
     expect([kuma.users.map((u) => u.username), kuma.monitors.map((m) => m.name)]).toEqual([['admin'], ['Shop (Rocket eCommerce)', 'WordPress', 'GitLab']]);
 

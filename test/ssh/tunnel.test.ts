@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKumaServer, type KumaData } from '../../src/sandbox/simulated/kuma/kuma-stand-in.js';
+import { createKumaServer, type KumaData } from '../../src/sandbox/emulation/kuma/kuma-stand-in.js';
 import { openTunnel, SshPool } from '../../src/ssh/index.js';
 import { connectKuma } from '../../src/tasks/hosts/uptime-kuma-client.js';
 import { setUpKuma, wantedMonitors } from '../../src/tasks/hosts/uptime-kuma-setup.js';

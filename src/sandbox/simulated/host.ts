@@ -1,11 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import type { Duplex } from 'node:stream';
-import { Bash, latin1FromBytes, stdoutKind, type Command, type ExecResult, type ResolvedCommandContext } from 'just-bash';
+import { Bash, latin1FromBytes, stdoutKind, type ExecResult, type ResolvedCommandContext } from 'just-bash';
 import type { VpcKey } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
 import type { SecurityGroupKey } from '../../tasks/compute/names.js';
 import { shellQuote } from '../../ssh/remote-command.js';
-import type { WordpressInstall } from './commands/wp-cli-core.js';
+import { BASE_COMMANDS } from '../emulation/packages.js';
+import type { EmulatedHost, HttpAnswer } from '../emulation/host.js';
+import { emulatedHost, shellCommand } from './emulated-host.js';
 import { coreCommands, homeOf } from './shell/core-commands.js';
 import { HostFs } from './shell/host-fs.js';
 import { polyfilled } from './shell/job-polyfill.js';
@@ -14,9 +16,10 @@ import type { SimulatedWorld } from './world.js';
 
 /**
  * One simulated EC2 host: an Ubuntu 24.04 look-alike in memory. Its shell is just-bash over an in-memory
- * filesystem (one per host, shared by its two users, root and ubuntu), with stand-in commands for what a
- * real host would run (packages, systemd, Docker, GitLab, MariaDB's client, ping, curl). What steps write
- * stays here and reads back the same, so a rerun finds nothing to do.
+ * filesystem (one per host, shared by its two users, root and ubuntu), with the emulated commands of
+ * src/sandbox/emulation for what a real host would run (packages, systemd, Docker, GitLab, MariaDB's
+ * client, ping, curl), through emulated-host.ts. What steps write stays here and reads back the same, so a
+ * rerun finds nothing to do.
  */
 
 export type HostUser = 'root' | 'ubuntu';
@@ -38,16 +41,12 @@ export interface CommandEnv {
   user: HostUser;
 }
 
+export type { HttpAnswer };
+
 export interface HttpRequest {
   path: string;
   /** The host the request comes from. */
   from: SimulatedHost;
-}
-
-export interface HttpAnswer {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
 }
 
 /** Something answering HTTP on a port of a host (a container, GitLab's nginx). */
@@ -56,34 +55,9 @@ export interface Listener {
   owner: string;
   /** Published on the host's 127.0.0.1 only (`127.0.0.1:80:80`): other hosts cannot connect. */
   loopbackOnly?: boolean;
-  answer(request: HttpRequest): HttpAnswer;
+  answer(request: HttpRequest): HttpAnswer | Promise<HttpAnswer>;
   /** A raw connection to the port (an SSH tunnel's direct-tcpip channel), for listeners that speak more than one request. */
   connect?(): Duplex;
-}
-
-export interface UnitState {
-  enabled: boolean;
-  active: boolean;
-}
-
-export interface Container {
-  name: string;
-  image: string;
-  project: string;
-  service: string;
-  running: boolean;
-  ports: number[];
-  environment: Record<string, string>;
-  /** Named volumes by mount point (`/var/www/html` → `wordpress_wordpress_data`). */
-  volumes?: Record<string, string>;
-}
-
-/** What the stand-ins keep in a named volume besides files (the volume's name is the key of `SimulatedHost.volumes`). */
-export interface VolumeState {
-  /** WordPress's files were copied in by the wordpress image's entrypoint (WP-CLI needs them). */
-  wordpressFiles?: boolean;
-  /** `wp core install` done: the site and its admin (the password as a SHA-256 only). */
-  wordpressInstall?: WordpressInstall;
 }
 
 export interface RunResult {
@@ -127,13 +101,12 @@ export class SimulatedHost {
   readonly group: SecurityGroupKey;
   readonly fs = new HostFs();
   readonly owners = new Owners({ path: homeOf('ubuntu'), user: 'ubuntu' });
-  readonly installed = new Set<string>();
-  readonly units = new Map<string, UnitState>();
+  /** What answers on each port of the host (a container, GitLab's nginx). */
   readonly listeners = new Map<number, Listener>();
-  readonly containers = new Map<string, Container>();
-  readonly volumes = new Map<string, VolumeState>();
-  /** Every command line a stand-in was asked to run, as argv (for tests and diagnostics). */
+  /** Every command line an emulated command was asked to run, as argv (for tests and diagnostics). */
   readonly calls: string[][] = [];
+  /** This host as the emulated commands see it. */
+  readonly emulated: EmulatedHost;
   private readonly shells: Record<HostUser, Bash>;
 
   constructor(
@@ -152,8 +125,9 @@ export class SimulatedHost {
         cwd: homeOf(user),
         env: this.baseEnv(user),
         processInfo: { uid: user === 'root' ? 0 : 1000, gid: user === 'root' ? 0 : 1000 },
-        customCommands: [...coreCommands(this.envFor(user)), ...world.baseCommands(this.envFor(user))],
+        customCommands: [...coreCommands(this.envFor(user)), ...BASE_COMMANDS.map((name) => shellCommand(this, name, user))],
       });
+    this.emulated = emulatedHost(this);
     this.shells = { root: shellOf('root'), ubuntu: shellOf('ubuntu') };
   }
 
@@ -166,9 +140,9 @@ export class SimulatedHost {
     return [this.privateIp, ...(this.publicIp ? [this.publicIp] : [])];
   }
 
-  /** Make commands available to both users (a package was installed). */
-  addCommands(make: (env: CommandEnv) => Command[]): void {
-    for (const user of ['root', 'ubuntu'] as const) for (const each of make(this.envFor(user))) this.shells[user].registerCommand(each);
+  /** Make emulated commands available to both users (a package was installed). */
+  addCommands(names: readonly string[]): void {
+    for (const user of HOST_USERS) for (const name of names) this.shells[user].registerCommand(shellCommand(this, name, user));
   }
 
   /** A command line as the SSH server receives it, run by `user` in its home directory. */

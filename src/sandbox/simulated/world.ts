@@ -1,16 +1,13 @@
 import ipaddr from 'ipaddr.js';
-import type { Command } from 'just-bash';
 import type { Config } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
 import { instanceSpecs } from '../../tasks/compute/names.js';
 import { MASTER_USERNAME } from '../../tasks/database/names.js';
 import { GITLAB_KEY_URL } from '../../tasks/hosts/gitlab/repository.js';
-import { apt, installPackage } from './commands/apt.js';
-import { simulatedGitlabKey } from './commands/gpg.js';
-import { PREINSTALLED } from './commands/packages.js';
-import { systemctl } from './commands/systemctl.js';
+import { simulatedGitlabKey } from '../emulation/gpg.js';
+import { preinstall } from '../emulation/packages.js';
 import { SimulatedDatabase } from './database/server.js';
-import { SimulatedHost, type CommandEnv, type HttpAnswer, type SimulatedHostSpec } from './host.js';
+import { SimulatedHost, type HttpAnswer, type SimulatedHostSpec } from './host.js';
 import { SimulatedNetwork, type Protocol, type Reach } from './network.js';
 
 /**
@@ -77,10 +74,10 @@ export class SimulatedWorld {
     return world;
   }
 
-  /** A fresh Ubuntu 24.04 image: os-release, the login user's authorized key, apt's directories, a few packages. */
+  /** A fresh Ubuntu 24.04 image: os-release, the login user's authorized key, apt's directories, the image's packages. */
   private async prepare(host: SimulatedHost, authorizedKey: string): Promise<void> {
     const fs = host.fs;
-    for (const dir of ['/tmp', '/root', '/opt', '/etc/apt/sources.list.d', '/etc/apt/keyrings', '/var/lib/apt/lists', '/etc/systemd/system', '/usr/local/bin', '/home/ubuntu/.ssh']) {
+    for (const dir of ['/tmp', '/root', '/opt', '/run', '/etc/apt/sources.list.d', '/etc/apt/keyrings', '/var/lib/apt/lists', '/etc/systemd/system', '/usr/local/bin', '/home/ubuntu/.ssh']) {
       await fs.mkdir(dir, { recursive: true });
     }
     await fs.chmod('/tmp', 0o1777);
@@ -88,12 +85,7 @@ export class SimulatedWorld {
     await fs.writeFile('/etc/hostname', `${host.hostname}\n`);
     await fs.writeFile('/home/ubuntu/.ssh/authorized_keys', `${authorizedKey.trim()}\n`);
     await fs.chmod('/home/ubuntu/.ssh/authorized_keys', 0o600);
-    for (const pkg of PREINSTALLED) await installPackage(host, fs, pkg);
-  }
-
-  /** The commands every host has from the start (its preinstalled packages' come with them). */
-  baseCommands(env: CommandEnv): Command[] {
-    return [apt('apt-get', env), apt('apt', env), systemctl(env)];
+    await preinstall(host.emulated);
   }
 
   host(name: HostName): SimulatedHost {
@@ -140,7 +132,7 @@ export class SimulatedWorld {
   }
 
   /** An HTTP request from a host: its own ports, another host's (if reachable), the package mirror. */
-  http(from: SimulatedHost, url: URL): HttpResult {
+  async http(from: SimulatedHost, url: URL): Promise<HttpResult> {
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (url.href === GITLAB_KEY_URL) return { kind: 'answer', answer: { status: 200, body: simulatedGitlabKey() } };
@@ -156,6 +148,6 @@ export class SimulatedWorld {
     // A port published on 127.0.0.1 only refuses other hosts (and the host's own other addresses).
     const bound = listener && !(listener.loopbackOnly && hostname !== 'localhost' && hostname !== '127.0.0.1');
     if (!bound || url.protocol !== 'http:') return { kind: 'error', code: 7, message: `Failed to connect to ${hostname} port ${port} after 0 ms: Couldn't connect to server` };
-    return { kind: 'answer', answer: listener.answer({ path: `${url.pathname}${url.search}`, from }) };
+    return { kind: 'answer', answer: await listener.answer({ path: `${url.pathname}${url.search}`, from }) };
   }
 }

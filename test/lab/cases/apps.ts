@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { verifyKumaPassword, type KumaData } from '../../../src/sandbox/simulated/kuma/kuma-stand-in.js';
+import { verifyKumaPassword, type KumaData } from '../../../src/sandbox/emulation/kuma/kuma-stand-in.js';
 import { kumaComposeFile } from '../../../src/tasks/hosts/uptime-kuma-compose.js';
 import { writeSshClientFiles } from '../ssh-client.js';
 import { argvs, changing, HOSTS, UP_TO_HOSTS, type GetJourney } from './journey.js';
 
 /**
  * Docker, Uptime Kuma, GitLab CE and the IA workstation's ping, set up by `up` over real SSH in the lab
- * (apt-get, systemctl, docker and gitlab-ctl are the lab's recording stand-ins; curl, sha256sum, SSH and the
- * security groups are real), and WordPress's install: WP-CLI (the docker stand-in's wordpress:cli) before
+ * (apt-get, systemctl, docker and gitlab-ctl are the emulation's, recording their calls; curl, ping,
+ * sha256sum, SSH and the security groups are real), and WordPress's install: WP-CLI (the emulated Docker's wordpress:cli) before
  * port 80 faces the internet, Uptime Kuma's admin and monitors made through an SSH tunnel (real sshd port
  * forwarding to the Kuma stand-in, a socket.io server on the monitoring host's 127.0.0.1:3001). The rerun
  * must change nothing; a host whose Docker daemon stops answering must fail its step by name. (The admin
  * and GitLab root passwords never leaving their hosts is secrets.ts.)
  */
 
-const KUMA_DATA = '/var/lib/lab/volumes/uptime-kuma/kuma-stand-in.json';
-const KUMA_EVENTS = '/var/lib/lab/kuma-events.jsonl';
-const WORDPRESS_VOLUME = '/var/lib/lab/volumes/wordpress_wordpress_data/lab-wordpress.json';
+const KUMA_DATA = '/var/lib/docker/volumes/uptime-kuma/_data/kuma-stand-in.json';
+const KUMA_EVENTS = '/var/lib/docker/volumes/uptime-kuma/_data/kuma-events.jsonl';
+const WORDPRESS_VOLUME = '/var/lib/docker/volumes/wordpress_wordpress_data/_data/wp-emulated-install.json';
 const MONITORS = ['Shop (Rocket eCommerce)', 'WordPress', 'GitLab'];
 
 /** The Kuma stand-in's events on monitoring, in order (event:ok|refused). */
@@ -85,7 +85,7 @@ export function appsAfterUp(j: GetJourney): void {
     expect(JSON.parse(readiness.stdout)).toMatchObject({ status: 'ok' });
     expect(state.steps['hosts.gitlab-ce.gitlab']?.outputs).toEqual({ externalUrl: 'http://198.51.100.10', rootPasswordFile: '/etc/gitlab/initial_root_password' });
 
-    // IA: ping was there (the machine's own); nothing installed.
+    // IA: ping was there (iputils-ping comes with the image); nothing installed.
     expect(state.steps['hosts.ping.ia']?.outputs).toEqual({ ping: '/usr/bin/ping' });
     expect((await run.lab.calls('ia')).filter(changing)).toEqual([]);
   });
@@ -103,7 +103,7 @@ export function appsInstalled(j: GetJourney): void {
     const kept = run.lab.hostPath('wordpress', '/etc/aws-runbook/admin/wordpress.password');
     expect(statSync(kept).mode & 0o777).toBe(0o600);
     const password = readFileSync(kept, 'utf8').trim();
-    const install = (JSON.parse(readFileSync(run.lab.hostPath('wordpress', WORDPRESS_VOLUME), 'utf8')) as { install?: Record<string, string> }).install;
+    const install = JSON.parse(readFileSync(run.lab.hostPath('wordpress', WORDPRESS_VOLUME), 'utf8')) as Record<string, string>;
     expect(install).toEqual({
       url: `http://${run.lab.hosts.wordpress.publicAddress}/`,
       title: 'WordPress LabJourney',
@@ -196,7 +196,8 @@ export function appsRerun(j: GetJourney): void {
 export function appsPerturb(j: GetJourney): void {
   it('a host whose Docker daemon stops answering fails its Docker step, naming the host and the check', async () => {
     const { run, tool } = j();
-    await run.lab.exec('monitoring', 'mkdir -p /var/lib/lab/broken && touch /var/lib/lab/broken/docker-info');
+    // dockerd wedged: its unit runs, its socket is gone (the emulation's daemon answers on /run/docker.sock).
+    await run.lab.exec('monitoring', 'rm /run/docker.sock');
     try {
       const result = await tool(['up', '--yes', '--verbose', '--only', UP_TO_HOSTS], { timeoutMs: 120_000 });
       expect(result.code).toBe(1);
@@ -204,7 +205,7 @@ export function appsPerturb(j: GetJourney): void {
       expect(result.stdout).toMatch(/hint: look at the daemon on VMCyber-Monitoring-LabJourney: ssh -J ubuntu@198\.51\.100\.10 ubuntu@10\.3\.2\.10 /);
       expect((await run.state()).steps['hosts.docker.monitoring']?.status).toBe('failed');
     } finally {
-      await run.lab.exec('monitoring', 'rm -f /var/lib/lab/broken/docker-info');
+      await run.lab.exec('monitoring', 'touch /run/docker.sock');
     }
   }, 120_000);
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
+import { listContainers } from '../../../src/sandbox/emulation/containers.js';
+import { wordpressSite } from '../../../src/sandbox/emulation/wp-cli.js';
 import { ed25519KeyPair } from '../../../src/sandbox/simulated/keys.js';
 import { SimulatedHosts } from '../../../src/sandbox/simulated/simulated-hosts.js';
 import type { SimulatedHost } from '../../../src/sandbox/simulated/host.js';
@@ -53,7 +55,7 @@ describe('WordPress and WP-CLI on a simulated host', () => {
     const up = await compose('up -d');
     expect(up.stderr).toContain('Container wordpress-wordpress-1  Started');
     expect(up.stderr).not.toContain('wp-cli');
-    expect([...wordpress.containers.keys()]).toEqual(['wordpress-wordpress-1']);
+    expect((await listContainers(wordpress.emulated)).map((c) => c.name)).toEqual(['wordpress-wordpress-1']);
 
     expect(await curl(wordpress, 'http://localhost/')).toBe('302 http://localhost/wp-admin/install.php');
     expect(await curl(wordpress, 'http://localhost/wp-login.php')).toBe('302 http://localhost/wp-admin/install.php');
@@ -67,7 +69,7 @@ describe('WordPress and WP-CLI on a simulated host', () => {
     expect((await compose(`${base} --admin_email=admin@bfhk.invalid --skip-email --prompt=admin_password`, '')).stderr).toMatch(/no admin password given/);
     const installed = await compose(`${base} --admin_email=admin@bfhk.invalid --skip-email --prompt=admin_password`, `${ADMIN_PASSWORD}\n`);
     expect(installed).toMatchObject({ code: 0, stdout: '1/1 [--admin_password=<admin_password>]: \nSuccess: WordPress installed successfully.\n' });
-    expect(wordpress.volumes.get('wordpress_wordpress_data')?.wordpressInstall).toEqual({
+    expect((await wordpressSite(wordpress.emulated, 'wordpress_wordpress_data')).install).toEqual({
       url: 'http://198.51.100.12/',
       title: 'WordPress BFHK',
       adminUser: 'admin',

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installPackage } from '../../../src/sandbox/simulated/commands/apt.js';
+import { preinstall } from '../../../src/sandbox/emulation/packages.js';
 import { SimulatedDatabase } from '../../../src/sandbox/simulated/database/server.js';
 import type { SimulatedWorld } from '../../../src/sandbox/simulated/world.js';
 import { backupAccountCommand, clientCommand, DUMP_FLAGS, listDatabasesCommand, PASSWORD_VAR } from '../../../src/tasks/backup/db-client.js';
@@ -53,7 +53,7 @@ describe('the mariadb client on a simulated host', () => {
   let world: SimulatedWorld;
   beforeAll(async () => {
     world = await testWorld();
-    for (const name of ['ecommerce', 'monitoring'] as const) await installPackage(world.host(name), world.host(name).fs, 'mariadb-client');
+    for (const name of ['ecommerce', 'monitoring'] as const) await preinstall(world.host(name).emulated, ['mariadb-client']);
   });
 
   it('reaches RDS from a web host only (the RDS security group), with the master password on stdin', async () => {

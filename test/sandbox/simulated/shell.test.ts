@@ -108,7 +108,7 @@ describe('a simulated host runs the SSH layer\'s commands as a real one would', 
     expect((await runOn(host, aptInstallScript(['no-such-package']), { sudo: true })).stderr).toMatch(/Unable to locate package no-such-package/);
     expect((await runOn(host, aptInstallScript(['docker.io', 'docker-compose-v2']), { sudo: true })).code).toBe(0);
     const after = parseDockerFacts((await runOn(host, DOCKER_PROBE, { sudo: true })).stdout);
-    expect(after).toEqual({ dockerPath: '/usr/bin/docker', composeVersion: '2.27.1+ds1-0ubuntu1~24.04.1', enabled: true, active: true, serverVersion: '24.0.7' });
+    expect(after).toEqual({ dockerPath: '/usr/bin/docker', composeVersion: '2.24.6+ds1-0ubuntu2', enabled: true, active: true, serverVersion: '24.0.7' });
     expect((await runOn(host, "docker info --format '{{.ServerVersion}}'")).stderr).toMatch(/permission denied/);
     await runOn(host, 'systemctl stop docker', { sudo: true });
     expect((await runOn(host, "docker info --format '{{.ServerVersion}}'", { sudo: true })).stderr).toMatch(/Is the docker daemon running/);

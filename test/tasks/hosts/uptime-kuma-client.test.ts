@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKumaServer, KUMA_MESSAGES, verifyKumaPassword, type KumaData, type KumaStore } from '../../../src/sandbox/simulated/kuma/kuma-stand-in.js';
+import { createKumaServer, KUMA_MESSAGES, verifyKumaPassword, type KumaData, type KumaStore } from '../../../src/sandbox/emulation/kuma/kuma-stand-in.js';
 import { connectKuma, KumaRefusedError, type KumaSession } from '../../../src/tasks/hosts/uptime-kuma-client.js';
 import { httpMonitorPayload, kumaSetupGap, missingMonitors, setUpKuma, wantedMonitors, type WantedMonitor } from '../../../src/tasks/hosts/uptime-kuma-setup.js';
 import { validateConfig } from '../../../src/config/validate.js';

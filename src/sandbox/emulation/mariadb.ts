@@ -1,14 +1,27 @@
-import type { Command, ResolvedCommandContext } from 'just-bash';
-import type { CommandEnv } from '../host.js';
-import { DatabaseError, SqlSyntaxError, type ResultSet, type Session } from '../database/server.js';
-import { command, fail, ok, parseArgs, stdinText, type ParsedArgs } from '../shell/results.js';
+import { DatabaseError, SqlSyntaxError, type ResultSet, type Session, type SimulatedDatabase } from '../simulated/database/server.js';
+import { fail, ok, parseArgs, resolvePath, type Call, type Emulated, type Outcome, type ParsedArgs } from './host.js';
 
 /**
- * MariaDB's client tools (package mariadb-client): `mariadb`/`mysql` and `mariadb-dump`/`mysqldump`,
- * talking to the simulated RDS server when the network lets this host reach it (the RDS security group
- * lets in the web hosts only). Credentials come from option files (`--defaults-extra-file`, process
+ * MariaDB's client tools (package mariadb-client) on a host without the real ones (the sandbox's):
+ * `mariadb`/`mysql` and `mariadb-dump`/`mysqldump`, talking to the simulated RDS server when the network
+ * lets this host reach it (the RDS security group lets in the web hosts only). Credentials come from option files (`--defaults-extra-file`, process
  * substitution included), `MYSQL_PWD` or `--password=`; output is the batch format (tab-separated).
  */
+
+/** The RDS server as a host reaches it (src/sandbox/simulated/world.ts). */
+export interface DatabaseWorld {
+  database: SimulatedDatabase;
+  databaseEndpoint: { address: string; port: number };
+  reachDatabase(): string;
+}
+
+/** What the client commands know: the call, its host's network (and through it the server). */
+interface CommandEnv {
+  call: Call;
+  user: string;
+  host: { privateIp: string };
+  world: DatabaseWorld;
+}
 
 const VALUED = ['-h', '--host', '-P', '--port', '-u', '--user', '-D', '--database', '-e', '--execute', '--connect-timeout', '--defaults-extra-file', '--defaults-file', '--default-character-set'];
 const FLAGS = new Set(['-N', '--skip-column-names', '-B', '--batch', '-s', '--silent', '-r', '--raw', '-f', '--force', '-n', '--unbuffered', '-q', '--quick', '--single-transaction', '--no-tablespaces', '--routines', '--events', '--triggers', '--hex-blob', '--no-data', '--skip-lock-tables', '--compact']);
@@ -45,7 +58,7 @@ interface ClientOptions {
   parsed: ParsedArgs;
 }
 
-async function clientOptions(tool: string, args: string[], ctx: ResolvedCommandContext, env: CommandEnv): Promise<ClientOptions> {
+async function clientOptions(tool: string, args: readonly string[], env: CommandEnv): Promise<ClientOptions> {
   const parsed = parseArgs(args, VALUED);
   for (const flag of parsed.flags) {
     if (!FLAGS.has(flag) && !flag.startsWith('--password') && flag !== '-p') throw new ClientError(`${tool}: unknown option '${flag}'`, 7);
@@ -53,9 +66,9 @@ async function clientOptions(tool: string, args: string[], ctx: ResolvedCommandC
   const files = [parsed.values.get('--defaults-file'), parsed.values.get('--defaults-extra-file')].filter((f): f is string => f !== undefined);
   const fromFiles: Record<string, string> = {};
   for (const file of files) {
-    const path = ctx.fs.resolvePath(ctx.cwd, file);
-    if (!(await ctx.fs.exists(path))) throw new ClientError(`${tool}: Could not open required defaults file: ${file}\n${tool}: Fatal error in defaults handling. Program aborted`, 1);
-    Object.assign(fromFiles, parseOptionFile(await ctx.fs.readFile(path), ['client', 'mysql', 'mariadb', 'client-mariadb', tool === 'mariadb-dump' ? 'mysqldump' : 'mysql']));
+    const path = resolvePath(env.call.cwd, file);
+    if (!(await env.call.host.fs.exists(path))) throw new ClientError(`${tool}: Could not open required defaults file: ${file}\n${tool}: Fatal error in defaults handling. Program aborted`, 1);
+    Object.assign(fromFiles, parseOptionFile(await env.call.host.fs.read(path), ['client', 'mysql', 'mariadb', 'client-mariadb', tool === 'mariadb-dump' ? 'mysqldump' : 'mysql']));
   }
   const value = (short: string, long: string) => parsed.values.get(short) ?? parsed.values.get(long) ?? fromFiles[long.slice(2)];
   const port = Number(value('-P', '--port') ?? 3306);
@@ -63,7 +76,7 @@ async function clientOptions(tool: string, args: string[], ctx: ResolvedCommandC
     host: value('-h', '--host') ?? 'localhost',
     port: Number.isInteger(port) ? port : 3306,
     user: value('-u', '--user') ?? env.user,
-    password: parsed.values.get('--password') ?? fromFiles['password'] ?? ctx.exportedEnv?.['MYSQL_PWD'],
+    password: parsed.values.get('--password') ?? fromFiles['password'] ?? env.call.env['MYSQL_PWD'],
     database: value('-D', '--database'),
     parsed,
   };
@@ -86,7 +99,7 @@ function connect(options: ClientOptions, env: CommandEnv): Session {
     const where = local ? "local server through socket '/run/mysqld/mysqld.sock' (2)" : `server on '${options.host}' (115)`;
     throw new ClientError(`ERROR 2002 (HY000): Can't connect to ${where}`, 1);
   }
-  const reach = env.world.reachDatabase(env.host);
+  const reach = env.world.reachDatabase();
   if (reach !== 'ok') throw new ClientError(`ERROR 2002 (HY000): Can't connect to server on '${options.host}' (${reach === 'blocked' ? 110 : 113})`, 1);
   try {
     return env.world.database.connect(options.user, options.password, env.host.privateIp, options.database);
@@ -102,14 +115,22 @@ function batch(result: ResultSet, header: boolean): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
-function client(name: string, env: CommandEnv): Command {
-  return command(name, async (args, ctx) => {
-    env.host.record([name, ...args.map((a) => (a.startsWith('--password=') ? '--password=***' : a))]);
+function withEnv(body: (env: CommandEnv) => Promise<Outcome>): Emulated {
+  return async (call) => {
+    const network = call.host.network;
+    if (!network) return fail(`${call.name}: this host has no emulated network`, 2);
+    return body({ call, user: call.user, host: network, world: network.world });
+  };
+}
+
+function client(): Emulated {
+  return withEnv(async (env) => {
+    const args = env.call.args;
     try {
-      const options = await clientOptions('mariadb', args, ctx, env);
+      const options = await clientOptions('mariadb', args, env);
       const positional = options.parsed.operands[0];
       const session = connect({ ...options, database: options.database ?? positional }, env);
-      const sql = options.parsed.values.get('-e') ?? options.parsed.values.get('--execute') ?? stdinText(ctx);
+      const sql = options.parsed.values.get('-e') ?? options.parsed.values.get('--execute') ?? (await env.call.stdin());
       const header = !(options.parsed.flags.has('-N') || options.parsed.flags.has('--skip-column-names'));
       let out = '';
       let statements;
@@ -139,11 +160,10 @@ function client(name: string, env: CommandEnv): Command {
   });
 }
 
-function dump(name: string, env: CommandEnv): Command {
-  return command(name, async (args, ctx) => {
-    env.host.record([name, ...args]);
+function dump(name: string): Emulated {
+  return withEnv(async (env) => {
     try {
-      const options = await clientOptions('mariadb-dump', args, ctx, env);
+      const options = await clientOptions('mariadb-dump', env.call.args, env);
       const databases = options.parsed.operands;
       if (databases.length === 0) return fail(`Usage: ${name} [OPTIONS] database [tables]`, 1);
       const session = connect(options, env);
@@ -167,6 +187,4 @@ function dump(name: string, env: CommandEnv): Command {
   });
 }
 
-export function mariadbClientCommands(env: CommandEnv): Command[] {
-  return [client('mariadb', env), client('mysql', env), dump('mariadb-dump', env), dump('mysqldump', env)];
-}
+export const MARIADB_CLIENT: Readonly<Record<string, Emulated>> = { mariadb: client(), mysql: client(), 'mariadb-dump': dump('mariadb-dump'), mysqldump: dump('mysqldump') };

@@ -6,8 +6,8 @@ import { kumaHttpAnswer } from './kuma-http.js';
 export { kumaHttpAnswer } from './kuma-http.js';
 
 /**
- * A stand-in for Uptime Kuma 1.23 (the `louislam/uptime-kuma:1` image), shared by the `--sandbox` simulated
- * monitoring host and the lab's docker stand-in (test/lab/standins/responder.mjs imports the built copy).
+ * A stand-in for Uptime Kuma 1.23 (the `louislam/uptime-kuma:1` image), served by the emulated Docker
+ * (../apps.ts: kumaServer) on the `--sandbox` simulated hosts and on the lab's.
  * It speaks Kuma's own socket.io API (socket.io 4, as Kuma 1.x) for the subset the runbook uses, with the
  * payloads and refusals of Kuma's server/server.js (1.23): `needSetup` → boolean; `setup(username,
  * password)` refused once an account exists ("Uptime Kuma has been initialized…") and for a weak password;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { databaseSettings, volumeDir } from './containers.js';
+import { fail, readJson, type Call, type EmulatedHost, type Outcome } from './host.js';
 
 /**
  * WP-CLI as the `wordpress:cli` image runs it on a WordPress volume, for the two commands the runbook uses
@@ -8,8 +10,10 @@ import { createHash } from 'node:crypto';
  * "WordPress is already installed." when it is). `--prompt=<args>` asks for those arguments and reads the
  * answers from stdin, a line each. One refusal is the stand-in's own: without an admin password WP-CLI
  * would generate one and print it (into the tool's output and logs), which the runbook must never let
- * happen. Pure: the caller (the sandbox's compose-run.ts, the lab's standins/wp-cli.mjs through the built
- * copy) says what the volume holds and whether the database login works, and records the install it returns.
+ * happen. The site is the service's /var/www/html volume: WordPress's files are there once the wordpress
+ * image's entrypoint copied them (wp-includes/version.php), the install is recorded there too
+ * (wp-emulated-install.json: WordPress keeps it in its database), and the database login is the host's
+ * (WORDPRESS_DB_*, network included).
  */
 
 /** The install as the volume keeps it (the admin password as a SHA-256 only). */
@@ -106,4 +110,31 @@ export function runWpCli(args: readonly string[], stdin: string, site: WpCliSite
     passwordSha256: createHash('sha256').update(password).digest('hex'),
   };
   return { ...done(0, `${stdout}Success: WordPress installed successfully.\n`), installed };
+}
+
+const FILES = 'wp-includes/version.php';
+const INSTALL = 'wp-emulated-install.json';
+
+export async function wordpressSite(host: EmulatedHost, volume: string): Promise<{ files: boolean; install?: WordpressInstall | undefined }> {
+  const dir = volumeDir(volume);
+  return { files: await host.fs.exists(`${dir}/${FILES}`), install: await readJson<WordpressInstall | undefined>(host.fs, `${dir}/${INSTALL}`, undefined) };
+}
+
+/** The wordpress image's entrypoint: WordPress's files copied into an empty /var/www/html before Apache starts. */
+export async function copyWordpressFiles(host: EmulatedHost, volume: string): Promise<void> {
+  const file = `${volumeDir(volume)}/${FILES}`;
+  if (!(await host.fs.exists(file))) await host.fs.write(file, "<?php\n$wp_version = '6.7.1'; // emulated: the wordpress image's files\n");
+}
+
+/** `wp …` in a one-off container of a wordpress:cli service (`docker compose run`), with its environment and volumes. */
+export async function wpCliContainer(call: Call, service: { environment: Record<string, string>; volumes: Record<string, string> }, argv: readonly string[]): Promise<Outcome> {
+  const [program, ...args] = argv;
+  if (program !== 'wp') return fail(`the emulated wordpress:cli container runs \`wp\`, not ${program ?? 'nothing'}`, 127);
+  const volume = service.volumes['/var/www/html'];
+  const site = volume === undefined ? { files: false } : await wordpressSite(call.host, volume);
+  const settings = databaseSettings(service.environment);
+  const works = settings !== undefined && !(await call.host.database.login(settings));
+  const outcome = runWpCli(args, await call.stdin(), { ...site, databaseWorks: () => works });
+  if (outcome.installed && volume !== undefined) await call.host.fs.write(`${volumeDir(volume)}/${INSTALL}`, JSON.stringify(outcome.installed));
+  return { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr };
 }
