@@ -1,9 +1,11 @@
-/** Where a command writes, and whether it may ask questions (DESIGN rule: never prompt without a TTY). */
+/** Where a command writes, and whether it may ask questions (never without a TTY). */
 export interface CommandIO {
   out: (line: string) => void;
   err: (line: string) => void;
   interactive: boolean;
   color: boolean;
+  /** The columns of the terminal stderr writes to (undefined: not a terminal), to wrap notes at words. */
+  errColumns?: number;
 }
 
 export function processIO(options: { color?: boolean }): CommandIO {
@@ -13,5 +15,6 @@ export function processIO(options: { color?: boolean }): CommandIO {
     err: (line) => process.stderr.write(`${line}\n`),
     interactive,
     color: options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    ...(process.stderr.isTTY && process.stderr.columns ? { errColumns: process.stderr.columns } : {}),
   };
 }

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';
-import { KeyHints } from './components/KeyHints.js';
-import { PRODUCT } from './labels.js';
+import { Frame } from './frame/Frame.js';
+import { textRows } from './frame/rows.js';
+import { applyEditingKeys } from './edit-keys.js';
 
 /** The form's answers (structurally the `InitAnswers` of config/init.ts, every field a string). */
 export interface InitAnswers {
@@ -28,6 +29,10 @@ export interface InitFormProps {
   /** Validates and writes the config file; the form shows the error next to the field it names. */
   onSubmit: (answers: InitAnswers) => InitSubmitResult | Promise<InitSubmitResult>;
   onCancel?: () => void;
+  /** Said above the fields (the assistant: why it asks before anything else). */
+  intro?: string;
+  /** Said once the file is written (default: what to run next). */
+  savedNote?: string;
 }
 
 const FIELDS: { id: InitField; label: string; placeholder: string; help: string }[] = [
@@ -40,8 +45,10 @@ const FIELDS: { id: InitField; label: string; placeholder: string; help: string 
 
 const DEFAULTS: InitAnswers = { suffix: 'BFHK', region: 'us-east-2', adminCidr: '', publicKeyPath: '~/.ssh/id_ed25519.pub', shopSource: '' };
 
-/** `aws-runbook init` in a TTY: five fields, Enter moves on, the last Enter submits. */
-export function InitForm({ path, initial, notes, onSubmit, onCancel }: InitFormProps) {
+const HANG = ' '.repeat(17);
+
+/** `aws-runbook init` in a TTY (and the assistant's first screen when there is no config file): five fields, Enter moves on, the last Enter submits. */
+export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, savedNote = 'Next: aws-runbook plan' }: InitFormProps) {
   const [answers, setAnswers] = useState<InitAnswers>({ ...DEFAULTS, ...initial });
   const [index, setIndex] = useState(0);
   const [error, setError] = useState<{ field?: InitField; message: string } | undefined>();
@@ -66,60 +73,59 @@ export function InitForm({ path, initial, notes, onSubmit, onCancel }: InitFormP
     setState('editing');
   };
 
-  useInput(
-    (input, key) => {
-      if (key.escape || (key.ctrl && input === 'c')) onCancel?.();
-      else if (key.upArrow) setIndex((i) => Math.max(0, i - 1));
-      else if (key.downArrow || key.tab) setIndex((i) => Math.min(FIELDS.length - 1, i + 1));
-    },
-    { isActive: state === 'editing' },
-  );
-
   const onFieldSubmit = () => {
     if (index < FIELDS.length - 1) setIndex(index + 1);
     else void submit();
   };
 
   return (
-    <Box flexDirection="column">
-      <Text bold color="cyan">
-        {PRODUCT} init <Text dimColor>— writes {path ?? 'aws-runbook.yaml'}</Text>
-      </Text>
-      <Box flexDirection="column" marginTop={1}>
-        {FIELDS.map((field, i) => (
-          <Box key={field.id} flexDirection="column">
-            <Box>
-              <Text color={i === index ? 'cyan' : undefined}>{`${i === index ? '❯' : ' '} ${field.label.padEnd(15)}`}</Text>
-              <TextInput
-                value={answers[field.id]}
-                placeholder={field.placeholder}
-                focus={state === 'editing' && i === index}
-                showCursor={i === index}
-                onChange={(value) => setAnswers((a) => ({ ...a, [field.id]: value }))}
-                onSubmit={onFieldSubmit}
-              />
-              {error?.field === field.id ? <Text color="red">{`  ✗ ${error.message}`}</Text> : null}
+    <Frame
+      info={{ project: answers.suffix.toLowerCase() || 'new project', region: answers.region || '?', sandbox: false }}
+      title={`Setup — writes ${path ?? 'aws-runbook.yaml'}`}
+      hints={[['Enter', index < FIELDS.length - 1 ? 'next field' : 'save'], ['↑/↓', 'move'], ['Esc/Ctrl-C', 'cancel']]}
+      quit={false}
+      helpKey={false}
+      onKey={(input, key) => {
+        if (state !== 'editing') return;
+        if (key.escape || (key.ctrl && input === 'c')) onCancel?.();
+        else if (key.upArrow) setIndex((i) => Math.max(0, i - 1));
+        else if (key.downArrow || key.tab) setIndex((i) => Math.min(FIELDS.length - 1, i + 1));
+      }}
+    >
+      {({ width, active }) => (
+        <Box flexDirection="column">
+          {intro ? textRows('intro', intro, width) : null}
+          {FIELDS.map((field, i) => (
+            <Box key={field.id} flexDirection="column">
+              <Box>
+                <Text color={i === index ? 'cyan' : undefined}>{`${i === index ? '❯' : ' '} ${field.label.padEnd(15)}`}</Text>
+                <TextInput
+                  value={answers[field.id]}
+                  placeholder={field.placeholder}
+                  focus={active && state === 'editing' && i === index}
+                  showCursor={i === index}
+                  onChange={(value) => setAnswers((a) => ({ ...a, [field.id]: applyEditingKeys(value) }))}
+                  onSubmit={onFieldSubmit}
+                />
+                {error?.field === field.id ? (
+                  <Box flexShrink={1}>
+                    <Text color="red">{`  ✗ ${error.message}`}</Text>
+                  </Box>
+                ) : null}
+              </Box>
+              {i === index ? <Text dimColor>{`${HANG}${field.help}`}</Text> : null}
+              {notes?.[field.id] ? textRows(`note-${field.id}`, notes[field.id] ?? '', width, { indent: HANG, color: 'yellow' }) : null}
             </Box>
-            {i === index ? <Text dimColor>{`                 ${field.help}`}</Text> : null}
-            {notes?.[field.id] ? <Text color="yellow">{`                 ${notes[field.id] ?? ''}`}</Text> : null}
-          </Box>
-        ))}
-      </Box>
-      {error && !error.field ? <Text color="red">✗ {error.message}</Text> : null}
-      {state === 'saving' ? (
-        <Text>
-          <Spinner type="dots" /> checking and writing…
-        </Text>
-      ) : null}
-      {state === 'saved' ? <Text color="green">✓ written. Next: aws-runbook plan</Text> : null}
-      <KeyHints
-        hints={[
-          ['Enter', index < FIELDS.length - 1 ? 'next field' : 'save'],
-          ['↑/↓', 'move'],
-          ['Esc/Ctrl-C', 'cancel'],
-        ]}
-        quit={false}
-      />
-    </Box>
+          ))}
+          {error && !error.field ? textRows('error', `✗ ${error.message}`, width, { color: 'red' }) : null}
+          {state === 'saving' ? (
+            <Text>
+              <Spinner type="dots" /> checking and writing…
+            </Text>
+          ) : null}
+          {state === 'saved' ? <Text color="green">{`✓ written. ${savedNote}`}</Text> : null}
+        </Box>
+      )}
+    </Frame>
   );
 }

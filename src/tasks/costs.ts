@@ -4,7 +4,7 @@
  * AWS Pricing Calculator is the reference. Usage-based charges (data processed, requests, storage
  * that grows) are not included and the previews say so.
  */
-export const PRICES_AS_OF = '2026-11 (us-east-2 on-demand list prices)';
+export const PRICES_AS_OF = 'us-east-2 on-demand list prices of 2026-11';
 
 /** Hours in the month AWS bills by (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
