@@ -3,7 +3,7 @@ import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import type { RunbookController } from '../engine/controller.js';
 import type { Identity, PlannedStep, SectionId } from '../engine/types.js';
-import { addedMonthlyCost, formatElapsed, formatErrorLine, formatTypical, formatUsd } from '../render/format-units.js';
+import { actionLabel, addedMonthlyCost, formatElapsed, formatErrorLine, formatTypical, formatUsd } from '../render/format-units.js';
 import { Frame } from './frame/Frame.js';
 import type { Hint } from './frame/hints.js';
 import { ScrollView } from './frame/ScrollView.js';
@@ -30,6 +30,15 @@ export interface SectionPreviewProps {
   alongWith?: SectionId[];
   /** `up`: how many sections are still to preview after this one. */
   remaining?: number;
+}
+
+/** "30 create · 1 adopt · 7 no change": what the plan says of the section's steps. */
+function actionCounts(steps: readonly PlannedStep[]): string {
+  const actions = ['create', 'adopt', 'no-change', 'conflict'] as const;
+  return actions.flatMap((action) => {
+    const n = steps.filter((step) => step.action === action).length;
+    return n > 0 ? [`${n} ${actionLabel(action)}`] : [];
+  }).join(' · ');
 }
 
 /** What a section will do, before it does it: a row per step (action, title, cost), the selected step's details, then y / t / b. */
@@ -88,7 +97,7 @@ export function SectionPreview(props: SectionPreviewProps) {
         if (zoom && selected) return <ScrollView rows={[stepRow(selected, true, width), ...stepDetailRows(selected, width)]} height={height} active={active} />;
         const pinned: ReactElement[] = [
           ...(steps.length === 0 ? textRows('none', 'This section has no steps.', width, { dimColor: true }) : []),
-          ...(cost !== undefined ? textRows('total', `section total: +${formatUsd(cost)}/month added by what this section creates`, width, { color: 'yellow' }) : []),
+          ...textRows('total', `${actionCounts(steps)}${cost !== undefined ? ` — section total: +${formatUsd(cost)}/month added by what this section creates` : ''}`, width, { color: 'yellow' }),
           ...(conflicts.length > 0 ? textRows('blocked', `Blocked: ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''} (${conflicts.map((c) => c.title).join(', ')}). Resolve in AWS, then preview again.`, width, { color: 'red', bold: true }) : []),
           ...(alongWith && alongWith.length > 0 ? textRows('along', `confirmed so far: ${alongWith.join(', ')} — nothing is applied until the last section is confirmed; then all run together`, width, { dimColor: true }) : []),
         ];

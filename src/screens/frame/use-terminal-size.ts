@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { useStdout } from 'ink';
+import { onResizeFirst, resizeDrawn } from './resize-first.js';
 
 export interface TerminalSize {
   columns: number;
@@ -14,13 +15,9 @@ export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
   const read = (): TerminalSize => ({ columns: stdout.columns || DEFAULT_SIZE.columns, rows: stdout.rows || DEFAULT_SIZE.rows });
   const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
+  // Before Ink draws: no frame laid out for the old size is drawn on the new one.
+  useEffect(() => onResizeFirst(stdout, () => setSize(read())), [stdout]);
+  useLayoutEffect(() => resizeDrawn(stdout), [stdout, size]);
   // A resize between the listener's events (or before it subscribed) is still seen on the next render.
   const now = read();
   return now.columns === size.columns && now.rows === size.rows ? size : now;

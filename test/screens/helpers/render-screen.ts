@@ -12,6 +12,10 @@ const KEYS: Record<string, string> = {
   right: '\u001B[C',
   tab: '\t',
   backspace: '\u007F',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
   'ctrl-c': '\u0003',
 };
 
@@ -20,7 +24,7 @@ export type FrameExpectation = string | RegExp | ((frame: string) => boolean);
 export interface ScreenHandle {
   /** The last frame, without ANSI codes. */
   frame(): string;
-  /** Sends a key ('enter', 'escape', 'up', 'down', 'tab', 'backspace', 'ctrl-c' or a character) and waits until Ink has processed it. */
+  /** Sends a key ('enter', 'escape', 'up', 'down', 'pageUp', 'pageDown', 'home', 'end', 'tab', 'backspace', 'ctrl-c' or a character) and waits until Ink has processed it. */
   press(key: string): Promise<void>;
   /** Types text as one chunk (as a paste would arrive). */
   type(text: string): Promise<void>;
