@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';
 import { Frame } from './frame/Frame.js';
 import { textRows } from './frame/rows.js';
-import { applyEditingKeys } from './edit-keys.js';
+import { splitEnters } from './edit-keys.js';
 
 /** The form's answers (structurally the `InitAnswers` of config/init.ts, every field a string). */
 export interface InitAnswers {
@@ -50,7 +50,19 @@ const HANG = ' '.repeat(17);
 /** `aws-runbook init` in a TTY (and the assistant's first screen when there is no config file): five fields, Enter moves on, the last Enter submits. */
 export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, savedNote = 'Next: aws-runbook plan' }: InitFormProps) {
   const [answers, setAnswers] = useState<InitAnswers>({ ...DEFAULTS, ...initial });
+  // What submit sends: the answers as typed so far, even those typed in the same burst as the last Enter.
+  const latest = useRef(answers);
+  const answer = (field: InitField, value: string) => {
+    latest.current = { ...latest.current, [field]: value };
+    setAnswers(latest.current);
+  };
   const [index, setIndex] = useState(0);
+  // Where the keys go now, even before the field they moved to is drawn (Enters typed fast).
+  const position = useRef(0);
+  const move = (to: number) => {
+    position.current = Math.min(Math.max(0, to), FIELDS.length - 1);
+    setIndex(position.current);
+  };
   const [error, setError] = useState<{ field?: InitField; message: string } | undefined>();
   const [state, setState] = useState<'editing' | 'saving' | 'saved'>('editing');
 
@@ -58,7 +70,7 @@ export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, save
     setState('saving');
     let result: InitSubmitResult;
     try {
-      result = await onSubmit(answers);
+      result = await onSubmit(latest.current);
     } catch (thrown) {
       result = { ok: false, message: thrown instanceof Error ? thrown.message : String(thrown) };
     }
@@ -69,12 +81,13 @@ export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, save
     }
     setError({ field: result.field, message: result.message });
     const at = FIELDS.findIndex((f) => f.id === result.field);
-    if (at >= 0) setIndex(at);
+    if (at >= 0) move(at);
     setState('editing');
   };
 
-  const onFieldSubmit = () => {
-    if (index < FIELDS.length - 1) setIndex(index + 1);
+  /** Enter (`times` of them when they came in a burst): the next field, or from the last one, save. */
+  const onFieldSubmit = (times: number) => {
+    if (position.current + times < FIELDS.length) move(position.current + times);
     else void submit();
   };
 
@@ -88,8 +101,8 @@ export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, save
       onKey={(input, key) => {
         if (state !== 'editing') return;
         if (key.escape || (key.ctrl && input === 'c')) onCancel?.();
-        else if (key.upArrow) setIndex((i) => Math.max(0, i - 1));
-        else if (key.downArrow || key.tab) setIndex((i) => Math.min(FIELDS.length - 1, i + 1));
+        else if (key.upArrow) move(position.current - 1);
+        else if (key.downArrow || key.tab) move(position.current + 1);
       }}
     >
       {({ width, active }) => (
@@ -104,8 +117,17 @@ export function InitForm({ path, initial, notes, onSubmit, onCancel, intro, save
                   placeholder={field.placeholder}
                   focus={active && state === 'editing' && i === index}
                   showCursor={i === index}
-                  onChange={(value) => setAnswers((a) => ({ ...a, [field.id]: applyEditingKeys(value) }))}
-                  onSubmit={onFieldSubmit}
+                  onChange={(raw) => {
+                    // Keys in a burst: the text after each Enter goes on in the next field, as if typed there.
+                    const [value = '', ...after] = splitEnters(raw);
+                    answer(field.id, value);
+                    after.forEach((text, i) => {
+                      const next = FIELDS[position.current + i + 1];
+                      if (next && text) answer(next.id, latest.current[next.id] + text);
+                    });
+                    if (after.length > 0) onFieldSubmit(after.length);
+                  }}
+                  onSubmit={() => onFieldSubmit(1)}
                 />
                 {error?.field === field.id ? (
                   <Box flexShrink={1}>

@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 import type { SessionInfo } from '../engine/controller.js';
 import { STRIPE_ENV, stripeKeyProblems, type StripeKeys } from '../tasks/hosts/shop/stripe-keys.js';
 import { Frame } from './frame/Frame.js';
 import { textRows } from './frame/rows.js';
-import { applyEditingKeys } from './edit-keys.js';
+import { splitEnters } from './edit-keys.js';
 
 export interface StripeKeysPromptProps {
   /** The header's project, region and sandbox badge. */
@@ -26,12 +26,14 @@ type Field = 'publishable' | 'secret';
  */
 export function StripeKeysPrompt({ info, env, onSubmit, onCancel }: StripeKeysPromptProps) {
   const [values, setValues] = useState<Record<Field, string>>({ publishable: env[STRIPE_ENV.publishable] ?? '', secret: env[STRIPE_ENV.secret] ?? '' });
+  // What submit checks: the keys as typed so far, even a pasted key with its newline.
+  const latest = useRef(values);
   const [field, setField] = useState<Field>(() => (stripeKeyProblems(env).some((p) => p.variable === STRIPE_ENV.publishable) ? 'publishable' : 'secret'));
   const [problems, setProblems] = useState<string[]>([]);
 
   const submit = () => {
     if (field === 'publishable') return setField('secret');
-    const asEnv = { [STRIPE_ENV.publishable]: values.publishable.trim(), [STRIPE_ENV.secret]: values.secret.trim() };
+    const asEnv = { [STRIPE_ENV.publishable]: latest.current.publishable.trim(), [STRIPE_ENV.secret]: latest.current.secret.trim() };
     const found = stripeKeyProblems(asEnv);
     if (found.length > 0) {
       setProblems(found.map((p) => `${p.variable} ${p.message}`));
@@ -46,7 +48,18 @@ export function StripeKeysPrompt({ info, env, onSubmit, onCancel }: StripeKeysPr
       <Text color={field === name ? 'cyan' : undefined}>{field === name ? '❯ ' : '  '}</Text>
       {label.padEnd(24)}
       {field === name ? (
-        <TextInput value={values[name]} mask="•" focus={active} onChange={(value) => setValues((v) => ({ ...v, [name]: applyEditingKeys(value) }))} onSubmit={submit} />
+        <TextInput
+          value={values[name]}
+          mask="•"
+          focus={active}
+          onChange={(raw) => {
+            const [value = '', ...after] = splitEnters(raw);
+            latest.current = { ...latest.current, [name]: value };
+            setValues(latest.current);
+            if (after.length > 0) submit();
+          }}
+          onSubmit={submit}
+        />
       ) : (
         <Text dimColor>{values[name] ? '•'.repeat(Math.min(values[name].length, 24)) : '(empty)'}</Text>
       )}

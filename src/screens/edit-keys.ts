@@ -12,3 +12,11 @@ export function applyEditingKeys(value: string): string {
   }
   return out.join('');
 }
+
+/**
+ * What came in one burst, cut at its Enters (a pasted line with its newline, Enters typed fast): the text
+ * before the first Enter, then the text typed after each one. Editing keys are applied to each part.
+ */
+export function splitEnters(raw: string): string[] {
+  return raw.split(/\r\n|\r|\n/).map(applyEditingKeys);
+}

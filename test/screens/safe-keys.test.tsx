@@ -95,14 +95,24 @@ describe('keys that arrive in a burst', () => {
     expect(JSON.stringify(onSubmit.mock.calls[0]?.[0])).not.toMatch(/\\u007f/i);
   });
 
+  it('Enters typed together move on as many fields, the last one saves: nothing is lost, no control character is kept', async () => {
+    const onSubmit = vi.fn(async (_answers: InitAnswers) => ({ ok: true as const }));
+    const screen = await renderScreen(<InitForm onSubmit={onSubmit} />, { columns: 80, rows: 24 });
+    await screen.waitForFrame('Project suffix');
+    await screen.type('\r\r203.0.113.9/32\r'); // suffix and region kept, the admin range typed, on to the key
+    await screen.waitForFrame((f) => lineWith(f, 'Public key').includes('❯'));
+    await screen.type('\r./shop.zip\r');
+    await screen.waitForFrame('✓ written');
+    expect(onSubmit).toHaveBeenCalledWith({ suffix: 'BFHK', region: 'us-east-2', adminCidr: '203.0.113.9/32', publicKeyPath: '~/.ssh/id_ed25519.pub', shopSource: './shop.zip' });
+  });
+
   it('the same in the masked Stripe keys', async () => {
     const onSubmit = vi.fn();
     const screen = await renderScreen(<StripeKeysPrompt info={{ project: 'bfhk', region: 'us-east-2', sandbox: false }} env={{}} onSubmit={onSubmit} onCancel={vi.fn()} />);
     await screen.waitForFrame('Stripe keys');
     await screen.type('pk_test_51Hq0aBcDeFgHiJkLmNoPqXX\u007F\u007F');
     await screen.press('enter');
-    await screen.type('sk_test_51Hq0aBcDeFgHiJkLmNoPqRsTu');
-    await screen.press('enter');
+    await screen.type('sk_test_51Hq0aBcDeFgHiJkLmNoPqRsTu\n'); // pasted with its newline
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ publishableKey: 'pk_test_51Hq0aBcDeFgHiJkLmNoPq', secretKey: 'sk_test_51Hq0aBcDeFgHiJkLmNoPqRsTu' }));
   });
 

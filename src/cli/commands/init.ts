@@ -37,7 +37,7 @@ export async function initCommand(global: GlobalOptions, options: InitOptions, i
   };
   if (Object.keys(answers).length === 0 && io.interactive) {
     const code = await setupForm(path, { force: Boolean(options.force) });
-    if (code !== EXIT.ok) io.err(`Cancelled: nothing was written to ${path}.`);
+    if (code !== EXIT.ok) io.err("Cancelled: nothing was written.");
     return code;
   }
   if (!options.force && (await exists(path))) {
