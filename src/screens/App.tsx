@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ResumeInfo, RunbookController } from '../engine/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
@@ -10,7 +10,9 @@ import { useFinishedLog, type RunMark } from './use-finished-log.js';
 import { useKeys } from './use-keys.js';
 import { FrameContext } from './frame/frame-context.js';
 import { Question } from './components/Question.js';
-import { AppScreen, type RunCtx, type Screen } from './AppScreen.js';
+import { AppScreen } from './AppScreen.js';
+import { stoppedNotice, type RunCtx, type Screen } from './app-screens.js';
+import { useExit } from './use-exit.js';
 
 export type AppStart =
   | { screen: 'welcome' }
@@ -58,40 +60,14 @@ export function App({ controller, start = { screen: 'welcome' }, onExit, interru
   const lastOutcome = useRef<RunOutcome | undefined>(undefined);
   const quitting = useRef(false);
   const stoppedByOperator = useRef(false);
-  const exited = useRef(false);
-  /** A secret (an admin password) is on screen: it is taken off before the app exits (Ink leaves its last frame). */
-  const secretShown = useRef(false);
-  const [hideSecrets, setHideSecrets] = useState(false);
+  const { exit, hideSecrets, noteSecretShown } = useExit(onExit);
 
   // `up` skips Welcome: still say which account a confirmation would change (errors surface in the plan).
   useEffect(() => {
     if (upMode) controller.loadIdentity().catch(() => undefined);
   }, [controller, upMode]);
 
-  const exit = useCallback(
-    (code: number) => {
-      if (exited.current) return;
-      if (secretShown.current) {
-        secretShown.current = false;
-        setHideSecrets(true);
-        setTimeout(() => exit(code), 50); // one render without the secret, then exit
-        return;
-      }
-      exited.current = true;
-      onExit(code);
-    },
-    [onExit],
-  );
-  const noteSecretShown = useCallback((shown: boolean) => {
-    secretShown.current = shown;
-  }, []);
-
   const toOverview = (notice?: string) => setScreen({ name: 'overview', ...(notice ? { notice } : {}) });
-  const stoppedNotice = () => {
-    const where = controller.resumeInfo();
-    const at = where?.stepId ? ` at ${where.stepTitle ?? where.stepId}` : '';
-    return `Stopped${at}: the state records where. Open its section again to resume; nothing is created twice.`;
-  };
 
   const finished = (result: ApplyResult, ctx: RunCtx, run: number) => {
     lastOutcome.current = result.outcome;
@@ -99,7 +75,7 @@ export function App({ controller, start = { screen: 'welcome' }, onExit, interru
     if (quitting.current) return exit(exitCodeFor(result.outcome));
     if (result.outcome === 'aborted' && stoppedByOperator.current) {
       stoppedByOperator.current = false;
-      return toOverview(stoppedNotice());
+      return toOverview(stoppedNotice(controller.resumeInfo()));
     }
     if (result.outcome === 'failed') return setScreen({ name: 'failure', applyError: result.error, ...ctx });
     if (result.outcome !== 'ok') return setScreen({ name: 'progress', run, outcome: result.outcome, ...ctx });

@@ -1,9 +1,7 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { ResumeInfo, RunbookController } from '../engine/controller.js';
-import type { RunOutcome } from '../engine/events.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
-import { formatDuration } from '../render/format-units.js';
+import { doneNotice, type RunCtx, type Screen } from './app-screens.js';
 import type { AppStart } from './App.js';
 import { Checklist } from './Checklist.js';
 import { Failure } from './Failure.js';
@@ -15,38 +13,6 @@ import { Summary } from './Summary.js';
 import { Welcome } from './Welcome.js';
 import type { useApply } from './use-apply.js';
 import type { FinishedEntry } from './use-finished-log.js';
-
-/** A run: `up` of sections (some confirmed step by step), or the rehearsal's teardown. */
-export interface RunCtx {
-  kind: 'up' | 'down';
-  sections: SectionId[];
-  plan: PlannedStep[];
-  /** Sections whose steps are confirmed one by one. */
-  stepSections: SectionId[];
-}
-
-/** A run that ended well, for the Overview to say so. */
-export interface RunDone {
-  run: number;
-  sections: SectionId[];
-  elapsedMs: number;
-}
-
-function doneNotice(done: RunDone, log: readonly FinishedEntry[], titles: Map<SectionId, string>): string {
-  const finished = log.filter((entry) => entry.run === done.run && entry.status.kind === 'done').length;
-  const what = done.sections.map((id) => titles.get(id) ?? id).join(', ');
-  return `✓ ${what}: ${finished} finished in ${formatDuration(done.elapsedMs)} (s: the Summary, with what was made).`;
-}
-
-export type Screen =
-  | { name: 'welcome' }
-  | { name: 'overview'; notice?: string; done?: RunDone }
-  | { name: 'summary' }
-  | { name: 'checklist'; back: 'overview' | 'summary' }
-  | { name: 'preview'; section: SectionId }
-  | { name: 'stripe'; section: SectionId }
-  | ({ name: 'progress'; run: number; outcome?: RunOutcome } & RunCtx)
-  | ({ name: 'failure'; applyError?: ClassifiedError } & RunCtx);
 
 export interface AppScreenProps {
   screen: Screen;

@@ -5,6 +5,7 @@ import TextInput from 'ink-text-input';
 import { Frame } from './frame/Frame.js';
 import { textRows } from './frame/rows.js';
 import { splitEnters } from './edit-keys.js';
+import { DEFAULTS, FIELDS } from './init-fields.js';
 
 /** The form's answers (structurally the `InitAnswers` of config/init.ts, every field a string). */
 export interface InitAnswers {
@@ -34,16 +35,6 @@ export interface InitFormProps {
   /** Said once the file is written (default: what to run next). */
   savedNote?: string;
 }
-
-const FIELDS: { id: InitField; label: string; placeholder: string; help: string }[] = [
-  { id: 'suffix', label: 'Project suffix', placeholder: 'BFHK', help: 'goes into every Name tag' },
-  { id: 'region', label: 'Region', placeholder: 'us-east-2', help: 'where everything is created' },
-  { id: 'adminCidr', label: 'Admin CIDR', placeholder: '203.0.113.7/32', help: 'your own IP range, for SSH and admin UIs' },
-  { id: 'publicKeyPath', label: 'Public key', placeholder: '~/.ssh/id_ed25519.pub', help: 'imported as the EC2 key pair' },
-  { id: 'shopSource', label: 'Shop source', placeholder: './rocket-ecommerce.tar.gz', help: 'archive or folder of the shop' },
-];
-
-const DEFAULTS: InitAnswers = { suffix: 'BFHK', region: 'us-east-2', adminCidr: '', publicKeyPath: '~/.ssh/id_ed25519.pub', shopSource: '' };
 
 const HANG = ' '.repeat(17);
 

@@ -77,8 +77,13 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
       }}
     >
       {({ width, height, active }) => {
+        const hostRows = access ? accessRows(access, width, Boolean(info.simulatedHosts)) : textRows('no-hosts', 'No host yet: the URLs and SSH commands show here once the compute section has run.', width, { dimColor: true });
+        const accounts = access ? credentialRows(credentials.state, width, hostsDone) : [];
+        // g brings the admin accounts into view (below the fold on a small terminal).
+        const reveal = { from: hostRows.length, to: hostRows.length + accounts.length, key: credentials.state.kind };
         const rows: ReactElement[] = [
-          ...(access ? [...accessRows(access, width, Boolean(info.simulatedHosts)), ...credentialRows(credentials.state, width, hostsDone)] : textRows('no-hosts', 'No host yet: the URLs and SSH commands show here once the compute section has run.', width, { dimColor: true })),
+          ...hostRows,
+          ...accounts,
           blankRow('gap'),
           ...textRows('cost', `${monthly > 0 ? `What is built costs ≈${formatUsd(monthly)} a month (usage-based charges not included). ` : ''}total elapsed ${formatDuration(elapsedMs)}`, width),
           ...(info.sandbox ? [] : textRows('cli', 'From a shell: `aws-runbook status` (what the state file records, per step), `aws-runbook backup` (dump the databases now), `aws-runbook down` (tear everything down, asks for the project name).', width, { dimColor: true })),
@@ -89,7 +94,7 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
         const menu = actions.length + said.length + 1;
         return (
           <Box flexDirection="column">
-            <ScrollView rows={rows} height={Math.max(2, height - menu)} active={active} arrows={false} />
+            <ScrollView rows={rows} height={Math.max(2, height - menu)} active={active} arrows={false} reveal={reveal} />
             <Text bold>Next</Text>
             <SelectInput items={actions} isFocused={active} indicatorComponent={Pointer} onSelect={(item) => act(item.value)} />
             {said}

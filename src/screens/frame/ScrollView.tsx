@@ -14,6 +14,8 @@ export interface ScrollViewProps {
   stickToEnd?: boolean;
   /** False when ↑/↓ belong to something else on the screen (a menu): PgUp/PgDn still scroll. */
   arrows?: boolean;
+  /** Rows brought into view once each time their key changes (what a key just showed). */
+  reveal?: { from: number; to: number; key: string };
 }
 
 /**
@@ -21,10 +23,10 @@ export interface ScrollViewProps {
  * (unless it follows a cursor, whose keys are the screen's). When it overflows, its last row says which
  * rows are shown and how to see the others.
  */
-export function ScrollView({ rows, height, active, follow, stickToEnd, arrows = true }: ScrollViewProps) {
+export function ScrollView({ rows, height, active, follow, stickToEnd, arrows = true, reveal }: ScrollViewProps) {
   const overflows = rows.length > height;
   const viewport = overflows ? Math.max(1, height - 1) : height;
-  const scroll = useScroll({ total: rows.length, viewport, ...(follow ? { follow } : {}), ...(stickToEnd ? { stickToEnd } : {}) });
+  const scroll = useScroll({ total: rows.length, viewport, ...(follow ? { follow } : {}), ...(stickToEnd ? { stickToEnd } : {}), ...(reveal ? { reveal } : {}) });
   useInput(
     (_input, key) => {
       if (arrows && key.upArrow) scroll.scrollBy(-1);

@@ -9,6 +9,8 @@ export interface ScrollInput {
   follow?: { from: number; to: number };
   /** Start at the end and stay there as rows are added (a log), until the operator scrolls up. */
   stickToEnd?: boolean;
+  /** Rows brought into view once, each time `key` changes (what a key just showed); scrolling stays free. */
+  reveal?: { from: number; to: number; key: string };
 }
 
 export interface Scroll {
@@ -23,17 +25,23 @@ const clamp = (value: number, low: number, high: number) => Math.min(Math.max(va
  * The first row shown of a view taller than its room. It moves as little as it must to keep `follow` in
  * view, sticks to the end of a growing log unless scrolled away, and stays within the content.
  */
-export function useScroll({ total, viewport, follow, stickToEnd = false }: ScrollInput): Scroll {
+export function useScroll({ total, viewport, follow, stickToEnd = false, reveal }: ScrollInput): Scroll {
   const offset = useRef(stickToEnd ? Number.MAX_SAFE_INTEGER : 0);
+  const revealed = useRef(reveal?.key);
   const atEnd = useRef(stickToEnd);
   const [, redraw] = useState(0);
   const last = Math.max(0, total - viewport);
 
   let next = offset.current;
   if (stickToEnd && atEnd.current) next = last;
-  if (follow) {
-    if (follow.to - follow.from >= viewport || follow.from < next) next = follow.from;
-    else if (follow.to > next + viewport) next = follow.to - viewport;
+  const keep = (rows: { from: number; to: number }) => {
+    if (rows.to - rows.from >= viewport || rows.from < next) next = rows.from;
+    else if (rows.to > next + viewport) next = rows.to - viewport;
+  };
+  if (follow) keep(follow);
+  if (reveal && reveal.key !== revealed.current) {
+    revealed.current = reveal.key;
+    keep(reveal);
   }
   next = clamp(next, 0, last);
   offset.current = next;
