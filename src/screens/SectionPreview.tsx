@@ -91,6 +91,10 @@ export function SectionPreview(props: SectionPreviewProps) {
     >
       {({ width, height, active }) => {
         if (plan.kind === 'planning') return row('planning', <><Spinner type="dots" /> checking what exists in AWS… {formatElapsed(now - plan.since)}</>);
+        if (plan.kind === 'needs') {
+          const first = controller.sections().find((s) => s.id === plan.section)?.title ?? plan.section;
+          return <Box flexDirection="column">{textRows('needs', `${first} comes first: ${title} needs what it builds (${plan.stepId} needs ${plan.missing}). Go back and open ${first} on the Overview.`, width, { color: 'yellow' })}</Box>;
+        }
         if (plan.kind === 'error') {
           return <Box flexDirection="column">{[...textRows('error', `✗ the plan failed: ${formatErrorLine(plan.error)}`, width, { color: 'red' }), ...textRows('hint', `hint: ${plan.error.hint}`, width, { color: 'yellow' })]}</Box>;
         }

@@ -44,6 +44,8 @@ export interface FakeControllerOptions {
   stripeMissing?: boolean;
   /** What `backupNow()` resolves to. */
   backup?: BackupSummary;
+  /** `plan()` of these sections rejects with this. */
+  planErrors?: Partial<Record<SectionId, unknown>>;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -185,6 +187,8 @@ export class FakeController implements RunbookController {
     this.calls.plan.push([...sections]);
     this.calls.planAlongWith.push([...(options?.alongWith ?? [])]);
     await new Promise((r) => setTimeout(r, 5));
+    const refused = sections.find((id) => this.options.planErrors?.[id] !== undefined);
+    if (refused) throw this.options.planErrors?.[refused];
     this.emit({ type: 'plan-started', sections, at: Date.now() });
     const steps = sections.flatMap((id) => this.options.plans[id] ?? []);
     for (const step of steps) this.emit({ type: 'step-planned', step });

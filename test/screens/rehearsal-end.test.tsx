@@ -134,6 +134,21 @@ describe('numbers that add up', () => {
   });
 });
 
+describe('words of the user', () => {
+  it('a section opened before the one it builds on says which to open first, in the assistant\'s terms', async () => {
+    const { MissingPrerequisiteError } = await import('../../src/engine/prerequisites.js');
+    const error = new MissingPrerequisiteError('peering.cyber-mvp', 'network.mvp.vpc', 'network');
+    const controller = new FakeController({ sections: SECTIONS, plans: {}, planErrors: { peering: error } });
+    const screen = await renderScreen(<App controller={controller} onExit={vi.fn()} />, { columns: 80, rows: 24 });
+    await screen.waitForFrame('Enter overview');
+    await screen.press('enter');
+    await screen.press('2'); // the Overview's number keys open a section at once
+    const frame = await screen.waitForFrame('comes first');
+    expect(frame.replace(/\s+/g, ' ')).toContain('Network comes first: Peering needs what it builds (peering.cyber-mvp needs network.mvp.vpc). Go back and open Network on the Overview.');
+    expect(frame).not.toMatch(/aws-runbook up/);
+  });
+});
+
 describe('first-time setup in the assistant', () => {
   it('opening Hosts without the Stripe keys asks for them (masked) instead of refusing; Esc goes back and says why', async () => {
     const hosts = [{ stepId: 'hosts.shop', section: 'hosts' as const, title: 'The shop', action: 'create' as const, preview: { summary: 'shop', cli: [] } }];
