@@ -1,5 +1,5 @@
-import wrapAnsi from 'wrap-ansi';
 import type { Config } from '../config/schema.js';
+import { wrapNote } from '../render/wrap-note.js';
 import { RunbookSession } from '../engine/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
 import { addressPolicyFor } from '../ssh/address-policy.js';
@@ -24,7 +24,7 @@ export async function openSession(
   output: { screen?: boolean; offline?: boolean } = {},
 ): Promise<RunbookSession> {
   // What the target says as it starts (the sandbox's notes) is prose: wrapped at words in a terminal, never mid-word.
-  const say = (line: string) => io.err(io.errColumns ? wrapAnsi(line, io.errColumns, { hard: true, trim: true }) : line);
+  const say = (line: string) => io.err(wrapNote(line, io.errColumns));
   const target = await resolveTarget(global, say);
   try {
     const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint, { offline: Boolean(output.offline) }));

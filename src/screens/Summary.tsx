@@ -67,7 +67,7 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
       title="Summary"
       status={monthly > 0 ? `≈${formatUsd(monthly)}/month` : undefined}
       hints={hints}
-      moreKeys={[['↑/↓', 'choose what to do next'], ['g', 'show or hide the admin accounts (read over SSH now)'], ...(onOverview ? ([['o', 'overview']] as const) : [])]}
+      moreKeys={[['↑/↓', 'choose what to do next'], ...(onOverview ? ([['o', 'overview']] as const) : [])]}
       {...(quitLabel ? { quit: quitLabel } : {})}
       onKey={(input) => {
         if (input === 'o') onOverview?.();

@@ -42,7 +42,9 @@ export async function tuiCommand(global: GlobalOptions, io: CommandIO): Promise<
   const notices: string[] = [];
   let session;
   try {
-    session = await openSession(global, { ...io, err: (line) => notices.push(line.replace(/\n/g, ' ')) }, 'tui', 'write', undefined, { screen: true });
+    // Not wrapped for the terminal here: the Welcome screen wraps them to its width.
+    const { errColumns: _columns, ...unwrapped } = io;
+    session = await openSession(global, { ...unwrapped, err: (line) => notices.push(line) }, 'tui', 'write', undefined, { screen: true });
   } catch (error) {
     for (const line of notices) io.err(line);
     throw error;

@@ -16,7 +16,7 @@ export function accessRows(info: HostAccessInfo, width: number, simulated: boole
       ...(url.note ? textRows(`note:${url.label}`, url.note, width, { indent: '                ', dimColor: true }) : []),
     ]),
     row('ssh', <Text bold>SSH (through the GitLab host as bastion)</Text>),
-    ...info.ssh.flatMap((line) => textRows(`ssh:${line.host}`, `  ${line.host.padEnd(12)}${line.command}`, width, { hang: '                ', color: 'cyan' })),
+    ...info.ssh.flatMap((line) => textRows(`ssh:${line.host}`, `${line.host.padEnd(12)}${line.command}`, width, { indent: '  ', hang: '                ', color: 'cyan' })),
   ];
 }
 
