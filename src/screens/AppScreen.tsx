@@ -85,7 +85,7 @@ export function AppScreen(props: AppScreenProps) {
           onConfirm={(plan, stepMode) => props.confirmSection(screen.section, plan, stepMode)}
           onBack={upMode ? () => props.exit(1) : toOverview}
           backLabel={upMode ? 'decline (nothing is applied)' : 'back'}
-          {...(back ? { quitLabel: back } : {})}
+          quitLabel={back ?? 'quit (nothing is applied)'}
           identity={view.identity}
         />
       );
