@@ -47,7 +47,7 @@ export function AppScreen(props: AppScreenProps) {
   const quitHome = info.sandbox ? 'quit (discards the rehearsal)' : 'quit';
   switch (screen.name) {
     case 'welcome':
-      return <Welcome controller={controller} onResume={props.resume} onOverview={toOverview} {...(props.notices ? { notices: props.notices } : {})} />;
+      return <Welcome controller={controller} onResume={props.resume} onOverview={toOverview} quitLabel={quitHome} {...(props.notices ? { notices: props.notices } : {})} />;
     case 'overview':
       return (
         <Overview

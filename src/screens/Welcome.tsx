@@ -21,10 +21,12 @@ export interface WelcomeProps {
   onOverview: () => void;
   /** What the tool said while it started (the rehearsal's stand-ins): shown here rather than above the screen. */
   notices?: readonly string[];
+  /** What q does here. */
+  quitLabel?: string;
 }
 
 /** Who and where we are (identity, region, endpoint, config), what the runbook costs and takes, the offer to resume. */
-export function Welcome({ controller, onResume, onOverview, notices = [] }: WelcomeProps) {
+export function Welcome({ controller, onResume, onOverview, notices = [], quitLabel = 'quit' }: WelcomeProps) {
   const { info } = controller;
   const [identity, setIdentity] = useState<IdentityState>({ kind: 'loading' });
   const [resume] = useState(() => controller.resumeInfo());
@@ -54,6 +56,7 @@ export function Welcome({ controller, onResume, onOverview, notices = [] }: Welc
       identity={identity.kind === 'ok' ? identity.identity : undefined}
       title="Welcome — the AWS runbook, one previewed section at a time"
       hints={hints}
+      quit={quitLabel}
       onKey={(input, key) => {
         if (key.return) {
           if (resume) onResume(resume);
