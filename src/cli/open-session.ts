@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { wrapNote } from '../render/wrap-note.js';
 import { RunbookSession } from '../engine/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
 import { addressPolicyFor } from '../ssh/address-policy.js';
@@ -22,7 +23,9 @@ export async function openSession(
    */
   output: { screen?: boolean; offline?: boolean } = {},
 ): Promise<RunbookSession> {
-  const target = await resolveTarget(global, io.err);
+  // What the target says as it starts (the sandbox's notes) is prose: wrapped at words in a terminal, never mid-word.
+  const say = (line: string) => io.err(wrapNote(line, io.errColumns));
+  const target = await resolveTarget(global, say);
   try {
     const addressPolicy = target.addressPolicy ?? (await addressPolicyFor(target.aws.endpoint, { offline: Boolean(output.offline) }));
     const where = { hostsReachable: addressPolicy.reachable, stateDir: target.stateDir, ...(addressPolicy.notice ? { hostsNotice: addressPolicy.notice } : {}) };
@@ -38,7 +41,7 @@ export async function openSession(
       mode,
       command,
       onClose: () => target.release(),
-      notify: (line) => io.err(`note: ${line}`),
+      notify: (line) => say(`note: ${line}`),
       // A log for every run that changes things (up, down, the TUI), and for backup, restore and verify.
       ...(mode === 'write' || LOGGED_READS.has(command)
         ? { log: global.verbose && !output.screen ? { mirror: (line: string) => io.err(`log ${line}`) } : {} }

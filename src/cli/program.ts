@@ -9,7 +9,7 @@ import { packageVersion } from './version.js';
 const SECTIONS = SECTION_IDS.join(',');
 
 /**
- * The command line (DESIGN.md §2). Each action resolves with the process exit code. Commands are
+ * The command line. Each action resolves with the process exit code. Commands are
  * imported when they run: `--help` should not load the AWS SDK, and plain commands should not load Ink.
  */
 export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit: (code: number) => void): Command {
@@ -37,7 +37,7 @@ export function buildProgram(io: (options: GlobalOptions) => CommandIO, setExit:
       'Build the runbook\'s AWS infrastructure one previewed, confirmed section at a time; resume after any failure.\n' +
         'With no command: the interactive assistant (needs a terminal). Try it with no AWS account: aws-runbook --sandbox',
     )
-    .option('--config <file>', 'config file (default: aws-runbook.yaml, seed defaults when it does not exist)')
+    .option('--config <file>', "config file (default: aws-runbook.yaml; the runbook's own values when it does not exist)")
     .option('--state <dir>', 'state directory (default .aws-runbook; with --sandbox a throwaway one)')
     .option('--profile <name>', 'AWS profile from your shared config/credentials files')
     .option('--region <region>', 'AWS region (overrides the config file)')
@@ -76,7 +76,8 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
   program
     .command('init')
     .description('write the config file (in a terminal with no flags: a short setup form)')
-    .option('--suffix <suffix>', 'project suffix used in Name tags (seed: BFHK)')
+    .option('--suffix <suffix>', 'project suffix used in Name tags (default BFHK, as the runbook)')
+    .option('--region <region>', 'AWS region everything is created in (default us-east-2)')
     .option('--admin-cidr <cidr>', 'your own address range for SSH and admin UIs, e.g. 203.0.113.7/32')
     .option('--public-key <path>', 'your SSH public key (default ~/.ssh/id_ed25519.pub)')
     .option('--shop-source <path>', 'the Rocket eCommerce archive or folder')

@@ -10,7 +10,7 @@ import { signalInterrupts } from './signals.js';
  * 'exit' handlers still stop moto, remove the sandbox's temporary directories and release the lock.
  * Once the App has left, signals get the process-wide default again (signals.ts).
  */
-export async function runTuiWithSignals(controller: RunbookController, start: AppStart): Promise<number> {
+export async function runTuiWithSignals(controller: RunbookController, start: AppStart, notices?: readonly string[]): Promise<number> {
   const { runTui } = await import('../screens/run-tui.js');
   let received = 0;
   const interrupts: InterruptSource = (listener) =>
@@ -18,7 +18,7 @@ export async function runTuiWithSignals(controller: RunbookController, start: Ap
       received += 1;
       listener();
     });
-  const code = await runTui(controller, start, { interrupts });
+  const code = await runTui(controller, start, { interrupts, ...(notices ? { notices } : {}) });
   if (received > 1) process.exit(code);
   return code;
 }

@@ -17,7 +17,7 @@ import type { AddressPolicy } from '../ssh/address-policy.js';
 import { withShopFacts } from '../tasks/hosts/shop/shop-facts.js';
 import { UsageError } from './exit-codes.js';
 
-/** Global flags (DESIGN.md §2). */
+/** Global flags. */
 export interface GlobalOptions {
   config?: string;
   state?: string;

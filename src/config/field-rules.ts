@@ -127,7 +127,7 @@ export const dbInstanceClassRule: FieldRule<string> = (dbClass) => {
   const suggestion = isInstanceType(bare) ? bare : likelyInstanceType(bare);
   return {
     message: `${q(dbClass)} is not an RDS instance class (db.family.size)`,
-    fix: suggestion ? `did you mean db.${suggestion}?` : 'use a class such as db.m7g.large (the seed) or db.t4g.medium',
+    fix: suggestion ? `did you mean db.${suggestion}?` : 'use a class such as db.m7g.large (the runbook\'s) or db.t4g.medium',
   };
 };
 
@@ -137,7 +137,7 @@ export const MAX_STORAGE_GB = 65536;
 
 export const allocatedStorageRule: FieldRule<number> = (gb) => {
   if (gb < MIN_STORAGE_GB) {
-    return { message: `${gb} GB is below the MariaDB minimum of ${MIN_STORAGE_GB} GB`, fix: `use ${MIN_STORAGE_GB} or more (the seed uses 400)` };
+    return { message: `${gb} GB is below the MariaDB minimum of ${MIN_STORAGE_GB} GB`, fix: `use ${MIN_STORAGE_GB} or more (the runbook uses 400)` };
   }
   if (gb > MAX_STORAGE_GB) {
     return { message: `${gb} GB is above the MariaDB maximum of ${MAX_STORAGE_GB} GB (64 TiB)`, fix: `use at most ${MAX_STORAGE_GB}` };

@@ -49,7 +49,7 @@ export function formatPath(path: FieldPath): string {
 const FIELD_HINTS: Record<string, string> = {
   suffix: 'write 2 to 12 letters or digits, e.g. suffix: BFHK',
   region: 'write an AWS region name, e.g. region: us-east-2',
-  network: 'write a mapping with mvp, ia and cyber (or leave it out for the seed layout)',
+  network: 'write a mapping with mvp, ia and cyber (or leave it out for the runbook layout)',
   mvp: 'write a VPC: cidr, public (cidr, az) and private (a list of cidr, az)',
   ia: 'write a VPC: cidr, public (cidr, az) and private (a list of cidr, az)',
   cyber: 'write a VPC: cidr, public (cidr, az) and private (a list of cidr, az)',

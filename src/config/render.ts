@@ -8,7 +8,7 @@ import { configSchema, type Config, type ConfigInput } from './schema.js';
 
 const HEADER = [
   '# aws-runbook configuration.',
-  "# Every setting is optional: one that is left out (or commented out, as below) takes the seed runbook's value.",
+  "# Every setting is optional: one that is left out (or commented out, as below) takes the runbook's value.",
   '# Check the result with `aws-runbook plan` (it works offline).',
 ];
 

@@ -57,6 +57,40 @@ export interface PlanOptions {
   alongWith?: readonly SectionId[];
 }
 
+/** What a section (or the whole runbook) costs once built, and how long building it takes on AWS. */
+export interface Estimate {
+  /** USD a month, at the prices the cost table gives (usage-based charges not included); undefined: no priced step. */
+  monthlyUsd?: number;
+  /** The longest chain of steps, by their typical time on AWS (waits included: RDS ~15 min, a NAT gateway a few). */
+  seconds: number;
+}
+
+export interface RunbookEstimate {
+  sections: Partial<Record<SectionId, Estimate>>;
+  /** Everything: costs add up; the time is the longest chain across sections (they overlap when applied together). */
+  total: Estimate;
+}
+
+/** One database dumped by the on-demand backup. */
+export interface DumpResult {
+  database: string;
+  /** s3://bucket/key */
+  url: string;
+  bytes: number;
+}
+
+export interface BackupSummary {
+  dumped: DumpResult[];
+  /** What did not go: `database: why`. */
+  failures: string[];
+}
+
+/** The shop's Stripe keys, typed in the assistant (never stored by the tool). */
+export interface StripeKeyPair {
+  publishableKey: string;
+  secretKey: string;
+}
+
 /** How a run asks for confirmation of a step when in step-by-step mode. */
 export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
 
@@ -90,6 +124,18 @@ export interface RunbookController {
   verify(select?: VerifySelect): Promise<CheckReport>;
   /** Stop a running checklist only (its unfinished checks are skipped); a later verify or apply is unaffected. */
   stopVerify(): void;
+  /** Monthly cost and time on AWS per section, from config alone (no AWS call). */
+  estimate?(): RunbookEstimate;
+  /** Whether the hosts section would run without the shop's Stripe keys (not in the environment, not typed yet). */
+  stripeKeysMissing?(): boolean;
+  /** The Stripe keys the operator typed: kept in this process for the run, registered as secrets. */
+  provideStripeKeys?(keys: StripeKeyPair): void;
+  /** `--sandbox`: what a teardown of everything would remove (ours and present), as planned steps. */
+  planTeardown?(): Promise<PlannedStep[]>;
+  /** `--sandbox`: remove everything the rehearsal built, last created first (after planTeardown). */
+  tearDown?(): Promise<RunOutcome>;
+  /** Dump the application databases to the backup bucket now (needs the backup section). */
+  backupNow?(): Promise<BackupSummary>;
   /** Stop the running work (Ctrl-C / q): in-flight calls are aborted, state says where it stopped. */
   abort(): void;
   /** Release the lock and stop the sandbox, if any. */

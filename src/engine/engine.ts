@@ -215,6 +215,11 @@ export class Engine {
       const fresh = entry.inputsKnown ? entry : await planStep(step, ctx, store.state, true);
       if (fresh.planned.action === 'no-change') return this.unchanged(step.id, fresh);
       if (confirmStep && !(await confirmStep(fresh.planned))) {
+        // A prompt answered by a stop (q, Ctrl-C) is not a "no": the run was stopped before this step.
+        if (this.controller.signal.aborted) {
+          this.emit({ type: 'step-skipped', stepId: step.id, reason: 'not started: the run was stopped', at: Date.now() });
+          return 'stop';
+        }
         onDecline();
         this.emit({ type: 'step-skipped', stepId: step.id, reason: 'declined by the operator', at: Date.now() });
         return 'stop';

@@ -10,7 +10,9 @@ import { allSteps, buildRunbook, SSH_SECTIONS } from '../runbook/sections.js';
 import { finishEvents, resumeInfoOf, sectionSummaries } from './run-summary.js';
 import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
-import { STRIPE_ENV } from '../tasks/hosts/shop/stripe-keys.js';
+import { STRIPE_ENV, stripeKeyProblems } from '../tasks/hosts/shop/stripe-keys.js';
+import { runOnDemandBackup } from '../tasks/backup/on-demand.js';
+import { estimateRunbook } from './estimate.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
 import { loadRegionPrices } from '../tasks/price-list.js';
 import { loadTopology } from '../tasks/topology/load.js';
@@ -23,8 +25,8 @@ import type { CheckReport } from '../tasks/checks/run-checks.js';
 import { projectKey } from './context.js';
 import type { PlanEntry } from './plan.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { ResumeInfo, RunbookController, SectionSummary, PlanOptions, SessionInfo, StepConfirm } from './controller.js';
-import type { Identity, PlannedStep, Section, SectionId, Step, StepContext } from './types.js';
+import type { BackupSummary, ResumeInfo, RunbookController, RunbookEstimate, SectionSummary, PlanOptions, SessionInfo, StepConfirm, StripeKeyPair } from './controller.js';
+import { SECTION_IDS, type Identity, type PlannedStep, type Section, type SectionId, type Step, type StepContext } from './types.js';
 
 export interface SessionOptions {
   config: Config;
@@ -63,6 +65,8 @@ export class RunbookSession implements RunbookController {
   private closed = false;
   private verifying: AbortController | undefined;
   private log: RunLog | undefined;
+  private estimated: RunbookEstimate | undefined;
+  private teardown: PlanEntry[] | undefined;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -151,6 +155,14 @@ export class RunbookSession implements RunbookController {
     });
   }
 
+  /**
+   * A stopped run stops only itself: the next plan, apply, teardown or dump of this session (the assistant
+   * goes back to its Overview after a stop) gets a fresh engine; outputs come back from the state file.
+   */
+  private renewIfStopped(): void {
+    if (this.engine.signal.aborted) this.engine = this.newEngine();
+  }
+
   /** Whether the hosts can be reached over SSH in this session (see SSH_SECTIONS). */
   get hostsReachable(): boolean {
     return this.fleet.reachable;
@@ -233,6 +245,7 @@ export class RunbookSession implements RunbookController {
    * (confirmed in this run, applied together with these) count as satisfying it.
    */
   async planEntries(sections: SectionId[], requirePrerequisites = true, alongWith: readonly SectionId[] = []): Promise<PlanEntry[]> {
+    this.renewIfStopped();
     const steps = this.stepsOf(sections);
     if (requirePrerequisites) this.engine.checkOutsideNeeds(steps, allSteps(this.runbook), this.stepsOf(alongWith));
     // The region's prices from the Price List API first (real AWS only, bounded): previews price with them.
@@ -259,6 +272,7 @@ export class RunbookSession implements RunbookController {
   /** Apply sections. Uses the plan the operator just saw when there is one, else plans first. */
   async apply(sections: SectionId[], options: { confirmStep?: StepConfirm; entries?: PlanEntry[] } = {}): Promise<RunOutcome> {
     await this.loadIdentity();
+    this.renewIfStopped();
     const steps = this.stepsOf(sections);
     const cached = steps.map((step) => this.lastPlan.get(step.id));
     const entries =
@@ -276,6 +290,7 @@ export class RunbookSession implements RunbookController {
   /** Teardown of sections (all by default): plan (find), then destroy in reverse. */
   async down(sections: SectionId[], entries?: PlanEntry[]): Promise<RunOutcome> {
     await this.loadIdentity();
+    this.renewIfStopped();
     const planned = entries ?? (await this.engine.plan(this.stepsOf(sections), sections));
     for (const section of [...sections].reverse()) this.emit({ type: 'section-started', section, mode: 'down', at: Date.now() });
     const outcome = await this.engine.destroy(planned, sections);
@@ -285,6 +300,7 @@ export class RunbookSession implements RunbookController {
 
   /** Read-only plan for teardown, without the up-only prerequisite check. */
   async planDown(sections: SectionId[]): Promise<PlanEntry[]> {
+    this.renewIfStopped();
     return this.engine.plan(this.stepsOf(sections), sections);
   }
 
@@ -329,6 +345,47 @@ export class RunbookSession implements RunbookController {
       recorded: { status: (id) => this.state?.steps[id]?.status, outputsOf: (id) => this.engine.knownOutputs(id) },
       offline: false,
     });
+  }
+
+  estimate(): RunbookEstimate {
+    this.estimated ??= estimateRunbook(this.runbook, (stepId) => this.engine.context(stepId));
+    return this.estimated;
+  }
+
+  stripeKeysMissing(): boolean {
+    return stripeKeyProblems(process.env).length > 0;
+  }
+
+  /** This process only (the host steps read them from its environment, as `up`'s masked prompt leaves them); never written anywhere. */
+  provideStripeKeys(keys: StripeKeyPair): void {
+    process.env[STRIPE_ENV.publishable] = keys.publishableKey;
+    process.env[STRIPE_ENV.secret] = keys.secretKey;
+    this.redactor.add(keys.secretKey);
+  }
+
+  /** What `down` would remove, everything selected: the steps whose resource is there and ours. */
+  async planTeardown(): Promise<PlannedStep[]> {
+    await this.loadIdentity();
+    const entries = await this.planDown([...SECTION_IDS]);
+    this.teardown = entries;
+    return entries.filter((entry) => entry.found.kind === 'present' && entry.found.ours && entry.step.destroy).map((entry) => entry.planned);
+  }
+
+  /** `down` of every section, with the entries planTeardown found (planned again when there are none). */
+  async tearDown(): Promise<RunOutcome> {
+    const entries = this.teardown;
+    this.teardown = undefined;
+    return this.down([...SECTION_IDS], entries);
+  }
+
+  /** `aws-runbook backup` for the assistant: every application database, as the backup account, into the bucket. */
+  async backupNow(): Promise<BackupSummary> {
+    this.renewIfStopped();
+    const run = await runOnDemandBackup(this.engine.context('backup.on-demand'));
+    return {
+      dumped: run.results.map((result) => ({ database: result.database, url: `s3://${result.bucket}/${result.key}`, bytes: result.bytes })),
+      failures: run.failures.map(({ database, error }) => `${database}: ${error instanceof Error ? error.message : String(error)}`),
+    };
   }
 
   async close(): Promise<void> {

@@ -54,3 +54,11 @@ export function addedMonthlyCost(steps: readonly PlannedStep[]): number | undefi
   if (known.length === 0) return undefined;
   return Math.round(known.reduce((sum, c) => sum + c, 0) * 100) / 100;
 }
+
+/** How long something takes on AWS, roughly: "<1 min", "≈2 min", "≈15 min", "≈1 h 05 min". */
+export function formatTypical(seconds: number): string {
+  if (seconds < 60) return '<1 min';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `≈${minutes} min`;
+  return `≈${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -20,11 +20,11 @@ const SECTION_TEXT: Record<SectionId, SectionText> = {
   network: {
     title: 'Network',
     description:
-      'The MVP, IA and Cyber VPCs: public and private subnets, internet gateways, NAT gateways for IA and Cyber, route tables (seed Part 1 §1, Part 2 §1, §3, §4).',
+      'The MVP, IA and Cyber VPCs: public and private subnets, internet gateways, NAT gateways for IA and Cyber, route tables (runbook Part 1 §1, Part 2 §1, §3, §4).',
   },
   peering: {
     title: 'Peering',
-    description: 'Cyber↔MVP and Cyber↔IA peering with routes in every route table (seed Part 2 §2).',
+    description: 'Cyber↔MVP and Cyber↔IA peering with routes in every route table (runbook Part 2 §2).',
   },
   security: {
     title: 'Security groups',
@@ -32,15 +32,15 @@ const SECTION_TEXT: Record<SectionId, SectionText> = {
   },
   database: {
     title: 'Database',
-    description: 'MariaDB on RDS, Multi-AZ, private, encrypted, password managed by RDS (seed Part 1 §2).',
+    description: 'MariaDB on RDS, Multi-AZ, private, encrypted, password managed by RDS (runbook Part 1 §2).',
   },
   storage: {
     title: 'Storage',
-    description: 'The S3 backup bucket: private, encrypted, versioned, with a lifecycle rule (seed Part 1 §4).',
+    description: 'The S3 backup bucket: private, encrypted, versioned, with a lifecycle rule (runbook Part 1 §4).',
   },
   compute: {
     title: 'Compute',
-    description: 'Key pair and the five EC2 instances on the looked-up Ubuntu LTS image (seed Part 1 §3, Part 2 §4).',
+    description: 'Key pair and the five EC2 instances on the looked-up Ubuntu LTS image (runbook Part 1 §3, Part 2 §4).',
   },
   hosts: {
     title: 'Hosts',

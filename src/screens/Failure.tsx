@@ -1,11 +1,12 @@
-import { Box, Text, useInput } from 'ink';
+import type { ReactElement } from 'react';
 import type { ClassifiedError } from '../aws/error-kinds.js';
 import type { SessionInfo } from '../engine/controller.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
-import { ErrorDetails } from './components/ErrorDetails.js';
-import { Header } from './components/Header.js';
-import { KeyHints } from './components/KeyHints.js';
+import { Frame } from './frame/Frame.js';
+import { ScrollView } from './frame/ScrollView.js';
+import { blankRow, textRows } from './frame/rows.js';
+import { errorRows } from './components/error-rows.js';
 
 export interface FailureProps {
   info: SessionInfo;
@@ -16,10 +17,12 @@ export interface FailureProps {
   applyError?: ClassifiedError;
   onRetry: () => void;
   onOverview: () => void;
+  /** What q does here. */
+  quitLabel?: string;
 }
 
 /** Which step failed and why (classified), and the way on: retry resumes from that step. */
-export function Failure({ info, view, sections, plan, applyError, onRetry, onOverview }: FailureProps) {
+export function Failure({ info, view, sections, plan, applyError, onRetry, onOverview, quitLabel }: FailureProps) {
   const inRun = new Set(plan.map((s) => s.stepId));
   const failed = view.order.flatMap((stepId) => {
     const status = view.steps[stepId];
@@ -30,44 +33,32 @@ export function Failure({ info, view, sections, plan, applyError, onRetry, onOve
     return [{ stepId, title, error: status.error }];
   });
   const first = failed[0];
-
-  useInput((input) => {
-    if (input === 'r') onRetry();
-    else if (input === 'o') onOverview();
-  });
+  const quit = quitLabel ?? (info.sandbox ? 'quit (the rehearsal is discarded)' : 'quit — `aws-runbook up` resumes later');
 
   return (
-    <Box flexDirection="column">
-      <Header info={info} title="Failure" identity={view.identity} />
-      {first ? (
-        <>
-          <Text bold color="red">
-            ✗ {first.title} <Text dimColor>({first.stepId})</Text> failed
-          </Text>
-          <ErrorDetails error={first.error} />
-          {failed.length > 1 ? (
-            <Text dimColor>also failed: {failed.slice(1).map((f) => f.title).join(', ')}</Text>
-          ) : null}
-        </>
-      ) : (
-        <>
-          <Text bold color="red">
-            ✗ the run of {sections.join(', ')} failed
-          </Text>
-          {applyError ? <ErrorDetails error={applyError} /> : null}
-        </>
-      )}
-      <Box marginTop={1} flexDirection="column">
-        <Text dimColor>What was done is recorded in the state file; nothing is created twice on retry.</Text>
-        {info.logPath ? <Text dimColor>{`The run's log (JSON lines, secrets redacted): ${info.logPath}`}</Text> : null}
-      </Box>
-      <KeyHints
-        hints={[
-          ['r', 'retry (resumes from this step)'],
-          ['o', 'overview'],
-        ]}
-        quit="quit — `aws-runbook up` resumes later"
-      />
-    </Box>
+    <Frame
+      info={info}
+      identity={view.identity}
+      title="Failure"
+      hints={[['r', 'retry (resumes from this step)'], ['o', 'overview']]}
+      quit={quit}
+      onKey={(input) => {
+        if (input === 'r') onRetry();
+        else if (input === 'o') onOverview();
+      }}
+    >
+      {({ width, height, active }) => {
+        const rows: ReactElement[] = first
+          ? [
+              ...textRows('title', `✗ ${first.title} (${first.stepId}) failed`, width, { color: 'red', bold: true }),
+              ...errorRows('error', first.error, width),
+              ...(failed.length > 1 ? textRows('also', `also failed: ${failed.slice(1).map((f) => f.title).join(', ')}`, width, { dimColor: true }) : []),
+            ]
+          : [...textRows('title', `✗ the run of ${sections.join(', ')} failed`, width, { color: 'red', bold: true }), ...(applyError ? errorRows('error', applyError, width) : [])];
+        rows.push(blankRow('gap'), ...textRows('state', 'What was done is recorded in the state file; nothing is created twice on retry.', width, { dimColor: true }));
+        if (info.logPath) rows.push(...textRows('log', `The run's log (JSON lines, secrets redacted): ${info.logPath}`, width, { dimColor: true }));
+        return <ScrollView rows={rows} height={height} active={active} />;
+      }}
+    </Frame>
   );
 }

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
 import type { RunbookController } from '../engine/controller.js';
 import type { Identity, SectionId } from '../engine/types.js';
-import { formatDuration } from '../render/format-units.js';
-import { Header } from './components/Header.js';
-import { KeyHints } from './components/KeyHints.js';
-import { SECTION_ICON, nextSection } from './labels.js';
+import { formatDuration, formatTypical, formatUsd } from '../render/format-units.js';
+import { Frame } from './frame/Frame.js';
+import { textRows } from './frame/rows.js';
+import { Pointer, SectionItem, type SectionItemProps } from './components/SectionItem.js';
+import { nextSection } from './labels.js';
 
 export interface OverviewProps {
   controller: RunbookController;
@@ -16,55 +18,70 @@ export interface OverviewProps {
   /** The verification checklist (v). */
   onChecklist: () => void;
   identity?: Identity;
+  /** Said under the list: where a stopped run stopped, what a teardown or a dump did. */
+  notice?: string;
+  /** What q does here. */
+  quitLabel?: string;
 }
 
-/** The sections with what the state says of each; arrows + Enter open one. */
-export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist, identity }: OverviewProps) {
+/** The sections with what the state says of each, their cost a month and time on AWS; ↑/↓ + Enter (or 1–8) open one. */
+export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist, identity, notice, quitLabel = 'quit' }: OverviewProps) {
   const [sections] = useState(() => controller.sections());
+  const [estimate] = useState(() => controller.estimate?.());
   const next = nextSection(sections);
-  const [cursor, setCursor] = useState(() => Math.max(0, next ? sections.indexOf(next) : 0));
   const [message, setMessage] = useState<string | undefined>();
+  const available = sections.filter((s) => s.available);
+  const done = available.filter((s) => s.recorded === 'done').length;
 
-  useInput((input, key) => {
-    if (key.upArrow) setCursor((c) => Math.max(0, c - 1));
-    else if (key.downArrow) setCursor((c) => Math.min(sections.length - 1, c + 1));
-    else if (key.return) {
-      const chosen = sections[cursor];
-      if (!chosen) return;
-      if (chosen.available) onOpen(chosen.id);
-      else if (chosen.unavailable && chosen.unavailable !== 'coming later') setMessage(`${chosen.title} cannot run here: ${chosen.unavailable}.`);
-      else setMessage(`${chosen.title} is coming later: this version has no steps for it yet.`);
-    } else if (input === 's') onSummary();
-    else if (input === 'v') onChecklist();
-  });
+  const open = (id: SectionId) => {
+    const chosen = sections.find((s) => s.id === id);
+    if (!chosen) return;
+    if (chosen.available) onOpen(chosen.id);
+    else if (chosen.unavailable && chosen.unavailable !== 'coming later') setMessage(`${chosen.title} cannot run here: ${chosen.unavailable}.`);
+    else setMessage(`${chosen.title} is coming later: this version has no steps for it yet.`);
+  };
+  const items = sections.map((section) => ({ key: section.id, value: section.id, label: section.title, section, estimate: estimate?.sections[section.id] }));
+  const total = estimate?.total;
 
   return (
-    <Box flexDirection="column">
-      <Header info={controller.info} title="Overview" identity={identity} />
-      {sections.map((section, i) => {
-        const icon = SECTION_ICON[section.recorded];
-        const selected = i === cursor;
+    <Frame
+      info={controller.info}
+      identity={identity}
+      title="Overview"
+      status={`${done}/${available.length} sections done`}
+      hints={[['Enter', 'open'], ['s', 'summary'], ['v', 'checklist']]}
+      moreKeys={[['↑/↓', 'move'], ['1–8', 'open that section at once']]}
+      quit={quitLabel}
+      onKey={(input) => {
+        if (input === 's') onSummary();
+        else if (input === 'v') onChecklist();
+      }}
+    >
+      {({ width, height, active }) => {
+        const below = [
+          ...(total ? textRows('total', `Once built: ${total.monthlyUsd === undefined ? 'no priced resource' : `≈${formatUsd(total.monthlyUsd)} a month`} (usage-based charges not included); about ${formatTypical(total.seconds).replace('≈', '')} on AWS for everything, the long waits overlapping.`, width, { dimColor: true }) : []),
+          ...textRows('next', `next: ${next ? next.title : 'nothing — every available section is done'}  ·  elapsed ${formatDuration(elapsedMs)} this session`, width),
+          ...(notice ? textRows('notice', notice, width, { color: 'yellow' }) : []),
+          ...(message ? textRows('message', message, width, { color: 'yellow' }) : []),
+        ];
+        const room = Math.max(3, height - below.length - 1);
         return (
-          <Text key={section.id} dimColor={!section.available}>
-            <Text color="cyan">{selected ? '❯ ' : '  '}</Text>
-            {section.available ? <Text color={icon.color}>{icon.icon}</Text> : <Text> </Text>}{' '}
-            <Text bold={selected}>{section.title.padEnd(22)}</Text>
-            {section.available ? (
-              <Text dimColor>{`${icon.label} · ${section.stepIds.length} step${section.stepIds.length === 1 ? '' : 's'}`}</Text>
-            ) : (
-              <Text italic>{section.unavailable === undefined || section.unavailable === 'coming later' ? 'coming later' : 'needs hosts (lab or AWS)'}</Text>
-            )}
-          </Text>
+          <Box flexDirection="column">
+            <SelectInput<SectionId>
+              items={items}
+              isFocused={active}
+              initialIndex={Math.max(0, next ? sections.indexOf(next) : 0)}
+              {...(room < items.length ? { limit: room } : {})}
+              indicatorComponent={Pointer}
+              itemComponent={SectionItem as (props: SectionItemProps) => React.JSX.Element}
+              onHighlight={() => setMessage(undefined)}
+              onSelect={(item) => open(item.value)}
+            />
+            <Text> </Text>
+            {below}
+          </Box>
         );
-      })}
-      <Box marginTop={1} flexDirection="column">
-        <Text>
-          next: <Text bold>{next ? next.title : 'nothing — every available section is done'}</Text>
-        </Text>
-        <Text dimColor>elapsed {formatDuration(elapsedMs)} this session</Text>
-        {message ? <Text color="yellow">{message}</Text> : null}
-      </Box>
-      <KeyHints hints={[['↑/↓', 'move'], ['Enter', 'open section'], ['s', 'summary'], ['v', 'checklist']]} />
-    </Box>
+      }}
+    </Frame>
   );
 }

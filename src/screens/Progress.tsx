@@ -1,14 +1,20 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
+import { ProgressBar } from '@inkjs/ui';
 import type { SessionInfo } from '../engine/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { formatElapsed } from '../render/format-units.js';
-import { Header } from './components/Header.js';
-import { KeyHints, type Hint } from './components/KeyHints.js';
-import { RunningStepLine } from './components/RunningStepLine.js';
+import { Frame } from './frame/Frame.js';
+import type { Hint } from './frame/hints.js';
+import { ScrollView } from './frame/ScrollView.js';
+import { row, textRows } from './frame/rows.js';
+import { finishedRows } from './components/finished-rows.js';
+import { runningRows } from './components/running-rows.js';
 import { HostProgress } from './components/HostProgress.js';
+import { formatCounts, runCounts } from './run-counts.js';
+import type { FinishedEntry } from './use-finished-log.js';
 import { useNow } from './use-now.js';
 
 export interface ProgressProps {
@@ -17,74 +23,79 @@ export interface ProgressProps {
   sections: SectionId[];
   /** The confirmed plan: titles, and how many steps there are. */
   plan: PlannedStep[];
-  /** Steps of this run that finished (they are printed above, in <Static>, by the App). */
-  finishedIds: string[];
+  /** The finished steps of the session, every run (the log scrolls back to the earlier ones). */
+  log: FinishedEntry[];
+  /** This run's id in `log`. */
+  run: number;
+  /** "Applying network" (default) or "Tearing down". */
+  title?: string;
   startedAt?: number;
   /** The step waiting for y/n in step-by-step mode. */
   prompt?: PlannedStep;
   stopping: boolean;
   /** Set when the run ended here (aborted or declined) rather than moving on. */
   outcome?: RunOutcome;
-  onAnswer: (ok: boolean) => void;
+  /** y (true), n (false); a (true, `rest`): this step and the rest of its section without asking. */
+  onAnswer: (ok: boolean, rest?: boolean) => void;
   onOverview: () => void;
+  /** What q does here (stop the run, while it runs). */
+  quitLabel?: string;
 }
 
-/** The live part of a run: running steps with spinner, elapsed and last message; the y/n prompt. */
+/** A run: how many steps finished, run and are to go; the log of finished steps; the steps at work; the y/n/a prompt. */
 export function Progress(props: ProgressProps) {
-  const { view, plan, prompt, outcome, finishedIds } = props;
-  const running = view.order.filter((id) => view.steps[id]?.kind === 'running');
+  const { view, plan, prompt, outcome, log, run } = props;
   const live = outcome === undefined;
   const now = useNow(live);
-  const titles = new Map(plan.map((s) => [s.stepId, s.title]));
-  // Done before this run (a resume) is not "to go"; a step that failed before will be tried again.
-  const settled = (id: string) => ['done', 'skipped'].includes(view.steps[id]?.kind ?? '');
-  const toGo = plan.filter((s) => !finishedIds.includes(s.stepId) && !running.includes(s.stepId) && !settled(s.stepId)).length;
+  const mine = log.filter((entry) => entry.run === run);
+  const counts = runCounts(plan, view, mine);
+  const elapsed = props.startedAt !== undefined ? ` · ${formatElapsed(now - props.startedAt)}` : '';
+  const done = plan.length === 0 ? 100 : (100 * (plan.length - counts.toGo - counts.running)) / plan.length;
 
-  useInput((input) => {
-    if (prompt && (input === 'y' || input === 'n')) props.onAnswer(input === 'y');
-    else if (!live && input === 'o') props.onOverview();
-  });
-
-  const hints: Hint[] = prompt ? [['y', 'apply this step'], ['n', 'skip it']] : live ? [] : [['o', 'overview']];
+  const hints: Hint[] = prompt
+    ? [['y', 'apply this step'], ['n', 'skip it'], ['a', `apply the rest of ${prompt.section}`]]
+    : live
+      ? [['PgUp/PgDn', 'scroll the log']]
+      : [['o', 'overview']];
   return (
-    <Box flexDirection="column">
-      <Header info={props.info} title={`Applying ${props.sections.join(', ')}`} identity={view.identity} />
-      {running.map((id) => {
-        const status = view.steps[id];
-        if (status?.kind !== 'running') return null;
+    <Frame
+      info={props.info}
+      identity={view.identity}
+      title={props.title ?? `Applying ${props.sections.join(', ')}`}
+      hints={hints}
+      quit={props.quitLabel ?? (live ? 'stop the run' : 'quit')}
+      onKey={(input) => {
+        if (prompt && (input === 'y' || input === 'n')) props.onAnswer(input === 'y');
+        else if (prompt && input === 'a') props.onAnswer(true, true);
+        else if (!live && input === 'o') props.onOverview();
+      }}
+    >
+      {({ width, height, active }) => {
+        const top = [
+          row('counts', <Text>{plan.length === 0 && live ? `looking at what is there…${elapsed}` : `${formatCounts(counts)}${elapsed}`}</Text>),
+          ...(plan.some((step) => step.host) ? [<HostProgress key="hosts" plan={plan} view={view} />] : []),
+        ];
+        const bottom = [
+          ...(prompt ? textRows('prompt', `apply ${prompt.title}? y/n — a: this one and the rest of ${prompt.section} without asking`, width, { color: 'yellow', bold: true }) : []),
+          ...(props.stopping && live ? [row('stopping', <Text color="yellow"><Spinner type="dots" /> stopping: waiting for the calls in flight… (Ctrl-C exits at once)</Text>)] : []),
+          ...(outcome === 'aborted' ? textRows('aborted', 'The run stopped. The state file records where; applying the section again resumes from there.', width, { color: 'yellow' }) : []),
+          ...(outcome === 'declined' ? textRows('declined', 'Declined: nothing further was applied.', width, { color: 'yellow' }) : []),
+        ];
+        const room = Math.max(2, height - top.length - bottom.length - 1);
+        const running = runningRows(view, plan, now, Math.max(1, Math.floor(room / 2)));
+        const logRows = log.flatMap((entry) => finishedRows(entry, width));
         return (
-          <RunningStepLine
-            key={id}
-            title={titles.get(id) ?? status.plan?.title ?? id}
-            action={status.action}
-            elapsedMs={now - status.since}
-            lastMessage={status.lastMessage}
-            recentLines={status.recentLines}
-          />
+          <Box flexDirection="column">
+            {top}
+            <Box width={Math.min(width, 60)} height={1}>
+              <ProgressBar value={done} />
+            </Box>
+            <ScrollView rows={logRows} height={Math.max(1, room - running.length)} active={active} stickToEnd />
+            {running}
+            {bottom}
+          </Box>
         );
-      })}
-      <HostProgress plan={plan} view={view} />
-      {prompt ? (
-        <Text bold color="yellow">
-          apply {prompt.title}? y/n
-        </Text>
-      ) : null}
-      {live ? (
-        <Text dimColor>
-          {finishedIds.length} finished · {toGo} to go
-          {props.startedAt !== undefined ? ` · ${formatElapsed(now - props.startedAt)}` : ''}
-        </Text>
-      ) : null}
-      {props.stopping && live ? (
-        <Text color="yellow">
-          <Spinner type="dots" /> stopping: waiting for the calls in flight… (q again exits at once)
-        </Text>
-      ) : null}
-      {outcome === 'aborted' ? (
-        <Text color="yellow">The run stopped. The state file records where; `aws-runbook up` resumes from there.</Text>
-      ) : null}
-      {outcome === 'declined' ? <Text color="yellow">Declined: nothing further was applied.</Text> : null}
-      <KeyHints hints={hints} quit={live ? 'stop the run' : 'quit'} />
-    </Box>
+      }}
+    </Frame>
   );
 }

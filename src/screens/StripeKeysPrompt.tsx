@@ -1,10 +1,15 @@
-import { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useRef, useState } from 'react';
+import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
+import type { SessionInfo } from '../engine/controller.js';
 import { STRIPE_ENV, stripeKeyProblems, type StripeKeys } from '../tasks/hosts/shop/stripe-keys.js';
-import { KeyHints } from './components/KeyHints.js';
+import { Frame } from './frame/Frame.js';
+import { textRows } from './frame/rows.js';
+import { splitEnters } from './edit-keys.js';
 
 export interface StripeKeysPromptProps {
+  /** The header's project, region and sandbox badge. */
+  info: Pick<SessionInfo, 'project' | 'region' | 'sandbox'>;
   /** What the environment already holds (a well-formed key there is not asked again). */
   env: NodeJS.ProcessEnv;
   onSubmit: (keys: StripeKeys) => void;
@@ -14,27 +19,21 @@ export interface StripeKeysPromptProps {
 type Field = 'publishable' | 'secret';
 
 /**
- * The shop's Stripe keys, typed masked (•), for `aws-runbook up` in a terminal when the environment does
- * not hold them. They stay in this process's memory for the run: never on screen, in the state or a log.
- * Problems are the same checks as for the environment (prefix, same mode), without ever echoing a value.
+ * The shop's Stripe keys, typed masked (•), when the environment does not hold them: before `aws-runbook up`
+ * runs the hosts section, and in the assistant when Hosts is opened. They stay in this process's memory for
+ * the run: never on screen, in the state or a log. Problems are the same checks as for the environment
+ * (prefix, same mode), without ever echoing a value.
  */
-export function StripeKeysPrompt({ env, onSubmit, onCancel }: StripeKeysPromptProps) {
-  const [values, setValues] = useState<Record<Field, string>>({
-    publishable: env[STRIPE_ENV.publishable] ?? '',
-    secret: env[STRIPE_ENV.secret] ?? '',
-  });
-  const [field, setField] = useState<Field>(() =>
-    stripeKeyProblems(env).some((p) => p.variable === STRIPE_ENV.publishable) ? 'publishable' : 'secret',
-  );
+export function StripeKeysPrompt({ info, env, onSubmit, onCancel }: StripeKeysPromptProps) {
+  const [values, setValues] = useState<Record<Field, string>>({ publishable: env[STRIPE_ENV.publishable] ?? '', secret: env[STRIPE_ENV.secret] ?? '' });
+  // What submit checks: the keys as typed so far, even a pasted key with its newline.
+  const latest = useRef(values);
+  const [field, setField] = useState<Field>(() => (stripeKeyProblems(env).some((p) => p.variable === STRIPE_ENV.publishable) ? 'publishable' : 'secret'));
   const [problems, setProblems] = useState<string[]>([]);
-
-  useInput((_input, key) => {
-    if (key.escape) onCancel();
-  });
 
   const submit = () => {
     if (field === 'publishable') return setField('secret');
-    const asEnv = { [STRIPE_ENV.publishable]: values.publishable.trim(), [STRIPE_ENV.secret]: values.secret.trim() };
+    const asEnv = { [STRIPE_ENV.publishable]: latest.current.publishable.trim(), [STRIPE_ENV.secret]: latest.current.secret.trim() };
     const found = stripeKeyProblems(asEnv);
     if (found.length > 0) {
       setProblems(found.map((p) => `${p.variable} ${p.message}`));
@@ -44,12 +43,23 @@ export function StripeKeysPrompt({ env, onSubmit, onCancel }: StripeKeysPromptPr
     onSubmit({ publishableKey: asEnv[STRIPE_ENV.publishable] ?? '', secretKey: asEnv[STRIPE_ENV.secret] ?? '' });
   };
 
-  const input = (name: Field, label: string) => (
-    <Text>
+  const input = (name: Field, label: string, active: boolean) => (
+    <Text wrap="truncate-end">
       <Text color={field === name ? 'cyan' : undefined}>{field === name ? '❯ ' : '  '}</Text>
       {label.padEnd(24)}
       {field === name ? (
-        <TextInput value={values[name]} mask="•" onChange={(value) => setValues((v) => ({ ...v, [name]: value }))} onSubmit={submit} />
+        <TextInput
+          value={values[name]}
+          mask="•"
+          focus={active}
+          onChange={(raw) => {
+            const [value = '', ...after] = splitEnters(raw);
+            latest.current = { ...latest.current, [name]: value };
+            setValues(latest.current);
+            if (after.length > 0) submit();
+          }}
+          onSubmit={submit}
+        />
       ) : (
         <Text dimColor>{values[name] ? '•'.repeat(Math.min(values[name].length, 24)) : '(empty)'}</Text>
       )}
@@ -57,20 +67,25 @@ export function StripeKeysPrompt({ env, onSubmit, onCancel }: StripeKeysPromptPr
   );
 
   return (
-    <Box flexDirection="column">
-      <Text bold>The shop needs its Stripe keys</Text>
-      <Text dimColor>
-        They go to the shop host&apos;s .env (mode 0600) only — not to the state file, a log or this screen. Or set {STRIPE_ENV.publishable} and{' '}
-        {STRIPE_ENV.secret} in the environment.
-      </Text>
-      {input('publishable', 'publishable (pk_…)')}
-      {input('secret', 'secret (sk_… or rk_…)')}
-      {problems.map((problem) => (
-        <Text key={problem} color="red">
-          ✗ {problem}
-        </Text>
-      ))}
-      <KeyHints hints={[['Enter', field === 'publishable' ? 'next' : 'use these keys'], ['Esc', 'cancel (nothing is applied)']]} quit={false} />
-    </Box>
+    <Frame
+      info={info}
+      title="The shop needs its Stripe keys"
+      hints={[['Enter', field === 'publishable' ? 'next' : 'use these keys'], ['Esc', 'cancel (nothing is applied)']]}
+      quit={false}
+      helpKey={false}
+      onKey={(_input, key) => {
+        if (key.escape) onCancel();
+      }}
+    >
+      {({ width, active }) => (
+        <Box flexDirection="column">
+          {textRows('why', `They go to the shop host's .env (mode 0600) only — not to the state file, a log or this screen. Or set ${STRIPE_ENV.publishable} and ${STRIPE_ENV.secret} in the environment.`, width, { dimColor: true })}
+          <Text> </Text>
+          {input('publishable', 'publishable (pk_…)', active)}
+          {input('secret', 'secret (sk_… or rk_…)', active)}
+          {problems.flatMap((problem, i) => textRows(`problem-${i}`, `✗ ${problem}`, width, { color: 'red', hang: '  ' }))}
+        </Box>
+      )}
+    </Frame>
   );
 }

@@ -1,13 +1,17 @@
-import { useEffect, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useEffect, useState, type ReactElement } from 'react';
+import { Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { ResumeInfo, RunbookController } from '../engine/controller.js';
 import type { Identity } from '../engine/types.js';
 import { formatErrorLine } from '../render/format-units.js';
 import { toClassified } from './use-apply.js';
-import { KeyHints, type Hint } from './components/KeyHints.js';
-import { SandboxBanner } from './components/SandboxBanner.js';
-import { PRODUCT } from './labels.js';
+import { Frame } from './frame/Frame.js';
+import type { Hint } from './frame/hints.js';
+import { ScrollView } from './frame/ScrollView.js';
+import { blankRow, row, textRows } from './frame/rows.js';
+import { estimateRows } from './components/estimate-rows.js';
+import { resumeRows } from './components/resume-rows.js';
+import { SANDBOX_LINE } from './labels.js';
 
 type IdentityState = { kind: 'loading' } | { kind: 'ok'; identity: Identity } | { kind: 'error'; line: string; hint: string };
 
@@ -15,13 +19,19 @@ export interface WelcomeProps {
   controller: RunbookController;
   onResume: (resume: ResumeInfo) => void;
   onOverview: () => void;
+  /** What the tool said while it started (the rehearsal's stand-ins): shown here rather than above the screen. */
+  notices?: readonly string[];
+  /** What q does here. */
+  quitLabel?: string;
 }
 
-/** Who and where we are (identity, region, endpoint, config), and the offer to resume an unfinished run. */
-export function Welcome({ controller, onResume, onOverview }: WelcomeProps) {
+/** Who and where we are (identity, region, endpoint, config), what the runbook costs and takes, the offer to resume. */
+export function Welcome({ controller, onResume, onOverview, notices = [], quitLabel = 'quit' }: WelcomeProps) {
   const { info } = controller;
   const [identity, setIdentity] = useState<IdentityState>({ kind: 'loading' });
   const [resume] = useState(() => controller.resumeInfo());
+  const [estimate] = useState(() => controller.estimate?.());
+  const [sections] = useState(() => controller.sections());
 
   useEffect(() => {
     let live = true;
@@ -39,70 +49,50 @@ export function Welcome({ controller, onResume, onOverview }: WelcomeProps) {
     };
   }, [controller]);
 
-  useInput((input, key) => {
-    if (key.return) {
-      if (resume) onResume(resume);
-      else onOverview();
-    } else if (input === 'o') onOverview();
-  });
-
   const hints: Hint[] = resume ? [['Enter', 'resume'], ['o', 'overview']] : [['Enter', 'overview']];
   return (
-    <Box flexDirection="column">
-      <Text bold color="cyan">
-        {PRODUCT}
-        <Text dimColor> — the AWS runbook, one previewed section at a time</Text>
-      </Text>
-      {info.sandbox ? <SandboxBanner /> : null}
-      <Box flexDirection="column" marginTop={1}>
-        {identity.kind === 'loading' ? (
-          <Text>
-            <Spinner type="dots" /> asking AWS who we are…
-          </Text>
-        ) : identity.kind === 'ok' ? (
-          <>
-            <Text>account   {identity.identity.account}</Text>
-            <Text>identity  {identity.identity.arn}</Text>
-            <Text>region    {identity.identity.region}</Text>
-            <Text>endpoint  {identity.identity.endpoint ?? info.endpoint ?? 'AWS (default)'}</Text>
-          </>
-        ) : (
-          <>
-            <Text color="red">✗ could not load the AWS identity: {identity.line}</Text>
-            <Text color="yellow">hint: {identity.hint}</Text>
-          </>
-        )}
-        <Text>
-          config    {info.configFound ? info.configPath : 'defaults (no aws-runbook.yaml)'}
-        </Text>
-        <Text dimColor>state     {info.stateDir}</Text>
-      </Box>
-      {resume ? <ResumeOffer resume={resume} /> : null}
-      <KeyHints hints={hints} />
-    </Box>
+    <Frame
+      info={info}
+      identity={identity.kind === 'ok' ? identity.identity : undefined}
+      title="Welcome — the AWS runbook, one previewed section at a time"
+      hints={hints}
+      quit={quitLabel}
+      onKey={(input, key) => {
+        if (key.return) {
+          if (resume) onResume(resume);
+          else onOverview();
+        } else if (input === 'o') onOverview();
+      }}
+    >
+      {({ width, height, active }) => {
+        const rows: ReactElement[] = [
+          ...(info.sandbox ? [row('sandbox', <Text color="black" backgroundColor="yellow" bold>{` ${SANDBOX_LINE} `}</Text>)] : []),
+          ...identityRows(identity, info.endpoint, width),
+          ...textRows('config', `config    ${info.configFound ? info.configPath : 'defaults (no aws-runbook.yaml)'}`, width, { hang: '          ' }),
+          ...textRows('state', `state     ${info.stateDir}`, width, { hang: '          ', dimColor: true }),
+          ...(resume ? [blankRow('b-resume'), ...resumeRows(resume, width, { sandbox: info.sandbox })] : []),
+          ...(estimate ? [blankRow('b-estimate'), ...estimateRows(estimate, sections, width)] : []),
+          ...(notices.length > 0 ? [blankRow('b-notices'), ...notices.flatMap((line, i) => textRows(`notice-${i}`, line, width, { hang: '  ', dimColor: true }))] : []),
+        ];
+        return <ScrollView rows={rows} height={height} active={active} />;
+      }}
+    </Frame>
   );
 }
 
-function ResumeOffer({ resume }: { resume: ResumeInfo }) {
-  const what = resume.outcome === 'failed' ? 'failed' : 'was interrupted';
-  return (
-    <Box flexDirection="column" marginTop={1} borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow">
-        The last `{resume.command}` (started {resume.startedAt}) {what}.
-      </Text>
-      {resume.stepId ? <Text>where: {resume.stepTitle ?? resume.stepId}</Text> : null}
-      {resume.error ? (
-        <>
-          <Text>why:   {formatErrorLine(resume.error)}</Text>
-          <Text color="yellow">hint:  {resume.error.hint}</Text>
-        </>
-      ) : null}
-      {resume.pendingOperation ? <Text>pending operation: {resume.pendingOperation}</Text> : null}
-      <Text dimColor>
-        {resume.command === 'up'
-          ? 'Resuming checks what exists first: nothing is created twice.'
-          : 'Finish the teardown with `aws-runbook down`.'}
-      </Text>
-    </Box>
-  );
+function identityRows(identity: IdentityState, endpoint: string | undefined, width: number): ReactElement[] {
+  if (identity.kind === 'loading') return [row('loading', <><Spinner type="dots" /> asking AWS who we are…</>)];
+  if (identity.kind === 'error') {
+    return [
+      ...textRows('id-error', `✗ could not load the AWS identity: ${identity.line}`, width, { color: 'red', hang: '  ' }),
+      ...textRows('id-hint', `hint: ${identity.hint}`, width, { color: 'yellow', hang: '      ' }),
+    ];
+  }
+  const { account, arn, region } = identity.identity;
+  return [
+    row('account', `account   ${account}`),
+    ...textRows('arn', `identity  ${arn}`, width, { hang: '          ' }),
+    row('region', `region    ${region}`),
+    ...textRows('endpoint', `endpoint  ${identity.identity.endpoint ?? endpoint ?? 'AWS (default)'}`, width, { hang: '          ' }),
+  ];
 }

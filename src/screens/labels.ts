@@ -41,3 +41,6 @@ export function nextSection(sections: SectionSummary[]): SectionSummary | undefi
 export function allAvailableDone(sections: SectionSummary[]): boolean {
   return sections.some((s) => s.available) && nextSection(sections) === undefined;
 }
+
+/** What every `--sandbox` run says first: AWS is emulated, and the hosts are simulated in this process. */
+export const SANDBOX_LINE = 'SANDBOX — nothing real is created; hosts are simulated in this process';

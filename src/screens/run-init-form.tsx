@@ -9,21 +9,29 @@ export interface RunInitFormOptions {
   notes?: Partial<Record<InitField, string>>;
   /** Validates and writes; throws (a ConfigError with issues, ideally) when the answers do not fit. */
   submit: (answers: InitAnswers) => Promise<void>;
+  /** Said above the fields. */
+  intro?: string;
+  /** Said once written. */
+  savedNote?: string;
+  /** Take the form off the terminal when it is done (the assistant draws where it was). */
+  clear?: boolean;
 }
 
-/** `aws-runbook init` in a TTY: the setup form; resolves 0 once written, 130 when cancelled. */
+/** The setup form in a TTY; resolves 0 once written, 130 when cancelled (the caller says so). */
 export async function runInitForm(options: RunInitFormOptions): Promise<number> {
   let code = 130;
-  const handle: { unmount?: () => void } = {};
+  const handle: { done?: () => void } = {};
   const leave = (exitCode: number, delayMs: number) => {
     code = exitCode;
-    setTimeout(() => handle.unmount?.(), delayMs);
+    setTimeout(() => handle.done?.(), delayMs);
   };
   const instance = render(
     <InitForm
       path={options.path}
       initial={options.initial}
       notes={options.notes}
+      {...(options.intro ? { intro: options.intro } : {})}
+      {...(options.savedNote ? { savedNote: options.savedNote } : {})}
       onCancel={() => leave(130, 0)}
       onSubmit={async (answers) => {
         try {
@@ -37,7 +45,10 @@ export async function runInitForm(options: RunInitFormOptions): Promise<number> 
     />,
     { exitOnCtrlC: false },
   );
-  handle.unmount = instance.unmount;
+  handle.done = () => {
+    if (options.clear || code !== 0) instance.clear();
+    instance.unmount();
+  };
   await instance.waitUntilExit();
   return code;
 }

@@ -5,6 +5,8 @@ import { App, type AppStart, type InterruptSource } from './App.js';
 export interface RunTuiOptions {
   /** Interrupts from outside the keyboard (the CLI's SIGINT/SIGTERM/SIGHUP): handled like Ctrl-C. */
   interrupts?: InterruptSource;
+  /** What the tool said while it started, for the Welcome screen. */
+  notices?: readonly string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export async function runTui(controller: RunbookController, start?: AppStart, op
     // Leave the input handler first; the last frame stays on the terminal.
     setImmediate(() => handle.unmount?.());
   };
-  const instance = render(<App controller={controller} start={start} onExit={onExit} interrupts={options.interrupts} />, { exitOnCtrlC: false });
+  const instance = render(<App controller={controller} start={start} onExit={onExit} interrupts={options.interrupts} {...(options.notices ? { notices: options.notices } : {})} />, { exitOnCtrlC: false });
   handle.unmount = instance.unmount;
   await instance.waitUntilExit();
   return code;

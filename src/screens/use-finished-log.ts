@@ -20,8 +20,8 @@ const isFinished = (s: StepStatus) => s.kind === 'done' || s.kind === 'failed' |
 
 /**
  * Append-only log of the steps that finished (done, failed, skipped) in each run, in the order they
- * were seen: what `<Static>` prints once. A step belongs to the run when its status changed after
- * the run's baseline. Lives at App level so the last steps are logged even when the screen changes
+ * were seen: the log the Progress screen scrolls (every run of the session). A step belongs to the run
+ * when its status changed after the run's baseline. Lives at App level so the last steps are logged even when the screen changes
  * in the same render as they finish.
  */
 export function useFinishedLog(view: RunView, mark: RunMark | undefined): FinishedEntry[] {
@@ -37,6 +37,6 @@ export function useFinishedLog(view: RunView, mark: RunMark | undefined): Finish
       log.current.push({ key, run: mark.run, stepId, title, status });
     }
   }
-  // A new array when it grew: <Static> memoises on the array's identity.
+  // A new array each render: the screens that show it draw it again.
   return log.current.slice();
 }

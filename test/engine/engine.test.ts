@@ -235,4 +235,21 @@ describe('Engine', () => {
     await engine.apply(await engine.plan([steps[0]!], ['network']), ['network']);
     expect(engine.planOffline(steps).map((p) => p.action)).toEqual(['no-change', 'create']);
   });
+  it('step by step: a prompt answered by a stop is not a "no": the run is aborted, the step was not started, nothing is declined', async () => {
+    const cloud = new FakeCloud();
+    const steps = [fakeStep(cloud, 'vpc'), fakeStep(cloud, 'subnet', { needs: ['vpc'] }), fakeStep(cloud, 'route', { needs: ['subnet'] })];
+    const { engine, store, events } = await engineWith();
+    const plan = await engine.plan(steps, ['network']);
+    // y to the first step; at the second prompt the operator stops the run (the App aborts, then answers no).
+    const outcome = await engine.apply(plan, ['network'], async (step) => {
+      if (step.stepId === 'vpc') return true;
+      engine.abort();
+      return false;
+    });
+    expect(outcome).toBe('aborted');
+    const skipped = events.flatMap((e) => (e.type === 'step-skipped' ? [`${e.stepId}: ${e.reason}`] : []));
+    expect(skipped).toEqual(['subnet: not started: the run was stopped', 'route: not started: the run was stopped']);
+    expect(store.state.lastRun).toMatchObject({ outcome: 'aborted' });
+    expect(cloud.creates).toBe(1);
+  });
 });

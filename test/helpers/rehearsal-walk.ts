@@ -10,13 +10,13 @@ export async function walkWithEnter(screen: ScreenHandle, options: { stepTimeout
   await screen.waitForFrame('Enter overview', 30_000);
   await screen.press('enter');
   for (let confirmed = 0; ; confirmed += 1) {
-    const frame = await screen.waitForFrame((f) => /next: /.test(f) || /· Summary/.test(f), timeout);
-    if (/· Summary/.test(frame)) return confirmed;
+    const frame = await screen.waitForFrame((f) => /next: /.test(f) || /^─ Summary /m.test(f), timeout);
+    if (/^─ Summary /m.test(frame)) return confirmed;
     if (confirmed > 20) throw new Error('the walk does not end: more than 20 sections confirmed');
     await screen.press('enter');
     await screen.waitForFrame(/y\/Enter/, timeout);
     await screen.press('enter');
-    const after = await screen.waitForFrame((f) => /· (Overview|Summary|Failure)/.test(f), timeout);
-    if (/· Failure/.test(after)) throw new Error(`the walk stopped on a failure:\n${after}`);
+    const after = await screen.waitForFrame((f) => /^─ (Overview|Summary|Failure) /m.test(f), timeout);
+    if (/^─ Failure /m.test(after)) throw new Error(`the walk stopped on a failure:\n${after}`);
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { App } from '../../src/screens/App.js';
 import type { CheckOutcome } from '../../src/tasks/checks/types.js';
 import { FakeController } from './fake-controller.js';
@@ -47,7 +47,7 @@ describe('Checklist screen', () => {
     const { screen } = await openChecklist(controller);
     const live = await screen.waitForFrame('checking…');
     expect(live).toMatch(/checking… [0-3]\/4/);
-    const frame = await screen.waitForFrame('1 passed, 1 failed, 1 warnings, 1 skipped');
+    const frame = await screen.waitForFrame('1 passed, 1 failed, 1 warning, 1 skipped');
     expect(controller.calls.verify).toEqual([{}]);
     expect(frame).toContain('required checks failed');
     // Groups in checklist order.
@@ -75,7 +75,7 @@ describe('Checklist screen', () => {
     controller.setCheck('security.ec2-19.no-open-admin-ports', { status: 'pass', evidence: 'no 0.0.0.0/0 rule to 22 or 3306', hint: undefined, details: undefined });
     await screen.press('down');
     await screen.press('r');
-    frame = await screen.waitForFrame('2 passed, 0 failed, 1 warnings, 1 skipped');
+    frame = await screen.waitForFrame('2 passed, 0 failed, 1 warning, 1 skipped');
     expect(controller.calls.verify).toEqual([{}, { ids: ['security.ec2-19.no-open-admin-ports'] }]);
     expect(frame).toContain('every required check holds');
     expect(frame).toMatch(/✓ EC2.19/);
@@ -105,7 +105,7 @@ describe('Checklist screen', () => {
     expect(frame).toContain('0 passed, 0 failed, 0 warnings, 4 skipped');
     expect(controller.calls.verify).toEqual([{}]);
     await screen.press('a');
-    await screen.waitForFrame('1 passed, 1 failed, 1 warnings, 1 skipped');
+    await screen.waitForFrame('1 passed, 1 failed, 1 warning, 1 skipped');
     expect(controller.calls.verify).toEqual([{}, {}]);
   });
 

@@ -1,12 +1,15 @@
 import type { HostCredential } from '../../src/tasks/hosts/credentials.js';
 import type { ClassifiedError } from '../../src/aws/error-kinds.js';
 import type {
+  BackupSummary,
   PlanOptions,
   ResumeInfo,
   RunbookController,
+  RunbookEstimate,
   SectionSummary,
   SessionInfo,
   StepConfirm,
+  StripeKeyPair,
 } from '../../src/engine/controller.js';
 import type { EngineEvent, RunOutcome } from '../../src/engine/events.js';
 import type { CheckOutcome } from '../../src/tasks/checks/types.js';
@@ -35,6 +38,14 @@ export interface FakeControllerOptions {
   checks?: CheckOutcome[];
   /** How long one check takes. */
   checkMs?: number;
+  /** What `estimate()` answers (absent: the sum of the plans' costs, one minute per step). */
+  estimate?: RunbookEstimate;
+  /** `stripeKeysMissing()` answers true until keys are provided. */
+  stripeMissing?: boolean;
+  /** What `backupNow()` resolves to. */
+  backup?: BackupSummary;
+  /** `plan()` of these sections rejects with this. */
+  planErrors?: Partial<Record<SectionId, unknown>>;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -65,6 +76,9 @@ export class FakeController implements RunbookController {
     close: 0,
     reveal: 0,
     verify: [] as VerifySelect[],
+    stripeKeys: [] as StripeKeyPair[],
+    teardown: 0,
+    backupNow: 0,
   };
   /** Every event emitted, in order. */
   readonly events: EngineEvent[] = [];
@@ -173,6 +187,8 @@ export class FakeController implements RunbookController {
     this.calls.plan.push([...sections]);
     this.calls.planAlongWith.push([...(options?.alongWith ?? [])]);
     await new Promise((r) => setTimeout(r, 5));
+    const refused = sections.find((id) => this.options.planErrors?.[id] !== undefined);
+    if (refused) throw this.options.planErrors?.[refused];
     this.emit({ type: 'plan-started', sections, at: Date.now() });
     const steps = sections.flatMap((id) => this.options.plans[id] ?? []);
     for (const step of steps) this.emit({ type: 'step-planned', step });
@@ -197,6 +213,11 @@ export class FakeController implements RunbookController {
       for (const step of this.options.plans[section] ?? []) {
         if (this.done.has(step.stepId)) continue;
         if (options?.confirmStep && !(await this.confirm(options.confirmStep, step))) {
+          // As the engine: a prompt answered by a stop is not a "no".
+          if (aborter.signal.aborted) {
+            this.emit({ type: 'step-skipped', stepId: step.stepId, reason: 'not started: the run was stopped', at: Date.now() });
+            return this.stopped(section, finish);
+          }
           this.emit({ type: 'step-skipped', stepId: step.stepId, reason: 'declined', at: Date.now() });
           continue;
         }
@@ -206,7 +227,7 @@ export class FakeController implements RunbookController {
         await sleep(stepMs / 2, aborter.signal);
         this.emit({ type: 'step-progress', stepId: step.stepId, message: `working on ${step.title}`, at: Date.now() });
         await sleep(this.hanging.has(step.stepId) ? 60_000 : stepMs / 2, aborter.signal);
-        if (aborter.signal.aborted) return this.stopped(section, finish);
+        if (aborter.signal.aborted) return this.stopped(section, finish, step.stepId);
         const failure = this.failures.get(step.stepId);
         if (failure && failure.times > 0) {
           failure.times -= 1;
@@ -234,9 +255,62 @@ export class FakeController implements RunbookController {
     return answer;
   }
 
-  private stopped(section: SectionId, finish: (o: RunOutcome, s?: SectionId) => RunOutcome): RunOutcome {
+  /** As the engine's step bracket: the step in flight fails as `aborted`; the run ends aborted. */
+  private stopped(section: SectionId, finish: (o: RunOutcome, s?: SectionId) => RunOutcome, inFlight?: string): RunOutcome {
+    if (inFlight) {
+      const error = { kind: 'aborted' as const, message: 'stopped by the operator', hint: 'run `aws-runbook up` to resume from this step', retryable: true };
+      this.emit({ type: 'step-failed', stepId: inFlight, error, at: Date.now() });
+    }
     this.recorded.set(section, 'partial');
     return finish('aborted', section);
+  }
+
+  estimate(): RunbookEstimate {
+    if (this.options.estimate) return this.options.estimate;
+    const sections: RunbookEstimate['sections'] = {};
+    let monthly = 0;
+    for (const section of this.options.sections) {
+      const steps = this.options.plans[section.id] ?? [];
+      const cost = steps.reduce((sum, step) => sum + (step.preview.monthlyCostUsd ?? 0), 0);
+      monthly += cost;
+      sections[section.id] = { seconds: 60 * steps.length, ...(cost > 0 ? { monthlyUsd: cost } : {}) };
+    }
+    return { sections, total: { seconds: 60 * Math.max(1, ...Object.values(sections).map((e) => (e?.seconds ?? 0) / 60)), monthlyUsd: monthly } };
+  }
+
+  stripeKeysMissing(): boolean {
+    return Boolean(this.options.stripeMissing) && this.calls.stripeKeys.length === 0;
+  }
+
+  provideStripeKeys(keys: StripeKeyPair): void {
+    this.calls.stripeKeys.push(keys);
+  }
+
+  /** Every done step of the plans, last first, as a teardown would remove them. */
+  async planTeardown(): Promise<PlannedStep[]> {
+    await new Promise((r) => setTimeout(r, 5));
+    return this.options.sections.flatMap((s) => this.options.plans[s.id] ?? []).filter((step) => this.done.has(step.stepId)).reverse();
+  }
+
+  async tearDown(): Promise<RunOutcome> {
+    this.calls.teardown += 1;
+    const doomed = await this.planTeardown();
+    for (const section of [...this.options.sections].reverse()) this.emit({ type: 'section-started', section: section.id, mode: 'down', at: Date.now() });
+    for (const step of doomed) {
+      this.emit({ type: 'step-started', stepId: step.stepId, action: 'destroy', at: Date.now() });
+      await new Promise((r) => setTimeout(r, 2));
+      this.emit({ type: 'step-done', stepId: step.stepId, action: 'destroy', outputs: {}, at: Date.now() });
+      this.done.delete(step.stepId);
+    }
+    for (const section of this.options.sections) this.recorded.set(section.id, 'not-started');
+    this.emit({ type: 'run-finished', outcome: 'ok', at: Date.now() });
+    return 'ok';
+  }
+
+  async backupNow(): Promise<BackupSummary> {
+    this.calls.backupNow += 1;
+    await new Promise((r) => setTimeout(r, 5));
+    return this.options.backup ?? { dumped: [], failures: [] };
   }
 
   hostAccess(): HostAccessInfo | undefined {

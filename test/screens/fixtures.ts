@@ -31,7 +31,7 @@ export const NETWORK_PLAN: PlannedStep[] = [
     preview: {
       summary: 'VPC-MVP-BFHK 10.1.0.0/16, DNS hostnames on',
       cli: ['aws ec2 create-vpc --cidr-block 10.1.0.0/16'],
-      notes: ['the seed forgets DNS hostnames'],
+      notes: ['the runbook forgets DNS hostnames'],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { App } from '../../src/screens/App.js';
 import { FakeController } from './fake-controller.js';
 import { renderScreen } from './helpers/render-screen.js';
@@ -38,16 +38,20 @@ describe('the guided flow, keys only', () => {
     show('preview', frame);
     expect(frame).toContain('[create] MVP VPC');
     expect(frame).toContain('[adopt] MVP internet gateway');
-    expect(frame).toContain('$ aws ec2 attach-internet-gateway --vpc-id $VPC_ID');
-    expect(frame).toContain('note: the seed forgets DNS hostnames');
-    expect(frame).toMatch(/y\/Enter apply\s+·\s+t step by step\s+·\s+b\/Esc back\s+·\s+q quit/);
+    expect(frame).toContain('note: the runbook forgets DNS hostnames');
+    expect(frame).toMatch(/y\/Enter apply\s+·\s+t step by step\s+·\s+d details\s+·\s+b\/Esc back\s+·\s+\? keys\s+·\s+q overview/);
+    // One row per step: the details (CLI lines, notes) are those of the selected step; ↓ selects the next.
+    expect(frame).not.toContain('$ aws ec2 attach-internet-gateway --vpc-id $VPC_ID');
+    await screen.press('down');
+    frame = await screen.waitForFrame('$ aws ec2 attach-internet-gateway --vpc-id $VPC_ID');
+    expect(frame).toMatch(/❯ \[adopt\] MVP internet gateway/);
+    expect(frame).not.toContain('note: the runbook forgets DNS hostnames');
 
     await screen.press('y');
     frame = await screen.waitForFrame('next: Peering');
     show('overview after network', frame);
     expect(frame).toMatch(/✓ Network\s+done/);
-    expect(frame).toMatch(/✓ MVP VPC\s+create\s+\d+\.\ds\s+vpcId=vpc-0abc/);
-    expect(frame).toMatch(/✓ MVP internet gateway\s+adopt\s+\d+\.\ds\s+igwId=igw-0def/);
+    expect(frame).toContain('✓ Network: 2 finished');
     expect(controller.calls.apply).toEqual([{ sections: ['network'], stepMode: false }]);
 
     // The cursor starts on the next section to do.
@@ -59,14 +63,27 @@ describe('the guided flow, keys only', () => {
 
     await screen.press('enter');
     frame = await screen.waitForFrame('total elapsed');
+    // The runs' log (the earlier run's lines scroll back above the current one's) shows each finished step with its time and ids.
+    const log = screen.frames().find((f) => /Applying peering/.test(f) && /igwId=igw-0def/.test(f)) ?? '';
+    expect(log).toMatch(/✓ MVP VPC\s+create\s+\d+\.\ds\s+vpcId=vpc-0abc/);
+    expect(log).toMatch(/✓ MVP internet gateway\s+adopt\s+\d+\.\ds\s+igwId=igw-0def/);
     show('summary', frame);
     expect(frame).toContain('Summary');
-    expect(frame).toMatch(/MVP VPC\s+create\s+vpcId=vpc-0abc/);
-    expect(frame).toMatch(/Cyber to MVP peering\s+create\s+id=peering.cyber-mvp-id/);
     expect(frame).toContain('aws-runbook status');
     expect(frame).toContain('aws-runbook down');
+    // The step log is folded to a row per section; l unfolds it with the ids.
+    expect(frame).toMatch(/✓ Network\s+done · 2 created or adopted this session/);
+    expect(frame).not.toContain('vpcId=vpc-0abc');
+    await screen.press('l');
+    frame = await screen.waitForFrame('vpcId=vpc-0abc');
+    expect(frame).toMatch(/MVP VPC\s+create\s+vpcId=vpc-0abc/);
+    expect(frame).toMatch(/Cyber to MVP peering\s+create\s+id=peering.cyber-mvp-id/);
     expect(controller.calls.apply).toHaveLength(2);
 
+    // q goes back to the Overview, and leaves from there.
+    await screen.press('q');
+    await screen.waitForFrame('─ Overview');
+    expect(onExit).not.toHaveBeenCalled();
     await screen.press('q');
     expect(onExit).toHaveBeenCalledWith(0);
   });
@@ -86,12 +103,18 @@ describe('the guided flow, keys only', () => {
     await screen.press('y');
     frame = await screen.waitForFrame('apply MVP internet gateway? y/n');
     expect(frame).toMatch(/✓ MVP VPC/);
+    expect(frame).toContain('1 finished · 0 running · 1 to go');
     await screen.press('n');
     frame = await screen.waitForFrame('next: Peering');
-    expect(frame).toContain('- MVP internet gateway skipped: declined');
-    expect(controller.calls.apply).toEqual([{ sections: ['network'], stepMode: true }]);
+    // The declined step stays in the runs' log, which the next run shows above its own lines.
+    await screen.press('enter');
+    await screen.waitForFrame('[create] Cyber to MVP peering');
+    await screen.press('y');
+    await screen.waitForFrame('total elapsed');
+    expect(screen.frames().some((f) => /Applying peering/.test(f) && f.includes('- MVP internet gateway skipped: declined'))).toBe(true);
+    expect(controller.calls.apply).toEqual([{ sections: ['network'], stepMode: true }, { sections: ['peering'], stepMode: false }]);
     const started = controller.events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-    expect(started).toEqual(['network.mvp.vpc']);
+    expect(started).toEqual(['network.mvp.vpc', 'peering.cyber-mvp']);
   });
 
   it('b and Esc go back from a preview, and unavailable sections do not open', async () => {

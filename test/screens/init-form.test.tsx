@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { InitForm, type InitAnswers, type InitSubmitResult } from '../../src/screens/InitForm.js';
 import { initErrorFrom } from '../../src/screens/init-errors.js';
 import { renderScreen } from './helpers/render-screen.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { Progress } from '../../src/screens/Progress.js';
 import { initialRunView, runReducer } from '../../src/engine/reducer.js';
 import type { EngineEvent } from '../../src/engine/events.js';
@@ -41,7 +41,7 @@ describe('Progress of the hosts section', () => {
     const view = events.reduce(runReducer, initialRunView);
     const info = { project: 'bfhk', configPath: 'x', configFound: true, stateDir: 'y', region: 'us-east-2', sandbox: false };
     const screen = await renderScreen(
-      <Progress info={info} view={view} sections={['hosts']} plan={PLAN} finishedIds={['hosts.login.gitlab']} stopping={false} onAnswer={vi.fn()} onOverview={vi.fn()} />,
+      <Progress info={info} view={view} sections={['hosts']} plan={PLAN} log={[{ key: '1:hosts.login.gitlab', run: 1, stepId: 'hosts.login.gitlab', title: 'SSH login to the bastion', status: view.steps['hosts.login.gitlab']! }]} run={1} stopping={false} onAnswer={vi.fn()} onOverview={vi.fn()} />,
     );
     const frame = await screen.waitForFrame('Docker on the shop host');
     expect(frame).toMatch(/hosts gitlab 1\/2 · ecommerce 0\/2/);

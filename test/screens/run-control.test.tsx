@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { App } from '../../src/screens/App.js';
 import { SectionPreview } from '../../src/screens/SectionPreview.js';
 import type { PlannedStep } from '../../src/engine/types.js';
@@ -27,14 +27,15 @@ describe('failure, retry, abort, conflicts', () => {
     expect(frame).toMatch(/kind throttled\s+code RequestLimitExceeded/);
     expect(frame).toContain('why Request limit exceeded.');
     expect(frame).toContain('hint wait a minute, then retry');
-    expect(frame).toContain('q quit — `aws-runbook up` resumes later');
+    // In the assistant q goes back to the Overview (`up`'s Failure says how to resume: below).
+    expect(frame).toContain('q overview');
     expect(controller.calls.apply).toHaveLength(1);
 
     await screen.press('r');
     frame = await screen.waitForFrame('next: Peering');
     expect(controller.calls.apply).toHaveLength(2);
     expect(frame).toMatch(/✓ Network\s+done/);
-    expect(frame).toMatch(/✓ MVP internet gateway\s+adopt/);
+    expect(frame).toContain('✓ Network: 1 finished');
     // The retry resumed: the VPC was not started a second time.
     const vpcStarts = controller.events.filter((e) => e.type === 'step-started' && e.stepId === 'network.mvp.vpc');
     expect(vpcStarts).toHaveLength(1);
@@ -50,7 +51,16 @@ describe('failure, retry, abort, conflicts', () => {
     expect(frame).toMatch(/⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/);
     expect(frame).toMatch(/MVP VPC\s+create\s+\d+s\s+working on MVP VPC/);
     expect(controller.calls.abort).toBe(0);
+    // q asks first; n (or Esc) goes on with the run.
     await screen.press('q');
+    await screen.waitForFrame('Stop the run?');
+    expect(controller.calls.abort).toBe(0);
+    await screen.press('n');
+    await screen.waitForFrame((f) => !f.includes('Stop the run?'));
+    expect(controller.calls.abort).toBe(0);
+    await screen.press('q');
+    await screen.waitForFrame('Stop the run?');
+    await screen.press('y');
     expect(controller.calls.abort).toBe(1);
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(130));
     expect(onExit).toHaveBeenCalledTimes(1);
@@ -68,6 +78,8 @@ describe('failure, retry, abort, conflicts', () => {
     await screen.press('enter');
     await screen.waitForFrame('working on MVP VPC');
     await screen.press('q');
+    await screen.waitForFrame('Stop the run?');
+    await screen.press('q'); // q (or Ctrl-C) at the question: yes, stop
     await screen.waitForFrame('stopping: waiting for the calls in flight');
     expect(onExit).not.toHaveBeenCalled();
     await screen.press('ctrl-c');
@@ -88,8 +100,9 @@ describe('failure, retry, abort, conflicts', () => {
     await screen.waitForFrame('working on MVP internet gateway');
     controller.abort(); // e.g. SIGTERM handled by the CLI
     const frame = await screen.waitForFrame('The run stopped');
-    expect(frame).toContain('The state file records where; `aws-runbook up` resumes from there.');
+    expect(frame).toContain('The state file records where; applying the section again resumes from there.');
     expect(frame).toMatch(/✓ MVP VPC\s+create/);
+    expect(frame).toContain('1 finished · 0 running · 0 to go · 1 stopped');
     expect(onExit).not.toHaveBeenCalled();
     await screen.press('o');
     await screen.waitForFrame(/◐ Network\s+partial/);
@@ -127,8 +140,11 @@ describe('failure, retry, abort, conflicts', () => {
       <SectionPreview controller={controller} section="network" onConfirm={onConfirm} onBack={onBack} />,
     );
     const frame = await screen.waitForFrame('section total');
-    expect(frame).toMatch(/\[create\] MVP VPC\s+network.mvp.vpc\s+\$10.00\/month/);
-    expect(frame).toMatch(/\[create\] MVP internet gateway\s+network.mvp.igw\s+\$22.85\/month/);
+    // One row per step: action, title, cost; the selected step's id and details under it.
+    expect(frame).toMatch(/❯ \[create\] MVP VPC\s+\$10.00\/month\n\s+network.mvp.vpc/);
+    expect(frame).toMatch(/\[create\] MVP internet gateway\s+\$22.85\/month/);
+    expect(frame).toContain('Preview: Network ─');
+    expect(frame).toContain('2 steps · +$32.85/month');
     expect(frame).toContain('section total: +$32.85/month');
     await screen.press('t');
     expect(onConfirm).toHaveBeenCalledWith(NAT_PLAN_WITH_COST, true);
@@ -160,7 +176,7 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
     let frame = await screen.waitForFrame('[create] MVP VPC');
     expect(frame).toContain('y/Enter confirm, preview the next section');
     // `up` skips Welcome, so the preview says which account it would change.
-    await screen.waitForFrame('bfhk · us-east-2 · account 123456789012 · Preview: Network');
+    await screen.waitForFrame((f) => f.includes('bfhk · us-east-2 · account 123456789012\n─ Preview: Network'));
     await screen.press('y');
     frame = await screen.waitForFrame('[create] Cyber to MVP peering');
     // Nothing applied yet: the network section waits for the last confirmation.
@@ -210,7 +226,8 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
     const screen = await renderScreen(<App controller={controller} start={upNetwork} onExit={onExit} />);
     await screen.waitForFrame('[create] MVP VPC');
     await screen.press('y');
-    await screen.waitForFrame('retry (resumes from this step)');
+    const frame = await screen.waitForFrame('retry (resumes from this step)');
+    expect(frame).toContain('q quit — `aws-runbook up` resumes later');
     expect(onExit).not.toHaveBeenCalled();
     await screen.press('q');
     expect(onExit).toHaveBeenCalledWith(1);

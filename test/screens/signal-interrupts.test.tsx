@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { App, type InterruptSource } from '../../src/screens/App.js';
 import { signalInterrupts } from '../../src/cli/signals.js';
 import { FakeController } from './fake-controller.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { App } from '../../src/screens/App.js';
 import { FakeController } from './fake-controller.js';
 import { SECTIONS } from './fixtures.js';
@@ -50,7 +50,15 @@ describe('the Summary after the hosts section', () => {
     expect(frame).toContain('never in the state or a log');
     expect(controller.events.some((event) => JSON.stringify(event).includes(PASSWORD) || JSON.stringify(event).includes(SHOP_ADMIN))).toBe(false);
 
+    // q goes back to the Overview (the passwords leave the screen with the Summary); it leaves from there.
     await screen.press('q');
+    await screen.waitForFrame('─ Overview');
+    expect(screen.frame()).not.toContain(PASSWORD);
+    await screen.press('s');
+    await screen.press('g');
+    await screen.waitForFrame(PASSWORD);
+    // Ctrl-C leaves from anywhere: the passwords are taken off first.
+    await screen.press('ctrl-c');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0));
     // The frame Ink leaves on the terminal no longer holds it.
     expect(screen.frame()).not.toContain(PASSWORD);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { Text } from 'ink';
 import { useRunView } from '../../src/screens/use-run-view.js';
 import type { RunbookController } from '../../src/engine/controller.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup } from './helpers/render-screen.js';
 import { Welcome } from '../../src/screens/Welcome.js';
 import { App } from '../../src/screens/App.js';
 import { FakeController } from './fake-controller.js';

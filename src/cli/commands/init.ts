@@ -36,16 +36,9 @@ export async function initCommand(global: GlobalOptions, options: InitOptions, i
     ...(options.shopSource !== undefined ? { shopSource: options.shopSource } : {}),
   };
   if (Object.keys(answers).length === 0 && io.interactive) {
-    const { runInitForm } = await import('../../screens/run-init-form.js');
-    // This machine's own public address, if it has one (nothing is asked of the internet): offered, editable.
-    const offer = adminAddressOffer();
-    return runInitForm({
-      path,
-      ...(offer ? { initial: { adminCidr: offer.cidr }, notes: { adminCidr: `offered: ${offer.cidr}, ${offer.source}; change it if you connect from elsewhere` } } : {}),
-      async submit(formAnswers) {
-        await writeConfig(path, buildInitConfig(formAnswers), { force: Boolean(options.force) });
-      },
-    });
+    const code = await setupForm(path, { force: Boolean(options.force) });
+    if (code !== EXIT.ok) io.err("Cancelled: nothing was written.");
+    return code;
   }
   if (!options.force && (await exists(path))) {
     throw new UsageError(`${path} already exists; pass --force to overwrite it.`);
@@ -53,4 +46,24 @@ export async function initCommand(global: GlobalOptions, options: InitOptions, i
   await writeConfig(path, buildInitConfig(answers), { force: Boolean(options.force) });
   io.out(`Wrote ${path}. Next: \`aws-runbook plan\` to preview, \`aws-runbook\` (or \`aws-runbook up\`) to build.`);
   return EXIT.ok;
+}
+
+/**
+ * The setup form (what `init` asks) on the terminal; 0 once the file is written, 130 when cancelled. It
+ * offers this machine's own public address as the admin range when one of its interfaces has one
+ * (nothing is asked of the internet). `intro`, `savedNote`, `clear`: for the assistant, which asks first.
+ */
+export async function setupForm(path: string, options: { force?: boolean; intro?: string; savedNote?: string; clear?: boolean } = {}): Promise<number> {
+  const { runInitForm } = await import('../../screens/run-init-form.js');
+  const offer = adminAddressOffer();
+  return runInitForm({
+    path,
+    ...(offer ? { initial: { adminCidr: offer.cidr }, notes: { adminCidr: `offered: ${offer.cidr}, ${offer.source}; change it if you connect from elsewhere` } } : {}),
+    ...(options.intro ? { intro: options.intro } : {}),
+    ...(options.savedNote ? { savedNote: options.savedNote } : {}),
+    ...(options.clear ? { clear: true } : {}),
+    async submit(formAnswers) {
+      await writeConfig(path, buildInitConfig(formAnswers), { force: Boolean(options.force) });
+    },
+  });
 }

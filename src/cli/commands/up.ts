@@ -1,5 +1,6 @@
 import { allSteps, buildRunbook, parseSectionList, unavailableReason } from '../../runbook/sections.js';
 import { checkOutsideNeeds } from '../../engine/prerequisites.js';
+import { projectKey } from '../../engine/context.js';
 import { readState } from '../../state/store.js';
 import { assertSectionConfig } from '../../runbook/requirements.js';
 import { STRIPE_ENV, stripeKeyProblems } from '../../tasks/hosts/shop/stripe-keys.js';
@@ -8,6 +9,7 @@ import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { logLine, onInterrupt, openSession } from '../open-session.js';
 import { runTuiWithSignals } from '../run-tui-signals.js';
+import { REHEARSAL_DISCARDED } from './tui.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 
@@ -66,7 +68,8 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
     const sections = selectSections(buildRunbook(config), options.only, where.hostsReachable, where.hostsNotice);
     // In a terminal, missing Stripe keys are asked for (masked) rather than refused; with --yes nothing is asked.
     if (!options.yes && io.interactive && sections.includes('hosts') && stripeKeyProblems(process.env).length > 0) {
-      const keys = await (await import('../../screens/run-stripe-prompt.js')).promptStripeKeys(process.env);
+      const info = { project: projectKey(config), region: config.region, sandbox: Boolean(global.sandbox) };
+      const keys = await (await import('../../screens/run-stripe-prompt.js')).promptStripeKeys(process.env, info);
       if (!keys) throw new UsageError('Cancelled: the shop needs its Stripe keys; nothing was applied.');
       // This process only: the host steps read them from here; nothing writes them anywhere else.
       process.env[STRIPE_ENV.publishable] = keys.publishableKey;
@@ -81,7 +84,9 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
   try {
     const sections = selectSections(session.runbook, options.only, session.hostsReachable, session.hostsNotice);
     if (!options.yes) {
-      return await runTuiWithSignals(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
+      const code = await runTuiWithSignals(session, { screen: 'preview', sections, stepMode: Boolean(options.step) });
+      if (global.sandbox) io.err(REHEARSAL_DISCARDED);
+      return code;
     }
     // Ends a run that built something with the verify line; not in a sandbox, whose resources stop with this run.
     const suggestVerify = global.sandbox ? undefined : verifyCommandLine(global);

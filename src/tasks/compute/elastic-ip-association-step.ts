@@ -54,7 +54,7 @@ export function elasticIpAssociationStep(spec: InstanceSpec & { key: ElasticIpHo
         summary: `give ${spec.name} its Elastic IP (${allocationId}): the address survives a stop/start; the auto-assigned one is released`,
         cli: [`aws ec2 associate-address --allocation-id ${allocationId} --instance-id ${instanceId} --no-allow-reassociation`],
         notes: [
-          'seed: the hosts are reached at their auto-assigned public addresses (`ssh ubuntu@3.149.236.21`, `EXTERNAL_URL="http://18.217.232.200/"`), which change at every stop/start; here each public host keeps an Elastic IP, and the URLs, SSH commands, ALLOWED_HOSTS and GitLab\'s EXTERNAL_URL use it.',
+          'runbook: the hosts are reached at their auto-assigned public addresses (`ssh ubuntu@3.149.236.21`, `EXTERNAL_URL="http://18.217.232.200/"`), which change at every stop/start; here each public host keeps an Elastic IP, and the URLs, SSH commands, ALLOWED_HOSTS and GitLab\'s EXTERNAL_URL use it.',
         ],
       };
     },

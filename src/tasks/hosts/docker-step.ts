@@ -53,8 +53,8 @@ export function dockerStep(config: Config, host: HostName): Step {
           sshLine(ctx, host, `sudo ${INFO} && sudo docker compose version`),
         ],
         notes: [
-          'seed: `sudo apt install …` (apt, the interactive front end) and, in the shop part, no `apt update` first; here apt-get without prompts, the package lists refreshed only when older than a day.',
-          'seed: `docker compose up` without sudo, though `ubuntu` was never put in the docker group (permission denied on /var/run/docker.sock); here every docker command runs through sudo (docker-group membership is root access anyway).',
+          'runbook: `sudo apt install …` (apt, the interactive front end) and, in the shop part, no `apt update` first; here apt-get without prompts, the package lists refreshed only when older than a day.',
+          'runbook: `docker compose up` without sudo, though `ubuntu` was never put in the docker group (permission denied on /var/run/docker.sock); here every docker command runs through sudo (docker-group membership is root access anyway).',
         ],
       };
     },

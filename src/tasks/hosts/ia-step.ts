@@ -42,7 +42,7 @@ export function iaPingStep(config: Config): Step {
       return {
         summary: `check that ${name} has ping (install iputils-ping if not); nothing else is installed there`,
         cli: [sshLine(ctx, HOST, 'command -v ping || sudo DEBIAN_FRONTEND=noninteractive apt-get install -y iputils-ping')],
-        notes: ['seed: the IA workstation is only reached by SSH and ping (its screenshots); the same here, through the bastion.'],
+        notes: ['runbook: the IA workstation is only reached by SSH and ping (its screenshots); the same here, through the bastion.'],
       };
     },
 

@@ -32,7 +32,7 @@ export function kumaComposeFile(): string {
     '  uptime-kuma:',
     `    image: ${KUMA_IMAGE}`,
     `    container_name: ${KUMA_CONTAINER}`,
-    '    # A container the operator stopped stays stopped after a reboot (the seed used "always").',
+    '    # A container the operator stopped stays stopped after a reboot (the runbook used "always").',
     '    restart: unless-stopped',
     '    ports:',
     '      # On the host\'s loopback only: the operator and the runbook reach it through an SSH tunnel to this',

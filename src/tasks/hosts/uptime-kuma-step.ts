@@ -109,9 +109,9 @@ export function uptimeKumaStep(config: Config): Step {
           kumaTunnelLine(ctx),
         ],
         notes: [
-          "seed: a one-off `docker run … --restart always`; here a Compose file (`up -d` recreates only what changed, the file says what runs) with restart unless-stopped, so a container stopped on purpose stays stopped after a reboot.",
-          `seed: port ${KUMA_PORT} published on every interface with no word on who may reach it; here it is published on the host's loopback only and reached through the tunnel above (to the monitoring host's own localhost, through the bastion), so no security group opens it.`,
-          "seed: leaves Kuma's setup page open, where whoever comes first creates the admin account; here the tool creates the account (over Kuma's socket.io API, through the tunnel) before anyone can, and adds the monitors — a rerun adds none twice (same name or URL).",
+          "runbook: a one-off `docker run … --restart always`; here a Compose file (`up -d` recreates only what changed, the file says what runs) with restart unless-stopped, so a container stopped on purpose stays stopped after a reboot.",
+          `runbook: port ${KUMA_PORT} published on every interface with no word on who may reach it; here it is published on the host's loopback only and reached through the tunnel above (to the monitoring host's own localhost, through the bastion), so no security group opens it.`,
+          "runbook: leaves Kuma's setup page open, where whoever comes first creates the admin account; here the tool creates the account (over Kuma's socket.io API, through the tunnel) before anyone can, and adds the monitors — a rerun adds none twice (same name or URL).",
           `the monitors watch the hosts' private addresses, over the Cyber↔MVP peering and inside the Cyber VPC: the web security group takes HTTP and the shop's port from anywhere, the Cyber group takes GitLab's HTTP from the Cyber private subnet (the monitoring host's).`,
         ],
       };

@@ -17,43 +17,43 @@ const TAGGED = 'Tagged in the create call (Name, aws-runbook:project, aws-runboo
 
 const MVP: SeedNotes = {
   vpc: [
-    'The seed creates this VPC without any tag and then hard-codes its id (vpc-02b34098f121dd272) in every later command; the tool passes the real id along.',
-    'DNS hostnames are turned on (the seed leaves them off), so instances get DNS names.',
+    'The runbook creates this VPC without any tag and then hard-codes its id (vpc-02b34098f121dd272) in every later command; the tool passes the real id along.',
+    'DNS hostnames are turned on (the runbook leaves them off), so instances get DNS names.',
     TAGGED,
   ],
   subnetPublic: [
-    'The seed creates this subnet untagged and without auto-assigned public IPv4; here instances launched in it get one.',
+    'The runbook creates this subnet untagged and without auto-assigned public IPv4; here instances launched in it get one.',
   ],
   subnetPrivate: (n, zone) =>
     n === 1
-      ? ['The seed creates this subnet (10.1.2.0/24, us-east-2b) untagged and refers to it as subnet-0e6601b928cbf6996.']
+      ? ['The runbook creates this subnet (10.1.2.0/24, us-east-2b) untagged and refers to it as subnet-0e6601b928cbf6996.']
       : [
-          `Not in the seed: its RDS subnet group mixes the public subnet (subnet-05e8caac9f82d6e34) with the private one; the MVP gets this second private subnet in ${zone} instead, so the database stays private across two AZs.`,
+          `Not in the runbook: its RDS subnet group mixes the public subnet (subnet-05e8caac9f82d6e34) with the private one; the MVP gets this second private subnet in ${zone} instead, so the database stays private across two AZs.`,
         ],
-  igw: ['The seed creates this gateway untagged and hard-codes its id (igw-0a1efe59caa7ac25b).'],
+  igw: ['The runbook creates this gateway untagged and hard-codes its id (igw-0a1efe59caa7ac25b).'],
   rtPublic: [
-    'The seed\'s line is garbled ("aws ec2 create-route aws ec2 create-route-table --vpc-id vpc-02b34098f121dd272"): this is the create-route-table it meant, tagged and named.',
+    'The runbook\'s line is garbled ("aws ec2 create-route aws ec2 create-route-table --vpc-id vpc-02b34098f121dd272"): this is the create-route-table it meant, tagged and named.',
   ],
-  routePublicDefault: ['The seed hard-codes rtb-09d0bf2e568cca802 and igw-0a1efe59caa7ac25b here.'],
-  rtPublicAssoc: ['The seed hard-codes rtb-09d0bf2e568cca802 and subnet-05e8caac9f82d6e34 here.'],
+  routePublicDefault: ['The runbook hard-codes rtb-09d0bf2e568cca802 and igw-0a1efe59caa7ac25b here.'],
+  rtPublicAssoc: ['The runbook hard-codes rtb-09d0bf2e568cca802 and subnet-05e8caac9f82d6e34 here.'],
   rtPrivate: [
-    'No route to the internet: the MVP private subnets (the database) stay without internet access. The seed leaves this table (rtb-006fc7197f7b28952) untagged.',
+    'No route to the internet: the MVP private subnets (the database) stay without internet access. The runbook leaves this table (rtb-006fc7197f7b28952) untagged.',
   ],
   rtPrivateAssoc: (n) =>
-    n === 1 ? ['The seed hard-codes rtb-006fc7197f7b28952 and subnet-0e6601b928cbf6996 here.'] : ['Not in the seed (see the second private subnet).'],
+    n === 1 ? ['The runbook hard-codes rtb-006fc7197f7b28952 and subnet-0e6601b928cbf6996 here.'] : ['Not in the runbook (see the second private subnet).'],
 };
 
 function teamNotes(label: string, vpcId: string, publicTable: string, privateNote: string): SeedNotes {
   return {
-    vpc: [`The seed names this VPC but hard-codes its id (${vpcId}) in later commands; the tool passes the real id along.`, TAGGED],
-    subnetPublic: [`The seed never shows how the ${label} subnets are created, only their hard-coded ids.`],
-    subnetPrivate: () => [`The seed never shows how the ${label} subnets are created, only their hard-coded ids.`],
-    igw: [`The seed creates IGW_${label.toUpperCase()}_ID untagged.`],
-    rtPublic: [`The seed's table is ${publicTable}, hard-coded in its later commands.`],
-    routePublicDefault: ['The seed hard-codes the table and gateway ids here.'],
-    rtPublicAssoc: ['The seed hard-codes the table and subnet ids here.'],
+    vpc: [`The runbook names this VPC but hard-codes its id (${vpcId}) in later commands; the tool passes the real id along.`, TAGGED],
+    subnetPublic: [`The runbook never shows how the ${label} subnets are created, only their hard-coded ids.`],
+    subnetPrivate: () => [`The runbook never shows how the ${label} subnets are created, only their hard-coded ids.`],
+    igw: [`The runbook creates IGW_${label.toUpperCase()}_ID untagged.`],
+    rtPublic: [`The runbook's table is ${publicTable}, hard-coded in its later commands.`],
+    routePublicDefault: ['The runbook hard-codes the table and gateway ids here.'],
+    rtPublicAssoc: ['The runbook hard-codes the table and subnet ids here.'],
     rtPrivate: [privateNote],
-    rtPrivateAssoc: () => ['The seed hard-codes the table and subnet ids here.'],
+    rtPrivateAssoc: () => ['The runbook hard-codes the table and subnet ids here.'],
   };
 }
 
@@ -66,7 +66,7 @@ export function seedNotes(vpc: VpcKey): SeedNotes {
         'IA',
         'vpc-08c58a7ebc10f4aeb',
         'rtb-0c109bc902995016f',
-        'The seed\'s "Table Privée IA" writes its 0.0.0.0/0 → NAT route into the public table rtb-0c109bc902995016f; here that route (added with the NAT gateway) goes into this private table.',
+        'The runbook\'s "Table Privée IA" writes its 0.0.0.0/0 → NAT route into the public table rtb-0c109bc902995016f; here that route (added with the NAT gateway) goes into this private table.',
       );
     case 'cyber':
       return teamNotes(

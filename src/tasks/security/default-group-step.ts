@@ -42,7 +42,7 @@ export function defaultGroupStep(config: Config, vpc: VpcKey): Step {
   const placeholder = defaultGroupPlaceholder(vpc);
   const notes = [
     `AWS Foundational Security Best Practices EC2.2: a VPC's default security group must allow no traffic. AWS creates it allowing all traffic between its members and all outbound traffic; nothing of this runbook wears it (every host and the database have their own group), so every rule is revoked.`,
-    'Not in the seed. The group itself cannot be deleted: it goes with its VPC. Costs nothing.',
+    'Not in the runbook. The group itself cannot be deleted: it goes with its VPC. Costs nothing.',
   ];
 
   async function liveRules(ctx: StepContext, groupId: string, direction: Direction): Promise<SecurityGroupRule[]> {

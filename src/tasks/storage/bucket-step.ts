@@ -104,7 +104,7 @@ export function bucketStep(config: Config): Step {
       const region = ctx.aws.region;
       const configuration = region === 'us-east-1' ? { Tags: tags } : { LocationConstraint: region, Tags: tags };
       const preview = stepPreview(found, {
-        what: `S3 bucket ${bucket} (public access blocked, SSE-S3, versioning, lifecycle of db/)`,
+        what: `S3 bucket ${bucket} (public access blocked, SSE-S3, versioning, lifecycle of ${DB_DUMP_PREFIX})`,
         ...(found.kind === 'present' && found.outputs.bucketName ? { id: found.outputs.bucketName } : {}),
         create: [
           ...(account ? [] : ['ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)']),

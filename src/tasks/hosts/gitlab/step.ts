@@ -105,11 +105,11 @@ export function gitlabStep(config: Config): Step {
           sshLine(ctx, HOST, `curl -fsS ${GITLAB_READINESS_URL}`),
         ],
         notes: [
-          "seed: `apt-get install gitlab-ce` with no GitLab package repository (Ubuntu has no such package); GitLab's shortcut is `curl …/script.deb.sh | sudo bash`, an unread script run as root; here only the key with GitLab's published fingerprint is installed, and the source written as GitLab documents it.",
-          'seed: EXTERNAL_URL hard-coded to 18.217.232.200, an address that changes when the instance stops; here the current public address, and a changed one is set in gitlab.rb and reconfigured on the next `up`.',
-          'seed: `gitlab-ctl reconfigure` right after the install that already ran it; here only when external_url changed or GitLab is down.',
-          `seed: \`sudo cat ${GITLAB_ROOT_PASSWORD_FILE}\` in a terminal (scrollback, screenshots); here it is shown once on the Summary screen and stored nowhere. GitLab deletes the file 24 h after the first reconfigure: sign in and change it before.`,
-          'HTTP only, as in the seed (no domain name for a certificate); ports 80/443 are open to the admin CIDR only (Cyber security group).',
+          "runbook: `apt-get install gitlab-ce` with no GitLab package repository (Ubuntu has no such package); GitLab's shortcut is `curl …/script.deb.sh | sudo bash`, an unread script run as root; here only the key with GitLab's published fingerprint is installed, and the source written as GitLab documents it.",
+          'runbook: EXTERNAL_URL hard-coded to 18.217.232.200, an address that changes when the instance stops; here the current public address, and a changed one is set in gitlab.rb and reconfigured on the next `up`.',
+          'runbook: `gitlab-ctl reconfigure` right after the install that already ran it; here only when external_url changed or GitLab is down.',
+          `runbook: \`sudo cat ${GITLAB_ROOT_PASSWORD_FILE}\` in a terminal (scrollback, screenshots); here it is shown once on the Summary screen and stored nowhere. GitLab deletes the file 24 h after the first reconfigure: sign in and change it before.`,
+          'HTTP only, as in the runbook (no domain name for a certificate); ports 80/443 are open to the admin CIDR only (Cyber security group).',
         ],
       };
     },

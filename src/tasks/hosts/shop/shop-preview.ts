@@ -29,10 +29,10 @@ export function databasePreviewLines(ctx: StepContext, ssh: string, app: typeof 
 }
 
 const SEED_NOTES = [
-  'seed: the app talks to RDS as the master user `admin` (`mysql -u admin -p`), whose password `Azerty123!` is typed in plain text in `create-db-instance`; here RDS keeps the master password in Secrets Manager, the tool reads it into memory only, and the shop gets its own user `shop` with rights on its own database alone',
-  "seed: `.env` is written by hand with nano, world-readable, with the DB password and the Stripe secret key in it; here it is made from the vendor's env.sample at mode 0600 owned by ubuntu, under the names the shop reads (DB_ENGINE, DB_HOST, DB_NAME, DB_USERNAME, DB_PASS, DB_PORT: without them Rocket eCommerce silently runs on SQLite), SECRET_KEY random, DEBUG=False, the Stripe keys from the environment",
-  "seed: `unzip` and `default-mysql-client` are installed for a one-off manual session; here the vendor's zip is unpacked on this machine and sent as one archive, and `mariadb-client` (the server is MariaDB) is installed only when `mariadb` is missing",
-  "seed: `docker compose up -d --build` and nothing after; here the vendor's setup runs (migrate, seed_tags, collectstatic for DEBUG=False), the admin is created with a generated password (no one is left to do it by hand), the shop must answer on the port its compose file publishes, and its tables must be in RDS",
+  'runbook: the app talks to RDS as the master user `admin` (`mysql -u admin -p`), whose password `Azerty123!` is typed in plain text in `create-db-instance`; here RDS keeps the master password in Secrets Manager, the tool reads it into memory only, and the shop gets its own user `shop` with rights on its own database alone',
+  "runbook: `.env` is written by hand with nano, world-readable, with the DB password and the Stripe secret key in it; here it is made from the vendor's env.sample at mode 0600 owned by ubuntu, under the names the shop reads (DB_ENGINE, DB_HOST, DB_NAME, DB_USERNAME, DB_PASS, DB_PORT: without them Rocket eCommerce silently runs on SQLite), SECRET_KEY random, DEBUG=False, the Stripe keys from the environment",
+  "runbook: `unzip` and `default-mysql-client` are installed for a one-off manual session; here the vendor's zip is unpacked on this machine and sent as one archive, and `mariadb-client` (the server is MariaDB) is installed only when `mariadb` is missing",
+  "runbook: `docker compose up -d --build` and nothing after; here the vendor's setup runs (migrate, seed_tags, collectstatic for DEBUG=False), the admin is created with a generated password (no one is left to do it by hand), the shop must answer on the port its compose file publishes, and its tables must be in RDS",
 ];
 
 function cliLines(ctx: StepContext, config: Config): string[] {

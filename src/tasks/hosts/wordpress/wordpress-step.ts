@@ -13,10 +13,10 @@ import { WORDPRESS_COMPOSE_PATH, WORDPRESS_DATABASE, WORDPRESS_DIR, WORDPRESS_EN
 import { installCommand, IS_INSTALLED_COMMAND, siteUrl, WORDPRESS_ADMIN } from './wordpress-install.js';
 
 const SEED_NOTES = [
-  'seed: the compose file lives in ~/wordpress and carries the database password in plain text, for the RDS master user; here /opt/wordpress, the password of WordPress\'s own user `wordpress` in a 0600 env file, the compose file without secrets',
-  'seed: relies on the image to create the database; the image no longer does, so the database and its user are created on RDS first',
-  'seed: checked by a screenshot; here / and /wp-login.php must answer 200 (a redirect to /wp-admin/install.php means not installed), and 500 is reported as "the database is unreachable"',
-  "seed: leaves WordPress at its web installer on port 80, open to the internet, where the first visitor picks the admin; here port 80 is published on the host's 127.0.0.1 only until the tool has installed WordPress with WP-CLI, then on every interface",
+  'runbook: the compose file lives in ~/wordpress and carries the database password in plain text, for the RDS master user; here /opt/wordpress, the password of WordPress\'s own user `wordpress` in a 0600 env file, the compose file without secrets',
+  'runbook: relies on the image to create the database; the image no longer does, so the database and its user are created on RDS first',
+  'runbook: checked by a screenshot; here / and /wp-login.php must answer 200 (a redirect to /wp-admin/install.php means not installed), and 500 is reported as "the database is unreachable"',
+  "runbook: leaves WordPress at its web installer on port 80, open to the internet, where the first visitor picks the admin; here port 80 is published on the host's 127.0.0.1 only until the tool has installed WordPress with WP-CLI, then on every interface",
 ];
 
 function outputs(ctx: StepContext): Outputs {
