@@ -171,8 +171,9 @@ export class SimulatedHost {
     for (const user of ['root', 'ubuntu'] as const) for (const each of make(this.envFor(user))) this.shells[user].registerCommand(each);
   }
 
-  /** A command line as the SSH server receives it, run by `user` in its home directory. */
+  /** A command line as the SSH server receives it, run by `user` in its home directory, on the network as the cloud holds it now. */
   async run(commandLine: string, options: { user: HostUser; stdin: Buffer; signal: AbortSignal }): Promise<RunResult> {
+    await this.world.refreshNetwork();
     const result = await this.shells[options.user].exec(polyfilled(commandLine), {
       cwd: homeOf(options.user),
       env: this.baseEnv(options.user),

@@ -13,7 +13,7 @@ import { connectKuma } from '../../../src/tasks/hosts/uptime-kuma-client.js';
 import { KUMA_COMPOSE_FILE, kumaComposeFile } from '../../../src/tasks/hosts/uptime-kuma-compose.js';
 import { setUpKuma, wantedMonitors } from '../../../src/tasks/hosts/uptime-kuma-setup.js';
 import { wordpressComposeFile, wordpressEnvFile } from '../../../src/tasks/hosts/wordpress/files.js';
-import { runOn, testWorld } from './helpers.js';
+import { designedNetwork, runOn, testWorld } from './helpers.js';
 
 /**
  * The simulated hosts' WordPress and Uptime Kuma: WordPress redirects to its installer until WP-CLI (the
@@ -106,7 +106,7 @@ describe("Uptime Kuma's API through an SSH tunnel to a simulated host", () => {
   let pool: SshPool;
 
   beforeAll(async () => {
-    hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey });
+    hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey, network: designedNetwork(config) });
     const poolHost = (name: 'gitlab' | 'monitoring'): SshHost => {
       const host = hosts.world.host(name);
       return {
