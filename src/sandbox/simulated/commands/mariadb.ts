@@ -121,7 +121,7 @@ function client(name: string, env: CommandEnv): Command {
       }
       for (const statement of statements) {
         try {
-          const { result } = env.world.database.execute(session, statement.tokens);
+          const { result } = env.world.database.execute(session, statement.text);
           if (result) out += batch(result, header);
         } catch (error) {
           if (error instanceof DatabaseError || error instanceof SqlSyntaxError) {
