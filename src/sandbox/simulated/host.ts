@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { Bash, latin1FromBytes, stdoutKind, type Command, type ExecResult, type ResolvedCommandContext } from 'just-bash';
 import type { VpcKey } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
-import type { SecurityGroupKey } from '../../tasks/compute/names.js';
 import { shellQuote } from '../../ssh/remote-command.js';
 import type { WordpressInstall } from './commands/wp-cli-core.js';
 import { coreCommands, homeOf } from './shell/core-commands.js';
@@ -27,8 +26,8 @@ export interface SimulatedHostSpec {
   privateIp: string;
   /** Absent: a private-subnet host. */
   publicIp?: string;
+  /** The VPC whose subnet its addresses come from (who reaches it is the cloud's to say: network.ts). */
   vpc: VpcKey;
-  group: SecurityGroupKey;
 }
 
 /** What a command of a host's shell knows: its host, the simulated world, and who runs it. */
@@ -124,7 +123,6 @@ export class SimulatedHost {
   readonly privateIp: string;
   readonly publicIp: string | undefined;
   readonly vpc: VpcKey;
-  readonly group: SecurityGroupKey;
   readonly fs = new HostFs();
   readonly owners = new Owners({ path: homeOf('ubuntu'), user: 'ubuntu' });
   readonly installed = new Set<string>();
@@ -144,7 +142,6 @@ export class SimulatedHost {
     this.privateIp = spec.privateIp;
     this.publicIp = spec.publicIp;
     this.vpc = spec.vpc;
-    this.group = spec.group;
     this.hostname = ec2Hostname(spec.privateIp);
     const shellOf = (user: HostUser) =>
       new Bash({

@@ -53,7 +53,6 @@ export function simulatedHostSpecs(config: Config): SimulatedHostSpec[] {
       privateIp: nthAddress(subnet, n),
       ...(spec.public ? { publicIp: `198.51.100.${publicNext++}` } : {}),
       vpc: spec.vpc,
-      group: spec.securityGroup,
     };
   });
 }
