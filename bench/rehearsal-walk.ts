@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTarget } from '../src/cli/target.js';
 import { RunbookSession } from '../src/engine/session.js';
+import { CachedCloudNetwork } from '../src/sandbox/simulated/cloud-network.js';
 import { App } from '../src/screens/App.js';
 import { renderScreen } from '../test/screens/helpers/render-screen.js';
 import { walkWithEnter } from '../test/helpers/rehearsal-walk.js';
@@ -41,5 +42,7 @@ const verdict = /every required check holds/.test(checklist) ? 'every required c
 screen.unmount();
 await session.close();
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-console.log(`rehearsal walk (default time scale, Enter only): first frame ${s(firstFrame)}, ${sections} sections confirmed, Summary at ${s(summary)}, Checklist done at ${s(done)} (${verdict})`);
+const network = target.simulatedHosts?.network;
+const readings = network instanceof CachedCloudNetwork ? `; the simulated hosts read the network from moto ${network.loads} times (${s(network.loadMs)} in all)` : '';
+console.log(`rehearsal walk (default time scale, Enter only): first frame ${s(firstFrame)}, ${sections} sections confirmed, Summary at ${s(summary)}, Checklist done at ${s(done)} (${verdict})${readings}`);
 process.exit(0);

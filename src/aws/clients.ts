@@ -21,6 +21,8 @@ export interface AwsTarget {
   endpoint?: string;
   /** Attempts for read calls (the SDK's standard retry with backoff). */
   maxAttempts?: number;
+  /** Static credentials instead of the chain (the sandbox's own reads of moto: never anyone's real keys). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -57,6 +59,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
     ...(target.profile ? { credentials: fromIni({ profile: target.profile }) } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
   const reads = { ...common, maxAttempts: target.maxAttempts ?? 6, retryMode: 'standard' as const };

@@ -11,7 +11,7 @@ import { endToEndHeaders, forwardToTarget, readWhole } from './forward.js';
 import { HeldAnswers, markDropped, type CallInFlight } from './held-answer.js';
 import { idempotentCallOf, IdempotencyLedger, type RememberedAnswer } from './idempotency.js';
 import type { LabMap } from './lab-map.js';
-import { LandedListeners, type LandedCall, type LandedHandler, type LandedMatch } from './landed-listeners.js';
+import { LandedListeners, MutationListeners, type LandedCall, type LandedHandler, type LandedMatch } from './landed-listeners.js';
 import { modelledDelayMs, type LatencyOptions } from './latency.js';
 import { loopbackTarget, type LoopbackTarget } from './loopback.js';
 import { instanceLookup } from './moto-lookup.js';
@@ -57,6 +57,7 @@ const MAX_FORM_BODY = 8 * 1024 * 1024;
 export class Gateway implements GatewayControls {
   private readonly requestLog = new RequestLog();
   private readonly landed = new LandedListeners();
+  private readonly mutations = new MutationListeners();
   private readonly upstreamAgent = new Agent({ keepAlive: true });
   private readonly faults: FaultPlan;
   private readonly answers: AnswerModel;
@@ -170,6 +171,11 @@ export class Gateway implements GatewayControls {
     return this.landed.add(match, handler);
   }
 
+  /** Told the service (`ec2`, `rds`…; `moto` for a reset) each time a call changed moto. Returns an unsubscribe function. */
+  onMutated(listener: (service: string) => void): () => void {
+    return this.mutations.add(listener);
+  }
+
   /** The next matching call (or the nth from now) once moto has answered it. */
   whenLanded(match: LandedMatch): Promise<LandedCall> {
     return new Promise((resolve) => {
@@ -249,6 +255,7 @@ export class Gateway implements GatewayControls {
     });
     entry.status = answer.statusCode ?? 502;
     if (dropResponse) markDropped(entry); // before landed listeners see the entry
+    if (identity.mutating || (request.url ?? '').startsWith(MOTO_RESET_PATH)) this.mutations.notify(identity.mutating ? identity.service : 'moto');
 
     if (!this.held.mustHold(call, keepBodies)) {
       response.writeHead(entry.status, answer.statusMessage, endToEndHeaders(answer.rawHeaders));

@@ -68,3 +68,22 @@ export class LandedListeners {
     this.listeners.clear();
   }
 }
+
+/**
+ * Subscribers to "moto's resources may have changed": a mutating call moto answered (whatever its status:
+ * a dropped answer changed moto too), or a moto reset. Told synchronously, before the answer goes back.
+ */
+export class MutationListeners {
+  private readonly listeners = new Set<(service: string) => void>();
+
+  add(listener: (service: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  notify(service: string): void {
+    for (const listener of this.listeners) listener(service);
+  }
+}

@@ -26,8 +26,8 @@ export interface AddressPolicy {
   readonly connect?: SimulatedConnector;
 }
 
-/** Opens an in-process connection to a simulated host's sshd, or throws (never falls back to the network). */
-export type SimulatedConnector = (address: string, port: number) => Duplex;
+/** Opens an in-process connection to a simulated host's sshd, or rejects (never falls back to the network). */
+export type SimulatedConnector = (address: string, port: number) => Promise<Duplex>;
 
 export class UnreachableAddressError extends Error {
   override readonly name = 'UnreachableAddressError';
@@ -49,7 +49,7 @@ export function simulatedAddressPolicy(addresses: Iterable<string>, connect: Sim
     allows: (address) => allowed.has(address),
     where: `the sandbox's simulated hosts (${allowed.size} addresses, in this process)`,
     reachable: true,
-    connect: (address, port) => {
+    connect: async (address, port) => {
       if (!allowed.has(address)) throw new Error(`refusing to connect to ${address}:${port}: not a simulated host's address`);
       return connect(address, port);
     },

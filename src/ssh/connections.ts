@@ -20,7 +20,7 @@ export interface SshPoolOptions {
    * connection. With it, no connection of this pool ever goes over the network: jumps go through the
    * jump host's (simulated) connection, and the connector throws for an address it does not simulate.
    */
-  connector?: (address: string, port: number) => Duplex;
+  connector?: (address: string, port: number) => Promise<Duplex>;
 }
 
 interface Entry {
@@ -164,7 +164,7 @@ export class SshPool {
       const jump = await this.get(host.via, { signal });
       sock = await forwardOut(jump, host);
     } else if (this.connector) {
-      sock = simulatedSocket(this.connector, host);
+      sock = await simulatedSocket(this.connector, host);
     }
     this.connects += 1;
     return connectHost(host, {
@@ -193,9 +193,9 @@ async function forwardOut(jump: SshConnection, host: SshHost): Promise<Duplex> {
   }
 }
 
-function simulatedSocket(connector: NonNullable<SshPoolOptions['connector']>, host: SshHost): Duplex {
+async function simulatedSocket(connector: NonNullable<SshPoolOptions['connector']>, host: SshHost): Promise<Duplex> {
   try {
-    return connector(host.address, host.port ?? 22);
+    return await connector(host.address, host.port ?? 22);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SshConnectError(`${hostLabel(host)}: ${reason}`, hostLabel(host), 'The sandbox reaches only its simulated hosts, through the bastion.', { cause: error });

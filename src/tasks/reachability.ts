@@ -18,6 +18,6 @@ export type {
   PingVerdict,
   ReachabilityModel,
 } from './reachability/model.js';
-export { pingVerdict, predictPingMatrix } from './reachability/predict.js';
+export { admitsFromAddress, pingVerdict, predictPingMatrix, reachVerdict, routeFrom } from './reachability/predict.js';
 export { formatPingMatrix, verdictText, vpcPairVerdicts, type VpcPairVerdict } from './reachability/format.js';
 export { DESIGN_HOSTS, designPeerings, designReachabilityModel } from './reachability/design-model.js';

@@ -124,3 +124,24 @@ describe('gateway: streaming', () => {
     expect(env.gateway.log.at(-1)).toMatchObject({ service: 's3', action: 'PutObject', mutating: true });
   });
 });
+
+describe('gateway: onMutated', () => {
+  it('tells each call that changed moto (a dropped answer too), with its service; never a read or an answered fault', async () => {
+    const told: string[] = [];
+    const unsubscribe = env.gateway.onMutated((service) => told.push(service));
+    await env.aws.ec2.send(new DescribeVpcsCommand({}));
+    await env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.91.0.0/16' }));
+    expect(told).toEqual(['ec2']);
+    env.gateway.inject({ action: 'CreateVpc', kind: 'quota-exceeded', times: 1 });
+    await expect(env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.92.0.0/16' }))).rejects.toThrow();
+    expect(told).toEqual(['ec2']);
+    env.gateway.inject({ action: 'CreateVpc', kind: 'drop-response', times: 1 });
+    await expect(env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.93.0.0/16' }))).rejects.toThrow();
+    expect(await vpcsWithCidr(env.direct, '10.93.0.0/16')).toHaveLength(1);
+    await env.aws.s3.send(new CreateBucketCommand({ Bucket: 'mutated-bucket' }));
+    expect(told).toEqual(['ec2', 'ec2', 's3']);
+    unsubscribe();
+    await env.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.94.0.0/16' }));
+    expect(told).toHaveLength(3);
+  });
+});

@@ -19,6 +19,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SECTION_IDS } from '../../src/engine/types.js';
 import { allSteps } from '../../src/runbook/sections.js';
 import { runOnDemandBackup } from '../../src/tasks/backup/on-demand.js';
+import { AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, DeleteRouteCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { networkNames } from '../../src/tasks/network/names.js';
+import { securityGroupName } from '../../src/tasks/security/rules.js';
+import type { CheckReport } from '../../src/tasks/checks/run-checks.js';
 
 /**
  * A new user's first ten minutes (issue 7): `aws-runbook --sandbox`, driven with Enter alone, walks every
@@ -74,6 +78,8 @@ async function secretsOnHosts(hosts: SimulatedHosts): Promise<{ secrets: Map<str
 
 let target: Target;
 let stateDir: string;
+/** The rerun's session, kept open for the network test at the end. */
+let second: RunbookSession;
 
 /** A session of the rehearsal's target, on the walk's state directory, as the CLI opens one. */
 function openSession(command: string): Promise<RunbookSession> {
@@ -181,7 +187,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     expect(target?.sandbox, 'the walk above ran').toBeDefined();
     const gateway = target.sandbox!.gateway;
     const since = gateway.log.length;
-    const second = await openSession('up');
+    second = await openSession('up');
     cleanups.push(() => second.close());
     const actions = new Map<string, string>();
     const failed: string[] = [];
@@ -209,8 +215,7 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     const world = (target.simulatedHosts as SimulatedHosts).world;
     const shopEnv = parseEnvFile(await ecommerce.fs.readFile('/opt/shop/.env'));
     const asShop = world.database.connect('shop', shopEnv.get('DB_PASS'), ecommerce.privateIp, 'shop');
-    const [show] = world.database.statements('SHOW TABLES');
-    expect(world.database.execute(asShop, show!.tokens).result?.rows.flat()).toEqual(expect.arrayContaining(['django_migrations', 'auth_user']));
+    expect(world.database.execute(asShop, 'SHOW TABLES').result?.rows.flat()).toEqual(expect.arrayContaining(['django_migrations', 'auth_user']));
     expect(second.state?.steps['hosts.shop']?.outputs?.['url'] ?? '').toMatch(/:5085\/$/);
     // WordPress installed by WP-CLI (never left at its installer) and Uptime Kuma set up with its three monitors, once.
     const wordpress = world.host('wordpress');
@@ -225,4 +230,39 @@ describe('the sandbox rehearsal in the TUI, with Enter only', () => {
     const dump = gunzipSync(Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toString();
     expect(dump).toMatch(new RegExp(`CREATE DATABASE .*\`${backup.results[0]?.database}\``));
   }, 120_000);
+
+  it('a peering route deleted, then a security-group rule revoked, through the AWS API: the matching ping checks fail on the pings themselves', async () => {
+    expect(second, 'the rerun above ran').toBeDefined();
+    const { ec2 } = target.aws;
+    const { suffix, network } = target.config;
+    const statusOf = (report: CheckReport) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    const evidenceOf = (report: CheckReport, id: string) => report.checks.find((c) => c.id === id)?.evidence ?? `(no check ${id})`;
+    const clean = await second.verify({ groups: ['connectivity'] });
+    expect(clean.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
+
+    // MVP's public route table loses its route to the Cyber VPC: the shop and WordPress cannot answer Cyber.
+    const [mvpPublic] = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'tag:Name', Values: [networkNames(suffix, 'mvp').rtPublic] }] }))).RouteTables ?? [];
+    const peeringId = mvpPublic?.Routes?.find((r) => r.DestinationCidrBlock === network.cyber.cidr)?.VpcPeeringConnectionId;
+    expect(peeringId).toMatch(/^pcx-/);
+    await ec2.send(new DeleteRouteCommand({ RouteTableId: mvpPublic?.RouteTableId, DestinationCidrBlock: network.cyber.cidr }));
+    const routeless = await second.verify({ groups: ['connectivity'] });
+    expect(statusOf(routeless)).toMatchObject({ 'connectivity.cyber-to-mvp': 'fail', 'connectivity.cyber-to-ia': 'pass', 'connectivity.ia-to-cyber': 'pass', 'connectivity.ia-to-mvp': 'pass' });
+    // The pings themselves went unanswered (the simulated hosts answer from moto, not from the design), as predicted from the live tables.
+    expect(evidenceOf(routeless, 'connectivity.cyber-to-mvp')).toMatch(/^ping: no route \/ predicted: no route \/ design: ok/);
+    await ec2.send(new CreateRouteCommand({ RouteTableId: mvpPublic?.RouteTableId, DestinationCidrBlock: network.cyber.cidr, VpcPeeringConnectionId: peeringId }));
+
+    // SG-IA loses its ICMP rule: Cyber's pings to the IA workstation go unanswered; the route is back, so Cyber → MVP answers again.
+    const [ia] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [securityGroupName(suffix, 'ia')] }] }))).SecurityGroups ?? [];
+    const icmp = ia?.IpPermissions?.find((p) => p.IpProtocol === 'icmp');
+    expect(icmp?.IpRanges?.map((r) => r.CidrIp)).toEqual([network.cyber.cidr]);
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: ia?.GroupId, IpPermissions: [icmp!] }));
+    const ruleless = await second.verify({ groups: ['connectivity'] });
+    expect(statusOf(ruleless)).toMatchObject({ 'connectivity.cyber-to-ia': 'fail', 'connectivity.cyber-to-mvp': 'pass', 'connectivity.ia-to-cyber': 'pass' });
+    expect(evidenceOf(ruleless, 'connectivity.cyber-to-ia')).toMatch(/^ping: no answer \/ predicted: blocked \/ design: ok/);
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ia?.GroupId, IpPermissions: [icmp!] }));
+
+    const repaired = await second.verify({ groups: ['connectivity'] });
+    expect(repaired.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
+  }, 120_000);
 });
+

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  admitsFromAddress,
   designReachabilityModel,
   formatPingMatrix,
+  reachVerdict,
+  routeFrom,
   predictPingMatrix,
   verdictText,
   vpcPairVerdicts,
@@ -220,5 +223,44 @@ describe('predictPingMatrix on changed models', () => {
     const model = design();
     model.hosts.push({ name: 'ghost', subnet: 'nowhere', securityGroups: [] });
     expect(() => predictPingMatrix(model)).toThrow(/host ghost is in unknown subnet nowhere/);
+  });
+});
+
+describe("reachVerdict: the same model for TCP (what the sandbox's simulated hosts answer from)", () => {
+  const host = (model: ReachabilityModel, name: string) => {
+    const found = model.hosts.find((h) => h.name === name);
+    if (!found) throw new Error(`no host ${name}`);
+    return found;
+  };
+
+  it('a port is let in by a rule covering it; the reason names the traffic', () => {
+    const model = design();
+    const database = { name: 'rds', subnet: 'mvp-private-1', securityGroups: ['rds'] };
+    model.hosts.push(database);
+    expect(reachVerdict(model, host(model, 'ecommerce'), database, { kind: 'tcp', port: 3306 })).toEqual({ kind: 'ok' });
+    expect(reachVerdict(model, host(model, 'monitoring'), database, { kind: 'tcp', port: 3306 })).toEqual({ kind: 'blocked-by-sg', securityGroups: ['SG-RDS-BFHK'], reason: 'TCP 3306 only from SG-Web-BFHK' });
+    expect(reachVerdict(model, host(model, 'ecommerce'), database, { kind: 'tcp', port: 22 })).toMatchObject({ kind: 'blocked-by-sg', reason: 'no TCP 22 rule' });
+    expect(reachVerdict(model, host(model, 'gitlab'), host(model, 'ia'), { kind: 'tcp', port: 22 })).toEqual({ kind: 'ok' });
+    expect(reachVerdict(model, host(model, 'ia'), host(model, 'ecommerce'), { kind: 'tcp', port: 80 })).toMatchObject({ kind: 'no-route', direction: 'there' });
+    // Protocol -1 lets everything in; a TCP range covers the ports inside it only.
+    const ia = model.securityGroups.find((g) => g.key === 'ia');
+    if (!ia) throw new Error('no ia group');
+    ia.ingress = [
+      { protocol: '-1', fromPort: -1, toPort: -1, source: { kind: 'cidr', cidr: '10.3.2.0/24' } },
+      { protocol: 'tcp', fromPort: 8000, toPort: 8100, source: { kind: 'cidr', cidr: '10.3.1.0/24' } },
+    ];
+    expect(reachVerdict(model, host(model, 'monitoring'), host(model, 'ia'), { kind: 'tcp', port: 9 })).toEqual({ kind: 'ok' });
+    expect(reachVerdict(model, host(model, 'gitlab'), host(model, 'ia'), { kind: 'tcp', port: 8080 })).toEqual({ kind: 'ok' });
+    expect(reachVerdict(model, host(model, 'gitlab'), host(model, 'ia'), { kind: 'tcp', port: 22 })).toMatchObject({ kind: 'blocked-by-sg', reason: 'TCP 22 only from 10.3.2.0/24' }); // the 8000-8100 rule does not carry 22
+  });
+
+  it('the internet side: the route an address takes, and whether a group lets an outside address in', () => {
+    const model = design();
+    expect(routeFrom(model, host(model, 'gitlab'), '203.0.113.7')).toEqual({ destination: '0.0.0.0/0', target: 'igw' });
+    expect(routeFrom(model, host(model, 'monitoring'), '198.51.100.10')).toEqual({ destination: '0.0.0.0/0', target: 'nat' });
+    expect(routeFrom(model, host(model, 'ecommerce'), '10.3.1.10')?.target).toEqual({ peering: 'cyber-mvp' });
+    expect(admitsFromAddress(model, host(model, 'gitlab'), '203.0.113.7', { kind: 'tcp', port: 22 })).toBe(true);
+    expect(admitsFromAddress(model, host(model, 'gitlab'), '198.51.100.99', { kind: 'tcp', port: 22 })).toBe(false);
+    expect(admitsFromAddress(model, host(model, 'ecommerce'), '198.51.100.99', { kind: 'tcp', port: 5085 })).toBe(true);
   });
 });

@@ -142,7 +142,7 @@ function client(): Emulated {
       }
       for (const statement of statements) {
         try {
-          const { result } = env.world.database.execute(session, statement.tokens);
+          const { result } = env.world.database.execute(session, statement.text);
           if (result) out += batch(result, header);
         } catch (error) {
           if (error instanceof DatabaseError || error instanceof SqlSyntaxError) {

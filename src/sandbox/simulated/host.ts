@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { Bash, latin1FromBytes, stdoutKind, type ExecResult, type ResolvedCommandContext } from 'just-bash';
 import type { VpcKey } from '../../config/schema.js';
 import type { HostName } from '../../engine/types.js';
-import type { SecurityGroupKey } from '../../tasks/compute/names.js';
 import { shellQuote } from '../../ssh/remote-command.js';
 import { BASE_COMMANDS } from '../emulation/packages.js';
 import type { EmulatedHost, HttpAnswer } from '../emulation/host.js';
@@ -30,8 +29,8 @@ export interface SimulatedHostSpec {
   privateIp: string;
   /** Absent: a private-subnet host. */
   publicIp?: string;
+  /** The VPC whose subnet its addresses come from (who reaches it is the cloud's to say: network.ts). */
   vpc: VpcKey;
-  group: SecurityGroupKey;
 }
 
 /** What a command of a host's shell knows: its host, the simulated world, and who runs it. */
@@ -98,7 +97,6 @@ export class SimulatedHost {
   readonly privateIp: string;
   readonly publicIp: string | undefined;
   readonly vpc: VpcKey;
-  readonly group: SecurityGroupKey;
   readonly fs = new HostFs();
   readonly owners = new Owners({ path: homeOf('ubuntu'), user: 'ubuntu' });
   /** What answers on each port of the host (a container, GitLab's nginx). */
@@ -117,7 +115,6 @@ export class SimulatedHost {
     this.privateIp = spec.privateIp;
     this.publicIp = spec.publicIp;
     this.vpc = spec.vpc;
-    this.group = spec.group;
     this.hostname = ec2Hostname(spec.privateIp);
     const shellOf = (user: HostUser) =>
       new Bash({
@@ -145,8 +142,9 @@ export class SimulatedHost {
     for (const user of HOST_USERS) for (const name of names) this.shells[user].registerCommand(shellCommand(this, name, user));
   }
 
-  /** A command line as the SSH server receives it, run by `user` in its home directory. */
+  /** A command line as the SSH server receives it, run by `user` in its home directory, on the network as the cloud holds it now. */
   async run(commandLine: string, options: { user: HostUser; stdin: Buffer; signal: AbortSignal }): Promise<RunResult> {
+    await this.world.refreshNetwork();
     const result = await this.shells[options.user].exec(polyfilled(commandLine), {
       cwd: homeOf(options.user),
       env: this.baseEnv(options.user),

@@ -8,6 +8,7 @@ import type { LabMap } from '../lab-map.js';
 import { consoleOutputFor } from './console-output.js';
 import type { SimulatedHost } from './host.js';
 import { memorySocketPair } from './memory-socket.js';
+import type { CloudNetworkSource } from './cloud-network.js';
 import { generateHostKey, SimulatedSshServer, type HostKey } from './ssh-server.js';
 import { SimulatedWorld } from './world.js';
 
@@ -33,6 +34,10 @@ export interface SimulatedHostsOptions {
   config: Config;
   /** The public key the instances are launched with (the key pair): the login user's authorized key. */
   authorizedKey: string;
+  /** What the cloud holds about the network (moto, in a rehearsal): who reaches whom. */
+  network: CloudNetworkSource;
+  /** Called once by `close` (what was started for the hosts and must stop with them). */
+  onClose?: () => void;
 }
 
 export class SimulatedHosts {
@@ -43,12 +48,15 @@ export class SimulatedHosts {
     readonly world: SimulatedWorld,
     /** The RDS master password (answered for the RDS-managed secret). Never logged. */
     private readonly masterPassword: string,
+    /** What the hosts' network is read from (the cloud). */
+    readonly network: CloudNetworkSource,
+    private readonly onClose: (() => void) | undefined,
   ) {}
 
   static async start(options: SimulatedHostsOptions): Promise<SimulatedHosts> {
     const masterPassword = randomBytes(24).toString('base64url');
-    const world = await SimulatedWorld.create({ config: options.config, masterPassword, authorizedKey: options.authorizedKey });
-    const hosts = new SimulatedHosts(world, masterPassword);
+    const world = await SimulatedWorld.create({ config: options.config, masterPassword, authorizedKey: options.authorizedKey, network: options.network });
+    const hosts = new SimulatedHosts(world, masterPassword, options.network, options.onClose);
     for (const host of world.hosts.values()) {
       hosts.servers.set(host.name, new SimulatedSshServer(host, generateHostKey(), (from, address, port) => hosts.forward(from, address, port)));
     }
@@ -88,7 +96,7 @@ export class SimulatedHosts {
    * An SSH connection from this process (the operator) to a host's public address: the server end goes
    * to that host's sshd. Any other address is refused: this never falls back to a network connection.
    */
-  connect(address: string, port: number): Duplex {
+  async connect(address: string, port: number): Promise<Duplex> {
     if (this.closed) throw new SimulatedAddressError('the simulated hosts were stopped', 'start the sandbox again');
     const host = this.world.hostAt(address);
     if (!host) {
@@ -97,10 +105,12 @@ export class SimulatedHosts {
         'the sandbox only reaches its simulated hosts; check the instance addresses the gateway shows',
       );
     }
+    await this.world.refreshNetwork();
     const reach = this.world.reach(undefined, address, { kind: 'tcp', port });
     if (reach !== 'ok') {
+      const why = address === host.publicIp ? (reach === 'no-route' ? 'no route from the internet to it' : 'its security group drops them') : 'no route: a private address';
       throw new SimulatedAddressError(
-        `${host.name} (simulated) does not accept connections from the admin CIDR on ${address}:${port} (${reach === 'no-route' ? 'no route: a private address' : 'its security group drops them'})`,
+        `${host.name} (simulated) does not accept connections from the admin CIDR on ${address}:${port} (${why})`,
         'only the bastion (gitlab) takes SSH from the admin CIDR; every other host is reached through it',
       );
     }
@@ -112,8 +122,9 @@ export class SimulatedHosts {
    * network lets it through, or to what listens on a port of the host itself (its loopback: a service
    * published on 127.0.0.1) or of another host it reaches — when that listener takes raw connections.
    */
-  private forward(from: SimulatedHost, address: string, port: number): Duplex {
+  private async forward(from: SimulatedHost, address: string, port: number): Promise<Duplex> {
     const local = address === '127.0.0.1' || address === 'localhost' || address === '::1';
+    await this.world.refreshNetwork();
     const target = local ? from : this.world.hostAt(address);
     if (!target || (!local && this.world.reach(from, address, { kind: 'tcp', port }) !== 'ok')) throw new Error(`${from.name} cannot reach ${address}:${port}`);
     if (port === 22) return this.open(target, port);
@@ -131,6 +142,7 @@ export class SimulatedHosts {
   }
 
   close(): void {
+    if (!this.closed) this.onClose?.();
     this.closed = true;
     for (const server of this.servers.values()) server.close();
   }

@@ -18,7 +18,7 @@ export interface HostKey {
   publicKey: string;
 }
 
-export type Forward = (from: SimulatedHost, address: string, port: number) => Duplex;
+export type Forward = (from: SimulatedHost, address: string, port: number) => Promise<Duplex>;
 
 export function generateHostKey(): HostKey {
   return ed25519KeyPair('root@simulated-host');
@@ -42,22 +42,25 @@ export class SimulatedSshServer {
       client.on('authentication', (ctx) => void this.authenticate(ctx));
       client.on('ready', () => {
         client.on('session', (accept) => this.session(accept()));
-        client.on('tcpip', (accept, reject, info) => {
-          let target: Duplex;
-          try {
-            target = this.forward(this.host, info.destIP, info.destPort);
-          } catch {
-            return reject();
-          }
-          const channel = accept();
-          channel.pipe(target).pipe(channel);
-          channel.on('close', () => target.destroy());
-          target.on('close', () => channel.destroy());
-          channel.on('error', () => target.destroy());
-          target.on('error', () => channel.destroy());
-        });
+        client.on('tcpip', (accept, reject, info) => void this.tcpip(accept, reject, info));
       });
     });
+  }
+
+  /** A direct-tcpip channel: opened when `forward` reaches the destination, refused otherwise. */
+  private async tcpip(accept: () => Duplex, reject: () => void, info: { destIP: string; destPort: number }): Promise<void> {
+    let target: Duplex;
+    try {
+      target = await this.forward(this.host, info.destIP, info.destPort);
+    } catch {
+      return reject();
+    }
+    const channel = accept();
+    channel.pipe(target).pipe(channel);
+    channel.on('close', () => target.destroy());
+    target.on('close', () => channel.destroy());
+    channel.on('error', () => target.destroy());
+    target.on('error', () => channel.destroy());
   }
 
   /** Serve one connection (the server end of an in-memory socket pair). */

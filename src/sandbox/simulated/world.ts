@@ -8,18 +8,21 @@ import { simulatedGitlabKey } from '../emulation/gpg.js';
 import { preinstall } from '../emulation/packages.js';
 import { SimulatedDatabase } from './database/server.js';
 import { SimulatedHost, type HttpAnswer, type SimulatedHostSpec } from './host.js';
-import { SimulatedNetwork, type Protocol, type Reach } from './network.js';
+import type { CloudNetworkSource } from './cloud-network.js';
+import { SimulatedNetwork, type CloudNetwork, type Protocol, type Reach } from './network.js';
 
 /**
- * Everything the simulated hosts share: the five hosts of DESIGN.md §5 at addresses from the config's
- * subnets (public ones from RFC 5737's documentation range), the RDS server, the network between them,
- * and the package mirror. Built once per `--sandbox` run, in this process.
+ * Everything the simulated hosts share: the runbook's five hosts at addresses from the config's
+ * subnets (public ones from RFC 5737's documentation range), the RDS server, the network between them
+ * (as the cloud holds it: network.ts), and the package mirror. Built once per `--sandbox` run, in this process.
  */
 
 export interface WorldOptions {
   config: Config;
   /** The RDS master user's password (what the sandbox answers for the RDS-managed secret). */
   masterPassword: string;
+  /** What the cloud holds about the network (moto, in a rehearsal): who reaches whom is decided from it. */
+  network: CloudNetworkSource;
 }
 
 export type HttpResult = { kind: 'answer'; answer: HttpAnswer } | { kind: 'error'; code: number; message: string };
@@ -47,7 +50,6 @@ export function simulatedHostSpecs(config: Config): SimulatedHostSpec[] {
       privateIp: nthAddress(subnet, n),
       ...(spec.public ? { publicIp: `198.51.100.${publicNext++}` } : {}),
       vpc: spec.vpc,
-      group: spec.securityGroup,
     };
   });
 }
@@ -56,16 +58,20 @@ export class SimulatedWorld {
   readonly hosts = new Map<HostName, SimulatedHost>();
   readonly database: SimulatedDatabase;
   readonly databaseEndpoint: { address: string; port: number };
-  private readonly network: SimulatedNetwork;
+  /** The network as last read from the cloud, and the cloud reading it was made from. */
+  private network: { from: CloudNetwork; view: SimulatedNetwork } | undefined;
 
-  private constructor(readonly config: Config, masterPassword: string) {
+  private constructor(
+    readonly config: Config,
+    masterPassword: string,
+    private readonly cloud: CloudNetworkSource,
+  ) {
     this.database = new SimulatedDatabase({ user: MASTER_USERNAME, password: masterPassword });
     this.databaseEndpoint = { address: nthAddress((config.network.mvp.private[0] as { cidr: string }).cidr, 20), port: DATABASE_PORT };
-    this.network = new SimulatedNetwork(config);
   }
 
   static async create(options: WorldOptions & { authorizedKey: string }): Promise<SimulatedWorld> {
-    const world = new SimulatedWorld(options.config, options.masterPassword);
+    const world = new SimulatedWorld(options.config, options.masterPassword, options.network);
     for (const spec of simulatedHostSpecs(options.config)) {
       const host = new SimulatedHost(spec, world);
       await world.prepare(host, options.authorizedKey);
@@ -99,27 +105,46 @@ export class SimulatedWorld {
     return [...this.hosts.values()].find((host) => host.addresses.includes(address));
   }
 
-  private endpointOf(host: SimulatedHost) {
-    return { address: host.privateIp, vpc: host.vpc, group: host.group };
+  /**
+   * Bring the network up to date with the cloud (a cached reading while nothing changed there). Every
+   * command a host runs, and every SSH connection, waits for this first: what they ask of the network
+   * (`reach`, `ping`, `http`, `reachDatabase`) is answered from this reading.
+   */
+  async refreshNetwork(): Promise<void> {
+    const cloud = await this.cloud.read();
+    if (this.network?.from === cloud) return;
+    const hosts = new Map([...this.hosts.values()].map((host) => [host.name, { privateIp: host.privateIp, publicIp: host.publicIp }] as const));
+    this.network = { from: cloud, view: new SimulatedNetwork(cloud, { hosts, database: this.databaseEndpoint.address }) };
+  }
+
+  private get currentNetwork(): SimulatedNetwork {
+    if (!this.network) throw new Error('the simulated network has not been read from the cloud yet (SimulatedWorld.refreshNetwork)');
+    return this.network.view;
+  }
+
+  /** Where the operator (this process) comes from: the admin CIDR's first address (none when it is not set). */
+  private get operator(): string | undefined {
+    const cidr = this.config.access.adminCidr;
+    return cidr ? ipaddr.parseCIDR(cidr)[0].toString() : undefined;
   }
 
   /**
    * From a host (or, without one, the operator: this process, from the admin CIDR) to an address:
-   * private addresses through the VPCs' routes and groups, public ones from the internet.
+   * private addresses through the VPCs' routes and groups, public ones through the internet.
    */
   reach(from: SimulatedHost | undefined, address: string, protocol: Protocol): Reach | 'unknown' {
     const target = this.hostAt(address);
     if (from && target === from) return 'ok';
-    const source = from ? this.endpointOf(from) : this.network.operator;
-    if (!source) return 'blocked';
-    if (address === this.databaseEndpoint.address) return from ? this.network.reach(source, { address, vpc: 'mvp', group: 'rds' }, protocol) : 'no-route';
+    const network = this.currentNetwork;
+    if (address === this.databaseEndpoint.address) return from ? network.toPrivate(from.name, undefined, protocol) : 'no-route';
     if (!target) return 'unknown';
     if (address === target.publicIp) {
-      // Through the internet: the packet arrives from outside every VPC (a NAT's or a public address).
-      return this.network.reach({ address: from?.publicIp ?? source.address, vpc: 'internet' }, this.endpointOf(target), protocol);
+      const operator = this.operator;
+      if (!from && !operator) return 'blocked';
+      return network.toPublic(from ? { host: from.name } : { address: operator as string }, target.name, protocol);
     }
     if (!from) return 'no-route';
-    return this.network.reach(source, this.endpointOf(target), protocol);
+    return network.toPrivate(from.name, target.name, protocol);
   }
 
   reachDatabase(from: SimulatedHost): Reach | 'unknown' {

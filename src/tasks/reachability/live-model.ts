@@ -114,11 +114,14 @@ function ingressRules(permission: IpPermission): ModelIngressRule[] {
   ];
 }
 
+/** A VPC's key in the model: what its aws-runbook:step tag names (`cyber`), else its id. */
+export function liveVpcKey(vpc: Pick<Vpc, 'VpcId' | 'Tags'>): string | undefined {
+  return VPC_STEP.exec(tagValue(vpc.Tags, TAG_STEP) ?? '')?.[1] ?? vpc.VpcId;
+}
+
 /** The model of what AWS describes. Pure. Hosts whose subnet is not among the described ones are left out. */
 export function liveReachabilityModel(live: LiveNetwork): ReachabilityModel {
-  const vpcKey = new Map(
-    live.vpcs.flatMap((v) => (v.VpcId ? [[v.VpcId, VPC_STEP.exec(tagValue(v.Tags, TAG_STEP) ?? '')?.[1] ?? v.VpcId] as const] : [])),
-  );
+  const vpcKey = new Map(live.vpcs.flatMap((v) => (v.VpcId ? [[v.VpcId, liveVpcKey(v) ?? v.VpcId] as const] : [])));
   const keyOfVpc = (id: string | undefined) => (id ? (vpcKey.get(id) ?? id) : 'unknown');
 
   const routeTables: ModelRouteTable[] = live.routeTables.flatMap((t) =>

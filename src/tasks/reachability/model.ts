@@ -81,6 +81,9 @@ export type PingVerdict =
   /** None of the target's groups lets ICMP in from the source. */
   | { kind: 'blocked-by-sg'; securityGroups: string[]; reason: string };
 
+/** What crosses the network: a ping (ICMP echo) or a TCP connection to a port. */
+export type ModelTraffic = { kind: 'icmp' } | { kind: 'tcp'; port: number };
+
 export interface PingCell {
   from: string;
   to: string;

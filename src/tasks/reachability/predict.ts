@@ -6,6 +6,7 @@ import type {
   ModelRouteTable,
   ModelSecurityGroup,
   ModelSubnet,
+  ModelTraffic,
   PingCell,
   PingMatrix,
   PingVerdict,
@@ -16,7 +17,11 @@ import type {
  * The ping matrix predicted from route tables and security groups alone (DESIGN.md §7): a route
  * there, a route back, and ICMP allowed in by the target's groups. Egress and network ACLs are
  * AWS's defaults (allow all) and not modelled; security groups are stateful, so the reply passes.
+ * The same verdict holds for a TCP connection (`reachVerdict`): what the simulated hosts of a
+ * `--sandbox` rehearsal use, so their pings answer what this model predicts from the cloud.
  */
+
+export const ICMP_ECHO: ModelTraffic = { kind: 'icmp' };
 
 function block(text: string, what: string): Ipv4Block {
   const parsed = parseIpv4Cidr(text);
@@ -101,35 +106,63 @@ function routeProblem(look: Lookup, model: ReachabilityModel, from: ModelHost, t
   return undefined;
 }
 
-const carriesIcmp = (rule: ModelIngressRule) => rule.protocol === 'icmp' || rule.protocol === '-1' || rule.protocol === '1';
+/** Whether a rule's protocol and ports let this traffic in (protocol '-1': all traffic; ports -1: all). */
+function carries(rule: ModelIngressRule, traffic: ModelTraffic): boolean {
+  if (rule.protocol === '-1') return true;
+  if (traffic.kind === 'icmp') return rule.protocol === 'icmp' || rule.protocol === '1';
+  if (rule.protocol !== 'tcp' && rule.protocol !== '6') return false;
+  return rule.fromPort === -1 || (traffic.port >= rule.fromPort && traffic.port <= rule.toPort);
+}
 
-function admits(rule: ModelIngressRule, source: Ipv4Block, sourceGroups: readonly string[]): boolean {
-  if (!carriesIcmp(rule)) return false;
+function trafficText(traffic: ModelTraffic): string {
+  return traffic.kind === 'icmp' ? 'ICMP' : `TCP ${traffic.port}`;
+}
+
+function admits(rule: ModelIngressRule, source: Ipv4Block, sourceGroups: readonly string[], traffic: ModelTraffic): boolean {
+  if (!carries(rule, traffic)) return false;
   if (rule.source.kind === 'group') return sourceGroups.includes(rule.source.group);
   return containsBlock(block(rule.source.cidr, 'rule cidr'), source);
 }
 
-function sgVerdict(look: Lookup, from: ModelHost, to: ModelHost): PingVerdict {
+function sgVerdict(look: Lookup, from: ModelHost, to: ModelHost, traffic: ModelTraffic): PingVerdict {
   const groups = look.groups(to);
   const source = look.address(from);
-  if (groups.some((g) => g.ingress.some((rule) => admits(rule, source, from.securityGroups)))) return { kind: 'ok' };
-  const icmpSources = [
-    ...new Set(groups.flatMap((g) => g.ingress.filter(carriesIcmp).map((r) => (r.source.kind === 'cidr' ? r.source.cidr : look.groupName(r.source.group))))),
+  if (groups.some((g) => g.ingress.some((rule) => admits(rule, source, from.securityGroups, traffic)))) return { kind: 'ok' };
+  const sources = [
+    ...new Set(groups.flatMap((g) => g.ingress.filter((r) => carries(r, traffic)).map((r) => (r.source.kind === 'cidr' ? r.source.cidr : look.groupName(r.source.group))))),
   ];
+  const what = trafficText(traffic);
   return {
     kind: 'blocked-by-sg',
     securityGroups: groups.map((g) => g.name ?? g.key),
-    reason: icmpSources.length > 0 ? `ICMP only from ${icmpSources.join(', ')}` : 'no ICMP rule',
+    reason: sources.length > 0 ? `${what} only from ${sources.join(', ')}` : `no ${what} rule`,
   };
 }
 
-export function pingVerdict(model: ReachabilityModel, from: ModelHost, to: ModelHost): PingVerdict {
+/** Whether `from` reaches `to` with this traffic: a route there, a route back, and a rule of `to`'s groups letting it in. */
+export function reachVerdict(model: ReachabilityModel, from: ModelHost, to: ModelHost, traffic: ModelTraffic): PingVerdict {
   const look = new Lookup(model);
   const there = routeProblem(look, model, from, to);
   if (there) return { kind: 'no-route', direction: 'there', routeTable: there.table, destination: there.destination, reason: there.reason };
   const back = routeProblem(look, model, to, from);
   if (back) return { kind: 'no-route', direction: 'back', routeTable: back.table, destination: back.destination, reason: back.reason };
-  return sgVerdict(look, from, to);
+  return sgVerdict(look, from, to, traffic);
+}
+
+export function pingVerdict(model: ReachabilityModel, from: ModelHost, to: ModelHost): PingVerdict {
+  return reachVerdict(model, from, to, ICMP_ECHO);
+}
+
+/** The route a host's subnet table uses for an address (longest prefix), for traffic leaving the VPCs' own ranges. */
+export function routeFrom(model: ReachabilityModel, host: ModelHost, address: string): ModelRoute | undefined {
+  const look = new Lookup(model);
+  return bestRoute(look.table(look.subnet(host)), block(`${address}/32`, 'address'));
+}
+
+/** Whether one of a host's groups lets traffic in from an address outside every group (the internet). */
+export function admitsFromAddress(model: ReachabilityModel, host: ModelHost, address: string, traffic: ModelTraffic): boolean {
+  const source = block(`${address}/32`, 'address');
+  return new Lookup(model).groups(host).some((g) => g.ingress.some((rule) => admits(rule, source, [], traffic)));
 }
 
 /** Ordered pairs: every pair of hosts in different VPCs, then the first two hosts of each VPC both ways. */

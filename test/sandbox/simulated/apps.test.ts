@@ -15,7 +15,7 @@ import { connectKuma } from '../../../src/tasks/hosts/uptime-kuma-client.js';
 import { KUMA_COMPOSE_FILE, kumaComposeFile } from '../../../src/tasks/hosts/uptime-kuma-compose.js';
 import { setUpKuma, wantedMonitors } from '../../../src/tasks/hosts/uptime-kuma-setup.js';
 import { wordpressComposeFile, wordpressEnvFile } from '../../../src/tasks/hosts/wordpress/files.js';
-import { runOn, testWorld } from './helpers.js';
+import { designedNetwork, runOn, testWorld } from './helpers.js';
 
 /**
  * The simulated hosts' WordPress and Uptime Kuma: WordPress redirects to its installer until WP-CLI (the
@@ -41,7 +41,7 @@ describe('WordPress and WP-CLI on a simulated host', () => {
     world = await testWorld();
     wordpress = world.host('wordpress');
     const session = world.database.connect('admin', 'master-password-123', wordpress.privateIp);
-    for (const statement of world.database.statements(ensureAppDatabaseSql(appDatabase('wordpress'), DB_PASSWORD))) world.database.execute(session, statement.tokens);
+    for (const statement of world.database.statements(ensureAppDatabaseSql(appDatabase('wordpress'), DB_PASSWORD))) world.database.execute(session, statement.text);
     await dockerOn(wordpress);
     const endpoint = { host: world.databaseEndpoint.address, port: world.databaseEndpoint.port };
     await runOn(wordpress, 'install -d /opt/wordpress && cat > /opt/wordpress/wordpress.env', { sudo: true, stdin: wordpressEnvFile(DB_PASSWORD) });
@@ -90,11 +90,11 @@ describe('WordPress and WP-CLI on a simulated host', () => {
 
   it('refuses WP-CLI when its database login fails, and `run` of an image it does not simulate', async () => {
     const session = world.database.connect('admin', 'master-password-123', wordpress.privateIp);
-    for (const statement of world.database.statements("ALTER USER 'wordpress'@'%' IDENTIFIED BY 'another-password-000';")) world.database.execute(session, statement.tokens);
+    world.database.execute(session, "ALTER USER 'wordpress'@'%' IDENTIFIED BY 'another-password-000'");
     try {
       expect(await compose('run --rm -T wp-cli wp core is-installed')).toMatchObject({ code: 1, stderr: expect.stringContaining('Error establishing a database connection') });
     } finally {
-      for (const statement of world.database.statements(`ALTER USER 'wordpress'@'%' IDENTIFIED BY '${DB_PASSWORD}';`)) world.database.execute(session, statement.tokens);
+      world.database.execute(session, `ALTER USER 'wordpress'@'%' IDENTIFIED BY '${DB_PASSWORD}'`);
     }
     expect(await compose('run --rm -T wordpress php -v')).toMatchObject({ code: 125, stderr: expect.stringContaining('runs only WP-CLI') });
     expect(await compose('run --rm -T no-such-service true')).toMatchObject({ code: 1, stderr: 'no such service: no-such-service\n' });
@@ -108,7 +108,7 @@ describe("Uptime Kuma's API through an SSH tunnel to a simulated host", () => {
   let pool: SshPool;
 
   beforeAll(async () => {
-    hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey });
+    hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey, network: designedNetwork(config) });
     const poolHost = (name: 'gitlab' | 'monitoring'): SshHost => {
       const host = hosts.world.host(name);
       return {

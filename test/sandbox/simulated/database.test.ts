@@ -13,7 +13,7 @@ const MASTER = 'master-password-123';
 
 function sql(db: SimulatedDatabase, user: string, password: string, text: string) {
   const session = db.connect(user, password, '10.1.1.10');
-  return db.statements(text).map((statement) => db.execute(session, statement.tokens).result);
+  return db.statements(text).map((statement) => db.execute(session, statement.text).result);
 }
 
 describe('the simulated MariaDB server', () => {
@@ -41,11 +41,37 @@ describe('the simulated MariaDB server', () => {
     expect(result?.rows.flat()).toEqual([...wantedPrivileges(), 'USAGE'].sort());
   });
 
+  it('recognises the statements as the client sends them: split at `;` outside quotes and comments, any password round-trips', () => {
+    const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
+    expect(db.statements("SELECT 1; -- a comment; not a statement\n# another; comment\nSHOW   DATABASES /* ; */;\n\n  USE `shop`")).toEqual([
+      { text: 'SELECT 1', line: 1 },
+      { text: 'SHOW DATABASES', line: 3 },
+      { text: 'USE `shop`', line: 5 },
+    ]);
+    // quoteString's escapes (quote, backslash, NUL, newline) and a `;` or `#` inside the literal.
+    const password = "p'a;s\\s\nw#rd -- x\0";
+    sql(db, 'admin', MASTER, ensureAppDatabaseSql(appDatabase('shop'), password));
+    expect(() => db.connect('shop', password, '10.1.1.10', 'shop')).not.toThrow();
+    expect(() => db.connect('shop', "p'a;s", '10.1.1.10', 'shop')).toThrow(/1045|Access denied/);
+    // A database the account may use but that does not exist (yet): 1049.
+    sql(db, 'admin', MASTER, "CREATE USER 'later'@'%' IDENTIFIED BY 'later-pass'; GRANT ALL PRIVILEGES ON `later`.* TO 'later'@'%';");
+    expect(() => db.connect('later', 'later-pass', '10.1.1.10', 'later')).toThrow(/Unknown database 'later'/);
+    // What a dump of this server holds (a versioned comment MariaDB runs, USE), restored as the app's own user.
+    const dump = '-- MariaDB dump 10.19\n--\n-- Current Database: `later`\n--\n\nCREATE DATABASE /*!32312 IF NOT EXISTS*/ `later`;\n\nUSE `later`;\n-- (no table data)\n';
+    expect(sql(db, 'later', 'later-pass', dump)).toEqual([undefined, undefined]);
+    expect(sql(db, 'later', 'later-pass', dump)).toEqual([undefined, undefined]);
+    expect(sql(db, 'later', 'later-pass', 'SHOW DATABASES')[0]?.rows.flat()).toEqual(['information_schema', 'later']);
+    expect(() => sql(db, 'later', 'later-pass', 'CREATE DATABASE `shop`;')).toThrow(/Access denied for user 'later'@'%' to database 'shop'/);
+  });
+
   it('refuses what it does not understand with MariaDB\'s syntax error, never a silent success', () => {
     const db = new SimulatedDatabase({ user: 'admin', password: MASTER });
     expect(() => sql(db, 'admin', MASTER, 'INSERT INTO t VALUES (1);')).toThrow(/error in your SQL syntax.*near 'INSERT INTO t/);
     expect(() => sql(db, 'admin', MASTER, "SELECT 'unterminated")).toThrow(/SQL syntax/);
     expect(() => sql(db, 'admin', MASTER, 'SELECT * FROM mysql.user;')).toThrow(/SQL syntax|doesn't exist/);
+    for (const statement of ['FLUSH PRIVILEGES', 'DROP DATABASE shop', 'SELECT CURRENT_USER()', "GRANT SUPER ON `shop`.* TO 'admin'@'%'", "GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%'"]) {
+      expect(() => sql(db, 'admin', MASTER, statement), statement).toThrow(/You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version/);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { SimulatedHosts } from '../../../src/sandbox/simulated/simulated-hosts.j
 import { ed25519KeyPair } from '../../../src/sandbox/simulated/keys.js';
 import { ssh2 } from '../../../src/sandbox/simulated/ssh2-server.js';
 import { simulatedAddressPolicy } from '../../../src/ssh/address-policy.js';
+import { designedNetwork } from './helpers.js';
 import { exec, HostKeyMismatchError, parseConsoleFingerprints, SshConnectError, SshPool, streamCommand, uploadFile, type SshHost } from '../../../src/ssh/index.js';
 
 const client = ed25519KeyPair('operator');
@@ -19,7 +20,7 @@ beforeAll(async () => {
     sockets.push(JSON.stringify(args[0]));
     return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof net.Socket.prototype.connect;
-  hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey });
+  hosts = await SimulatedHosts.start({ config, authorizedKey: client.publicKey, network: designedNetwork(config) });
 });
 
 afterAll(() => {
@@ -98,10 +99,10 @@ describe('simulated hosts over real SSH (ssh2 on both ends, in memory)', () => {
 
   it('the connector refuses any address it does not simulate, and private hosts from outside', async () => {
     const policy = simulatedAddressPolicy(hosts.addresses(), (address, port) => hosts.connect(address, port));
-    expect(() => policy.connect?.('192.0.2.1', 22)).toThrow(/not a simulated host's address/);
-    expect(() => hosts.connect('192.0.2.1', 22)).toThrow(/no simulated host has this address/);
-    expect(() => hosts.connect(hosts.world.host('ecommerce').privateIp, 22)).toThrow(/no route: a private address/);
-    expect(() => hosts.connect(hosts.world.host('ecommerce').publicIp as string, 22)).toThrow(/security group drops them/);
+    await expect(policy.connect?.('192.0.2.1', 22)).rejects.toThrow(/not a simulated host's address/);
+    await expect(hosts.connect('192.0.2.1', 22)).rejects.toThrow(/no simulated host has this address/);
+    await expect(hosts.connect(hosts.world.host('ecommerce').privateIp, 22)).rejects.toThrow(/no route: a private address/);
+    await expect(hosts.connect(hosts.world.host('ecommerce').publicIp as string, 22)).rejects.toThrow(/security group drops them/);
     const ssh = pool([{ ...poolHost('gitlab'), address: '198.51.100.200' }]);
     try {
       await expect(ssh.get('gitlab')).rejects.toBeInstanceOf(SshConnectError);

@@ -1,6 +1,6 @@
 /**
  * The simulated MariaDB server's accounts and databases: what CREATE/ALTER/DROP USER, GRANT, REVOKE and
- * CREATE DATABASE change, and what logins and information_schema read.
+ * CREATE DATABASE change, and what logins and the privilege probe read.
  */
 
 /** What `GRANT ALL PRIVILEGES ON db.*` gives (MariaDB 10.11's database-level privileges). */
@@ -59,8 +59,6 @@ export class DatabaseError extends Error {
 export class AccountStore {
   readonly accounts = new Map<string, Account>();
   readonly databases = new Set<string>();
-  /** Every statement run, account and statement kind (never the text: it may hold a password). */
-  readonly log: { account: string; statement: string }[] = [];
 
   constructor(master: { user: string; password: string }) {
     this.accounts.set(grantee({ user: master.user, host: '%' }), {

@@ -1,22 +1,27 @@
-import { AccountStore, DATABASE_PRIVILEGES, DatabaseError, GLOBAL_PRIVILEGES, grantee, SYSTEM_DATABASES, type Account } from './accounts.js';
-import { runSelect, type ResultSet } from './select.js';
-import { Cursor, splitStatements, SqlSyntaxError, tokenize, type Token } from './sql-lexer.js';
+import { AccountStore, DATABASE_PRIVILEGES, DatabaseError, grantee, SYSTEM_DATABASES, type Account } from './accounts.js';
+import { nameValue, shape, splitStatements, SqlSyntaxError, stringValue, type Statement } from './statements.js';
 
 /**
- * The simulated RDS MariaDB: accounts, databases and grants, changed and read by SQL statements (what the
- * runbook's steps send and a little around it: CREATE/DROP DATABASE, CREATE/ALTER/DROP USER, GRANT,
- * REVOKE, SHOW DATABASES, SHOW TABLES, USE, SELECT over information_schema). It holds no table data:
- * tables exist by name only (what an app's migrations created, through `createTables`), plus the keys of
- * the rows an app asked to keep (`keepRow`: a Django admin's username); a dump of a database is its CREATE
- * DATABASE line.
+ * The simulated RDS MariaDB: accounts, databases and grants, changed and read by the statements the
+ * runbook's steps send, recognised by shape (statements.ts) and nothing else: an app's database and
+ * user (src/tasks/hosts/db-users-sql.ts), the backup account and the probe of its own privileges
+ * (src/tasks/backup/db-user-sql.ts), the login probe (`SELECT 1`), SHOW DATABASES and SHOW TABLES (the
+ * backup's and the shop check's), and what a dump of this server holds (CREATE DATABASE, USE), for a
+ * restore. It holds no table data: tables exist by name only (what an app's migrations created, through
+ * `createTables`), plus the keys of the rows an app asked to keep (`keepRow`: a Django admin's username).
  */
+
+export interface ResultSet {
+  columns: string[];
+  rows: (string | null)[][];
+}
 
 export interface StatementResult {
   /** A result set, or undefined for a statement that returns none. */
   result?: ResultSet;
 }
 
-export { DatabaseError, type ResultSet };
+export { DatabaseError, SqlSyntaxError, type Statement };
 
 /** One connection's state: who logged in, and the current database. */
 export interface Session {
@@ -24,56 +29,46 @@ export interface Session {
   database: string | undefined;
 }
 
-function account(cursor: Cursor): { user: string; host: string } {
-  const user = cursor.name();
-  const host = cursor.acceptSymbol('@') ? cursor.name() : '%';
-  return { user, host };
+type Groups = Record<string, string | undefined>;
+
+interface Shape {
+  pattern: RegExp;
+  run(server: SimulatedDatabase, session: Session, slots: Groups): StatementResult;
 }
 
-function accounts(cursor: Cursor): { user: string; host: string }[] {
-  const list = [account(cursor)];
-  while (cursor.acceptSymbol(',')) list.push(account(cursor));
-  return list;
+/** The account a statement names (`'shop'@'%'`; the host is `%` when left out, as in MariaDB). */
+function accountOf(slots: Groups): { user: string; host: string } {
+  return { user: nameValue(slots['user'] ?? ''), host: slots['host'] === undefined ? '%' : nameValue(slots['host']) };
 }
 
-/** `ALL [PRIVILEGES]` or a comma list of privilege names (`LOCK TABLES`, `SHOW VIEW`); stops before ON/FROM. */
-function privileges(cursor: Cursor, stop: string): { all: boolean; names: string[]; grantOption: boolean } {
-  const names: string[] = [];
-  let all = false;
-  let grantOption = false;
-  do {
-    if (cursor.accept('ALL')) {
-      cursor.accept('PRIVILEGES');
-      all = true;
-      continue;
-    }
-    if (cursor.accept('GRANT', 'OPTION')) {
-      grantOption = true;
-      continue;
-    }
-    const words: string[] = [];
-    while (!cursor.done && cursor.peek()?.kind === 'word' && !(cursor.peek() as { upper: string }).upper.match(new RegExp(`^(${stop})$`))) {
-      words.push((cursor.next() as { upper: string }).upper);
-      if (cursor.peek()?.kind === 'symbol') break;
-    }
-    if (words.length === 0) throw cursor.error();
-    names.push(words.join(' '));
-  } while (cursor.acceptSymbol(','));
-  return { all, names, grantOption };
+const databaseOf = (slots: Groups) => nameValue(slots['database'] ?? '');
+
+/** The account's own privileges as the backup probe asks for them: global ones by name (USAGE: none), `PRIV ON db` for the others. */
+function ownPrivileges(account: Account): ResultSet {
+  const global = account.global.size > 0 ? [...account.global] : ['USAGE'];
+  const perDatabase = [...account.databases].flatMap(([schema, privileges]) => DATABASE_PRIVILEGES.filter((p) => privileges.has(p)).map((p) => `${p} ON ${schema}`));
+  return { columns: ['PRIVILEGE_TYPE'], rows: [...global, ...perDatabase].sort((a, b) => a.localeCompare(b)).map((p) => [p]) };
 }
 
-/** `*.*` → undefined (global); `db.*` → db. */
-function target(cursor: Cursor): string | undefined {
-  if (cursor.acceptSymbol('*')) {
-    cursor.expectSymbol('.');
-    cursor.expectSymbol('*');
-    return undefined;
-  }
-  const database = cursor.name();
-  cursor.expectSymbol('.');
-  if (!cursor.acceptSymbol('*')) throw new DatabaseError(1144, '42000', 'Table-level grants are not simulated');
-  return database;
-}
+/** The backup probe's query (OWN_PRIVILEGES_SQL), word for word: information_schema is not simulated beyond it. */
+const SELF = "CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))";
+const OWN_PRIVILEGES =
+  `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${SELF} ` +
+  `UNION ALL SELECT CONCAT(PRIVILEGE_TYPE, ' ON ', TABLE_SCHEMA) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${SELF} ORDER BY 1`;
+
+const SHAPES: Shape[] = [
+  { pattern: shape('SELECT 1'), run: () => ({ result: { columns: ['1'], rows: [['1']] } }) },
+  { pattern: shape(OWN_PRIVILEGES), run: (_server, session) => ({ result: ownPrivileges(session.account) }) },
+  { pattern: shape('SHOW DATABASES'), run: (server, session) => ({ result: { columns: ['Database'], rows: server.store.visibleDatabases(session.account).map((db) => [db]) } }) },
+  { pattern: shape('SHOW TABLES'), run: (server, session) => server.showTables(session) },
+  { pattern: shape('USE {database}'), run: (server, session, slots) => server.useDatabase(session, databaseOf(slots)) },
+  { pattern: shape('CREATE DATABASE{ifNotExists} {database}{charset}{collation}'), run: (server, session, slots) => server.createDatabase(session, databaseOf(slots), slots['ifNotExists'] !== undefined) },
+  { pattern: shape('CREATE USER{ifNotExists} {account} IDENTIFIED BY {password}'), run: (server, session, slots) => server.createUser(session, accountOf(slots), stringValue(slots['password'] ?? "''"), slots['ifNotExists'] !== undefined) },
+  { pattern: shape('ALTER USER {account} IDENTIFIED BY {password}'), run: (server, session, slots) => server.alterUser(session, accountOf(slots), stringValue(slots['password'] ?? "''")) },
+  { pattern: shape('DROP USER{ifExists} {account}'), run: (server, session, slots) => server.dropUser(session, accountOf(slots), slots['ifExists'] !== undefined) },
+  { pattern: shape('GRANT {privileges} ON {database}.* TO {account}'), run: (server, session, slots) => server.grant(session, slots['privileges'] ?? '', databaseOf(slots), accountOf(slots)) },
+  { pattern: shape('REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account}'), run: (server, session, slots) => server.revokeAll(session, accountOf(slots)) },
+];
 
 export class SimulatedDatabase {
   readonly store: AccountStore;
@@ -94,12 +89,9 @@ export class SimulatedDatabase {
   }
 
   private use(who: Account, database: string): void {
-    if (!this.store.mayUse(who, database) && !SYSTEM_DATABASES.includes(database as (typeof SYSTEM_DATABASES)[number])) {
-      throw new DatabaseError(1044, '42000', `Access denied for user '${who.user}'@'%' to database '${database}'`);
-    }
-    if (!this.store.databases.has(database) && !SYSTEM_DATABASES.includes(database as (typeof SYSTEM_DATABASES)[number])) {
-      throw new DatabaseError(1049, '42000', `Unknown database '${database}'`);
-    }
+    const system = (SYSTEM_DATABASES as readonly string[]).includes(database);
+    if (!this.store.mayUse(who, database) && !system) throw new DatabaseError(1044, '42000', `Access denied for user '${who.user}'@'%' to database '${database}'`);
+    if (!this.store.databases.has(database) && !system) throw new DatabaseError(1049, '42000', `Unknown database '${database}'`);
   }
 
   /** An app's migrations, as a session of the app's user: CREATE privilege on its current database needed. */
@@ -128,85 +120,39 @@ export class SimulatedDatabase {
     return session.database;
   }
 
-  /** Split a script into statements; each item is the statement's tokens and first line. */
-  statements(sql: string): { tokens: Token[]; line: number }[] {
-    return splitStatements(tokenize(sql)).map((tokens) => ({ tokens, line: tokens[0]?.line ?? 1 }));
+  /** A script as the mariadb client sends it: one statement at a time, each with the line it starts on. */
+  statements(sql: string): Statement[] {
+    return splitStatements(sql);
   }
 
-  execute(session: Session, tokens: Token[]): StatementResult {
-    const cursor = new Cursor(tokens);
-    const first = cursor.peek();
-    const kind = first?.kind === 'word' ? first.upper : '';
-    this.store.log.push({ account: grantee(session.account), statement: kind });
-    if (kind === 'SELECT') return { result: runSelect(tokens, session.account, this.store) };
-    cursor.next();
-    switch (kind) {
-      case 'SHOW':
-        if (cursor.accept('TABLES')) {
-          cursor.end();
-          const database = this.current(session);
-          return { result: { columns: [`Tables_in_${database}`], rows: [...(this.tables.get(database) ?? [])].sort().map((t) => [t]) } };
-        }
-        cursor.expect('DATABASES');
-        cursor.end();
-        return { result: { columns: ['Database'], rows: this.store.visibleDatabases(session.account).map((db) => [db]) } };
-      case 'USE': {
-        const database = cursor.name();
-        cursor.end();
-        this.use(session.account, database);
-        session.database = database;
-        return {};
-      }
-      case 'FLUSH':
-        cursor.expect('PRIVILEGES');
-        cursor.end();
-        return {};
-      case 'CREATE':
-        return cursor.accept('DATABASE') || cursor.accept('SCHEMA') ? this.createDatabase(session, cursor) : this.createUser(session, cursor);
-      case 'DROP':
-        return cursor.accept('DATABASE') || cursor.accept('SCHEMA') ? this.dropDatabase(session, cursor) : this.dropUser(session, cursor);
-      case 'ALTER':
-        return this.alterUser(session, cursor);
-      case 'GRANT':
-        return this.grant(session, cursor);
-      case 'REVOKE':
-        return this.revoke(session, cursor);
-      default:
-        throw cursor.error(first);
+  /** Run one statement (its text, as `statements` gives it) as the session's account. */
+  execute(session: Session, text: string): StatementResult {
+    for (const { pattern, run } of SHAPES) {
+      const match = pattern.exec(text);
+      if (match) return run(this, session, match.groups ?? {});
     }
+    throw new SqlSyntaxError(text, 1);
   }
 
-  private createDatabase(session: Session, cursor: Cursor): StatementResult {
-    const ifNotExists = cursor.accept('IF', 'NOT', 'EXISTS');
-    const name = cursor.name();
-    while (!cursor.done) {
-      cursor.accept('DEFAULT');
-      if (cursor.accept('CHARACTER', 'SET') || cursor.accept('CHARSET') || cursor.accept('COLLATE')) {
-        cursor.acceptSymbol('=');
-        cursor.name();
-      } else throw cursor.error();
-    }
-    this.store.require(session.account, 'CREATE', name);
+  showTables(session: Session): StatementResult {
+    const database = this.current(session);
+    return { result: { columns: [`Tables_in_${database}`], rows: [...(this.tables.get(database) ?? [])].sort().map((t) => [t]) } };
+  }
+
+  useDatabase(session: Session, database: string): StatementResult {
+    this.use(session.account, database);
+    session.database = database;
+    return {};
+  }
+
+  createDatabase(session: Session, name: string, ifNotExists: boolean): StatementResult {
+    if (!this.store.has(session.account, 'CREATE', name)) throw new DatabaseError(1044, '42000', `Access denied for user '${session.account.user}'@'%' to database '${name}'`);
     if (this.store.databases.has(name) && !ifNotExists) throw new DatabaseError(1007, 'HY000', `Can't create database '${name}'; database exists`);
     this.store.databases.add(name);
     return {};
   }
 
-  private dropDatabase(session: Session, cursor: Cursor): StatementResult {
-    const ifExists = cursor.accept('IF', 'EXISTS');
-    const name = cursor.name();
-    cursor.end();
-    this.store.require(session.account, 'DROP', name);
-    if (!this.store.databases.delete(name) && !ifExists) throw new DatabaseError(1008, 'HY000', `Can't drop database '${name}'; database doesn't exist`);
-    return {};
-  }
-
-  private createUser(session: Session, cursor: Cursor): StatementResult {
-    cursor.expect('USER');
-    const ifNotExists = cursor.accept('IF', 'NOT', 'EXISTS');
-    const who = account(cursor);
-    const password = cursor.accept('IDENTIFIED', 'BY') ? cursor.name() : '';
-    cursor.end();
+  createUser(session: Session, who: { user: string; host: string }, password: string, ifNotExists: boolean): StatementResult {
     this.store.require(session.account, 'CREATE USER');
     const key = grantee(who);
     if (this.store.accounts.has(key)) {
@@ -217,12 +163,7 @@ export class SimulatedDatabase {
     return {};
   }
 
-  private alterUser(session: Session, cursor: Cursor): StatementResult {
-    cursor.expect('USER');
-    const who = account(cursor);
-    cursor.expect('IDENTIFIED', 'BY');
-    const password = cursor.name();
-    cursor.end();
+  alterUser(session: Session, who: { user: string; host: string }, password: string): StatementResult {
     this.store.require(session.account, 'CREATE USER');
     const found = this.store.find(who.user, who.host);
     if (!found) throw new DatabaseError(1396, 'HY000', `Operation ALTER USER failed for ${grantee(who)}`);
@@ -230,66 +171,36 @@ export class SimulatedDatabase {
     return {};
   }
 
-  private dropUser(session: Session, cursor: Cursor): StatementResult {
-    cursor.expect('USER');
-    const ifExists = cursor.accept('IF', 'EXISTS');
-    const list = accounts(cursor);
-    cursor.end();
+  dropUser(session: Session, who: { user: string; host: string }, ifExists: boolean): StatementResult {
     this.store.require(session.account, 'CREATE USER');
-    for (const who of list) {
-      if (!this.store.accounts.delete(grantee(who)) && !ifExists) throw new DatabaseError(1396, 'HY000', `Operation DROP USER failed for ${grantee(who)}`);
-    }
+    if (!this.store.accounts.delete(grantee(who)) && !ifExists) throw new DatabaseError(1396, 'HY000', `Operation DROP USER failed for ${grantee(who)}`);
     return {};
   }
 
-  private grant(session: Session, cursor: Cursor): StatementResult {
-    const wanted = privileges(cursor, 'ON');
-    cursor.expect('ON');
-    const database = target(cursor);
-    cursor.expect('TO');
-    const list = accounts(cursor);
-    const withGrant = cursor.accept('WITH', 'GRANT', 'OPTION');
-    cursor.end();
-    if (!session.account.grantOption) throw new DatabaseError(1044, '42000', `Access denied for user '${session.account.user}'@'%' to database '${database ?? '*'}'`);
-    const names = wanted.all ? [...(database === undefined ? GLOBAL_PRIVILEGES : DATABASE_PRIVILEGES)] : wanted.names;
-    const known: readonly string[] = database === undefined ? GLOBAL_PRIVILEGES : DATABASE_PRIVILEGES;
-    const unknown = names.find((name) => !known.includes(name));
-    if (unknown) throw new DatabaseError(1064, '42000', `Illegal privilege '${unknown}' for this target (the simulated server knows ${known.join(', ')})`);
-    for (const who of list) {
-      const found = this.store.find(who.user, who.host);
-      if (!found) throw new DatabaseError(1133, '28000', `Can't find any matching row in the user table`);
-      const set = database === undefined ? found.global : (found.databases.get(database) ?? new Set<string>());
-      names.forEach((name) => set.add(name));
-      if (database !== undefined) found.databases.set(database, set);
-      if (withGrant) found.grantOption = true;
-    }
+  /** `GRANT ALL PRIVILEGES ON db.* …` or a list of database-level privileges; only an account with GRANT OPTION may. */
+  grant(session: Session, written: string, database: string, who: { user: string; host: string }): StatementResult {
+    if (!session.account.grantOption) throw new DatabaseError(1044, '42000', `Access denied for user '${session.account.user}'@'%' to database '${database}'`);
+    const list = written.split(',').map((name) => name.trim().replace(/\s+/g, ' ').toUpperCase());
+    const all = list.length === 1 && /^ALL( PRIVILEGES)?$/.test(list[0] ?? '');
+    const unknown = all ? undefined : list.find((name) => !(DATABASE_PRIVILEGES as readonly string[]).includes(name));
+    // MariaDB's grammar knows its privileges by name: anything else (or a global one on `db`.*) does not parse.
+    if (unknown !== undefined) throw new SqlSyntaxError(`${unknown} ON \`${database}\`.*`, 1);
+    const found = this.store.find(who.user, who.host);
+    if (!found) throw new DatabaseError(1133, '28000', `Can't find any matching row in the user table`);
+    const held = found.databases.get(database) ?? new Set<string>();
+    for (const name of all ? DATABASE_PRIVILEGES : list) held.add(name);
+    found.databases.set(database, held);
     return {};
   }
 
-  private revoke(session: Session, cursor: Cursor): StatementResult {
-    const wanted = privileges(cursor, 'ON|FROM');
-    const everything = wanted.all && wanted.grantOption && cursor.peek()?.kind === 'word' && (cursor.peek() as { upper: string }).upper === 'FROM';
-    const database = everything ? undefined : (cursor.expect('ON'), target(cursor));
-    cursor.expect('FROM');
-    const list = accounts(cursor);
-    cursor.end();
-    if (!session.account.grantOption) throw new DatabaseError(1227, '42000', 'Access denied; you need (at least one of) the GRANT OPTION privilege(s) for this operation');
-    for (const who of list) {
-      const found = this.store.find(who.user, who.host);
-      if (!found) throw new DatabaseError(1141, '42000', `There is no such grant defined for user '${who.user}' on host '${who.host}'`);
-      if (everything) {
-        found.global.clear();
-        found.databases.clear();
-        found.grantOption = false;
-        continue;
-      }
-      const set = database === undefined ? found.global : found.databases.get(database);
-      if (wanted.all) set?.clear();
-      wanted.names.forEach((name) => set?.delete(name));
-      if (wanted.grantOption) found.grantOption = false;
-    }
+  /** `REVOKE ALL PRIVILEGES, GRANT OPTION FROM …` (needs the global CREATE USER privilege): every privilege, global and per database, and the grant option. */
+  revokeAll(session: Session, who: { user: string; host: string }): StatementResult {
+    this.store.require(session.account, 'CREATE USER');
+    const found = this.store.find(who.user, who.host);
+    if (!found) throw new DatabaseError(1269, 'HY000', "Can't revoke all privileges for one or more of the requested users");
+    found.global.clear();
+    found.databases.clear();
+    found.grantOption = false;
     return {};
   }
 }
-
-export { SqlSyntaxError };
