@@ -5,6 +5,7 @@ import { doneNotice, type RunCtx, type Screen } from './app-screens.js';
 import type { AppStart } from './App.js';
 import { Checklist } from './Checklist.js';
 import { Failure } from './Failure.js';
+import { TopologyMap } from './TopologyMap.js';
 import { Overview } from './Overview.js';
 import { Progress } from './Progress.js';
 import { SectionPreview } from './SectionPreview.js';
@@ -59,6 +60,7 @@ export function AppScreen(props: AppScreenProps) {
           onOpen={props.open}
           onSummary={() => go({ name: 'summary' })}
           onChecklist={() => go({ name: 'checklist', back: 'overview' })}
+          {...(controller.topology ? { onMap: () => go({ name: 'map', back: 'overview' }) } : {})}
         />
       );
     case 'stripe':
@@ -130,9 +132,20 @@ export function AppScreen(props: AppScreenProps) {
           elapsedMs={props.elapsedMs}
           {...(upMode ? {} : { onOverview: toOverview })}
           onChecklist={() => go({ name: 'checklist', back: 'summary' })}
+          {...(controller.topology ? { onMap: () => go({ name: 'map', back: 'summary' }) } : {})}
           {...(info.sandbox && controller.tearDown ? { onTearDown: props.askTearDown } : {})}
           onSecretShown={props.onSecretShown}
           hideSecrets={props.hideSecrets}
+          {...(back ? { quitLabel: back } : {})}
+        />
+      );
+    case 'map':
+      return (
+        <TopologyMap
+          controller={controller}
+          identity={view.identity}
+          onBack={() => go(screen.back === 'summary' ? { name: 'summary' } : { name: 'overview' })}
+          backLabel={screen.back}
           {...(back ? { quitLabel: back } : {})}
         />
       );

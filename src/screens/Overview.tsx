@@ -17,6 +17,8 @@ export interface OverviewProps {
   onSummary: () => void;
   /** The verification checklist (v). */
   onChecklist: () => void;
+  /** The topology (m). */
+  onMap?: () => void;
   identity?: Identity;
   /** Said under the list: where a stopped run stopped, what a teardown or a dump did. */
   notice?: string;
@@ -25,7 +27,7 @@ export interface OverviewProps {
 }
 
 /** The sections with what the state says of each, their cost a month and time on AWS; ↑/↓ + Enter (or 1–8) open one. */
-export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist, identity, notice, quitLabel = 'quit' }: OverviewProps) {
+export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist, onMap, identity, notice, quitLabel = 'quit' }: OverviewProps) {
   const [sections] = useState(() => controller.sections());
   const [estimate] = useState(() => controller.estimate?.());
   const next = nextSection(sections);
@@ -49,12 +51,13 @@ export function Overview({ controller, elapsedMs, onOpen, onSummary, onChecklist
       identity={identity}
       title="Overview"
       status={`${done}/${available.length} sections done`}
-      hints={[['Enter', 'open'], ['s', 'summary'], ['v', 'checklist']]}
+      hints={[['Enter', 'open'], ['s', 'summary'], ['v', 'checklist'], ...(onMap ? ([['m', 'map']] as const) : [])]}
       moreKeys={[['↑/↓', 'move'], ['1–8', 'open that section at once']]}
       quit={quitLabel}
       onKey={(input) => {
         if (input === 's') onSummary();
         else if (input === 'v') onChecklist();
+        else if (input === 'm') onMap?.();
       }}
     >
       {({ width, height, active }) => {

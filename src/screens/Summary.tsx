@@ -24,6 +24,8 @@ export interface SummaryProps {
   onOverview?: () => void;
   /** The verification checklist (v). */
   onChecklist: () => void;
+  /** The topology (m). */
+  onMap?: () => void;
   /** `--sandbox`: remove everything the rehearsal built (asks first). */
   onTearDown?: () => void;
   /** The app hides the admin passwords before it exits (Ink leaves its last frame). */
@@ -33,7 +35,7 @@ export interface SummaryProps {
 }
 
 /** What the operator needs first (URLs, SSH commands, admin accounts on g, the monthly cost), what to do next, and the step log folded (l). */
-export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, onTearDown, onSecretShown, hideSecrets, quitLabel }: SummaryProps) {
+export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, onMap, onTearDown, onSecretShown, hideSecrets, quitLabel }: SummaryProps) {
   const { info } = controller;
   const [sections] = useState(() => controller.sections());
   const [access] = useState(() => controller.hostAccess?.());
@@ -67,11 +69,12 @@ export function Summary({ controller, view, elapsedMs, onOverview, onChecklist, 
       title="Summary"
       status={monthly > 0 ? `≈${formatUsd(monthly)}/month` : undefined}
       hints={hints}
-      moreKeys={[['↑/↓', 'choose what to do next'], ...(onOverview ? ([['o', 'overview']] as const) : [])]}
+      moreKeys={[['↑/↓', 'choose what to do next'], ...(onMap ? ([['m', 'the map of the topology']] as const) : []), ...(onOverview ? ([['o', 'overview']] as const) : [])]}
       {...(quitLabel ? { quit: quitLabel } : {})}
       onKey={(input) => {
         if (input === 'o') onOverview?.();
         else if (input === 'v') onChecklist();
+        else if (input === 'm') onMap?.();
         else if (input === 'g') credentials.toggle();
         else if (input === 'l') setLogOpen((open) => !open);
       }}

@@ -33,6 +33,7 @@ export type Screen =
   | { name: 'overview'; notice?: string; done?: RunDone }
   | { name: 'summary' }
   | { name: 'checklist'; back: 'overview' | 'summary' }
+  | { name: 'map'; back: 'overview' | 'summary' }
   | { name: 'preview'; section: SectionId }
   | { name: 'stripe'; section: SectionId }
   | ({ name: 'progress'; run: number; outcome?: RunOutcome } & RunCtx)

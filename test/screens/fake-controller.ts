@@ -1,3 +1,4 @@
+import type { TopologyView } from '../../src/tasks/topology/view.js';
 import type { HostCredential } from '../../src/tasks/hosts/credentials.js';
 import type { ClassifiedError } from '../../src/aws/error-kinds.js';
 import type {
@@ -34,6 +35,8 @@ export interface FakeControllerOptions {
   hostAccess?: HostAccessInfo;
   /** What `revealCredentials()` resolves to. */
   credentials?: HostCredential[];
+  /** What `topology()` resolves to (absent: the method is there and rejects, as when AWS and the state say nothing). */
+  topology?: TopologyView;
   /** The checklist `verify()` runs: each check's outcome (its result can be changed with setCheck). */
   checks?: CheckOutcome[];
   /** How long one check takes. */
@@ -79,6 +82,7 @@ export class FakeController implements RunbookController {
     stripeKeys: [] as StripeKeyPair[],
     teardown: 0,
     backupNow: 0,
+    topology: 0,
   };
   /** Every event emitted, in order. */
   readonly events: EngineEvent[] = [];
@@ -315,6 +319,12 @@ export class FakeController implements RunbookController {
 
   hostAccess(): HostAccessInfo | undefined {
     return this.options.hostAccess;
+  }
+
+  async topology(): Promise<TopologyView> {
+    this.calls.topology += 1;
+    if (!this.options.topology) throw new Error('no topology in this fake');
+    return this.options.topology;
   }
 
   async revealCredentials(): Promise<HostCredential[]> {
