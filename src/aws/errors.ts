@@ -1,19 +1,13 @@
 import type { ClassifiedError, ErrorKind } from './error-kinds.js';
 import { quotaFor } from './quotas.js';
+import { HintedError } from '../errors/hinted-error.js';
 
 /**
  * Thrown by tasks when what exists in AWS is not what was wanted and apply must not touch it
  * (two resources carry one step's tags, a route points at another gateway, ...).
  */
-export class RunbookConflictError extends Error {
+export class RunbookConflictError extends HintedError {
   override readonly name = 'RunbookConflict';
-  constructor(
-    message: string,
-    /** What the operator can do about it. */
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 interface ErrorShape {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { HintedError } from '../errors/hinted-error.js';
 
 /**
  * The lab map: which lab host (test/lab, network namespaces) plays each EC2 instance and the RDS
@@ -69,15 +70,8 @@ export type LabMap = z.infer<typeof labMapSchema>;
 export type LabInstance = z.infer<typeof labInstance>;
 
 /** A lab map that is not valid JSON or not shaped as LabMap. Never quotes the map's contents (it may hold secrets). */
-export class LabMapError extends Error {
+export class LabMapError extends HintedError {
   override readonly name = 'LabMapError';
-  constructor(
-    message: string,
-    /** What to do about it. */
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 const SHAPE_HINT =

@@ -9,7 +9,7 @@ export const RUN_ROWS: BadInputRow[] = [
     args: () => ['deploy'],
     what: /unknown command 'deploy'/,
     where: /aws-runbook: unknown command/,
-    fix: /The commands are: init, plan, up, status, (verify, )?down, backup, restore, sandbox serve \(see `aws-runbook --help`\)/,
+    fix: /The commands are: init, plan, up, status, map, verify, down, backup, restore, sandbox serve \(see `aws-runbook --help`\)/,
   },
   {
     name: 'unknown option',

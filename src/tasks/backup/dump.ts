@@ -5,17 +5,11 @@ import { streamCommand } from '../../ssh/stream.js';
 import { dumpCommand, listDatabasesCommand } from './db-client.js';
 import { BACKUP_DATABASES, BACKUP_DB_USER, backupObjectKey, SYSTEM_SCHEMAS } from './names.js';
 import { uploadStream, type StreamUploadOptions } from './stream-upload.js';
+import { HintedError } from '../../errors/hinted-error.js';
 
 /** A dump that did not make it to S3. Says what was (not) left in the bucket; never quotes a secret. */
-export class BackupError extends Error {
+export class BackupError extends HintedError {
   override readonly name = 'BackupError';
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export interface DumpSource {

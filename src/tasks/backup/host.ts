@@ -2,6 +2,7 @@ import type { StepContext } from '../../engine/types.js';
 import type { SshConnection } from '../../ssh/connect.js';
 import { loggedIn } from '../hosts/docker-remote.js';
 import { BACKUP_HOST } from './names.js';
+import { HintedError } from '../../errors/hinted-error.js';
 
 /**
  * Whether the backup host can be looked at in this run: hosts reachable (not an emulator without a
@@ -17,12 +18,6 @@ export function connectBackupHost(ctx: StepContext): Promise<SshConnection> {
 }
 
 /** Something on the backup host is not as the backup needs it after apply did its part. */
-export class BackupHostError extends Error {
+export class BackupHostError extends HintedError {
   override readonly name = 'BackupHostError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }

@@ -8,6 +8,7 @@ import { readRemoteFile } from '../hosts/shop/compose-app.js';
 import { PASSWORD_VAR, restoreCommand } from './db-client.js';
 import { BACKUP_PREFIX } from './names.js';
 import type { RestoreTarget } from './restore-targets.js';
+import { HintedError } from '../../errors/hinted-error.js';
 
 /**
  * `aws-runbook restore`: find the dump (the newest of a database, or the one named), then stream it from
@@ -16,15 +17,8 @@ import type { RestoreTarget } from './restore-targets.js';
  */
 
 /** A restore that failed or stopped part way. Never quotes a secret. */
-export class RestoreError extends Error {
+export class RestoreError extends HintedError {
   override readonly name = 'RestoreError';
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export interface Dump {

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { StepContext } from '../../engine/types.js';
 import { DATABASE_STEP_IDS, MASTER_USERNAME } from '../database/names.js';
+import { HintedError } from '../../errors/hinted-error.js';
 
 /**
  * The RDS master credentials, read from the secret RDS manages in Secrets Manager
@@ -13,15 +14,8 @@ export interface MasterCredentials {
 }
 
 /** Reading or understanding the master secret failed. The message never quotes the secret. */
-export class MasterSecretError extends Error {
+export class MasterSecretError extends HintedError {
   override readonly name = 'MasterSecretError';
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export const DB_INSTANCE_STEP = DATABASE_STEP_IDS.instance;

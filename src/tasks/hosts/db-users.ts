@@ -2,6 +2,7 @@ import type { StepContext } from '../../engine/types.js';
 import { exec, RemoteCommandError, shellQuote, type SshConnection } from '../../ssh/index.js';
 import { readMasterCredentials, type DbEndpoint } from './db-users-master.js';
 import { ensureAppDatabaseSql, type AppDatabase } from './db-users-sql.js';
+import { HintedError } from '../../errors/hinted-error.js';
 
 /**
  * One app's own database and least-privilege user on RDS, created from the app's host (only the web
@@ -18,14 +19,8 @@ export interface AppLogin {
 }
 
 /** The app user could not log in even after its password was set: something else is wrong. */
-export class AppDatabaseError extends Error {
+export class AppDatabaseError extends HintedError {
   override readonly name = 'AppDatabaseError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 const CONNECT_TIMEOUT_S = 10;

@@ -12,16 +12,11 @@ import { ensureDjangoAdmin, runDjangoSetup } from './shop-django.js';
 import { DEPLOYED_PATH, inspectShop, shopEnvContent, shopFingerprint, shopUrl, shopWanted, SOURCE_MARKER, type ShopWanted } from './shop-plan.js';
 import { inspectShopSource, withSourceArchive } from './source.js';
 import { requireStripeKeys } from './stripe-keys.js';
+import { HintedError } from '../../../errors/hinted-error.js';
 
 /** The shop did not answer on its port after compose, or does not keep its data on RDS. */
-export class ShopCheckError extends Error {
+export class ShopCheckError extends HintedError {
   override readonly name = 'ShopCheckError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 const COMPOSE_UP_TIMEOUT_MS = 30 * 60_000;

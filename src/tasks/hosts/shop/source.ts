@@ -9,6 +9,7 @@ import type { Config } from '../../../config/schema.js';
 import { shopLayout, ShopLayoutProblem, wantedSourceFile, type ShopLayout } from './layout.js';
 import { readSourceTree, SourceReadError, TAR_GZ, ZIP, type SourceKind, type SourceTree } from './source-tree.js';
 import { unpackSource } from './source-unpack.js';
+import { HintedError } from '../../../errors/hinted-error.js';
 
 /**
  * The shop's source: Rocket eCommerce is a licensed product, so the operator names a local copy in
@@ -35,14 +36,8 @@ export interface InspectedSource {
 /** Never sent: VCS data, and a local .env (ours replaces it on the host). */
 const EXCLUDES = ['.git', '.env'];
 
-export class ShopSourceError extends Error {
+export class ShopSourceError extends HintedError {
   override readonly name = 'ShopSourceError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 /** `shop.source` as an absolute path (`~` expanded, relative to the working directory, like access.publicKeyPath). */

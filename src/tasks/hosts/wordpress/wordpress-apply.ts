@@ -8,18 +8,13 @@ import { withSecretsMasked } from '../shop/secret-guard.js';
 import { keptWordpressPassword, wordpressComposeFile, wordpressEnvFile } from './files.js';
 import { WORDPRESS_COMPOSE_PATH, WORDPRESS_DATABASE, WORDPRESS_DIR, WORDPRESS_ENV_OWNER, WORDPRESS_ENV_PATH, WORDPRESS_HOST, WORDPRESS_SERVICE, type WordpressExposure } from './names.js';
 import { describePage, FRONT_PAGE, INSTALLER_PATH, installedAnswer, installWordpress, LOGIN_PAGE, pageOnHost, WORDPRESS_ADMIN, wordpressIsInstalled } from './wordpress-install.js';
+import { HintedError } from '../../../errors/hinted-error.js';
 
 export { LOGIN_PAGE } from './wordpress-install.js';
 
 /** WordPress answered its pages with something other than what an installed, working site answers. */
-export class WordpressCheckError extends Error {
+export class WordpressCheckError extends HintedError {
   override readonly name = 'WordpressCheckError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
 }
 
 const DEPLOYED_PATH = `${WORDPRESS_DIR}/${DEPLOYED_MARKER}`;
