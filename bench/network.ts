@@ -85,6 +85,8 @@ try {
     );
   }
   const tuiCwd = await mkdtemp(join(tmpdir(), 'awsrb-bench-tui-'));
+  // With a config: no first-run setup form, the Welcome is the first screen.
+  await writeFile(join(tuiCwd, 'aws-runbook.yaml'), 'suffix: Bench\n');
   const firstFrameSandbox = await timeToFirstFrame(['--sandbox'], tuiCwd, WELCOME);
   const firstFrameEndpoint = await timeToFirstFrame(['--endpoint-url', sandbox.endpoint], tuiCwd, WELCOME);
   rows.push(`first frame, aws-runbook --sandbox (incl. moto start)   ${(firstFrameSandbox / 1000).toFixed(2)} s`);
