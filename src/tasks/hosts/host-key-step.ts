@@ -59,7 +59,7 @@ export function hostKeyStep(config: Config, host: HostName): Step {
       return {
         summary: `read ${name}'s SSH host key fingerprints from its console${keys.length ? `: ${keys.join(', ')}` : ' (waits for cloud-init to print them)'}`,
         cli: [`aws ec2 get-console-output --instance-id ${instanceId} --latest --output text | sed -n '/BEGIN SSH HOST KEY FINGERPRINTS/,/END SSH HOST KEY FINGERPRINTS/p'`],
-        notes: ['runbook: `ssh -o StrictHostKeyChecking=no` trusts whoever answers; here SSH accepts only these keys'],
+        notes: ['runbook: `ssh -i "KeyVM-BFHK.pem" ubuntu@<ip>` takes the host key on trust at the first login; here SSH accepts only these keys'],
       };
     },
 
