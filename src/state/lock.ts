@@ -78,6 +78,17 @@ function deadHolderReason(holder: LockHolder, liveness: ProcessLiveness): string
   }
 }
 
+function takeoverNotice(dir: string, holder: LockHolder, reason: string): string {
+  return `Took over the lock on ${dir}: its holder, pid ${holder.pid} (\`${holder.command}\` since ${holder.since}), ${reason}.`;
+}
+
+/** Why a lock found stale was left: the holder's fate where this host can tell, else its silence. */
+function staleReason(holder: LockHolder): string {
+  const silent = `stopped refreshing it for more than ${LOCK_STALE_MS / 1000} s`;
+  if (holder.host !== hostname()) return silent;
+  return deadHolderReason(holder, holderLiveness(holder)) ?? `${silent} (it still runs, and stops when it notices)`;
+}
+
 /** Whether the holder of this host still runs: its pid exists, is no zombie, and is the process that took the lock. */
 function holderLiveness(holder: LockHolder): ProcessLiveness {
   const recorded = holder.startTicks !== undefined && holder.bootId !== undefined ? { startTicks: holder.startTicks, bootId: holder.bootId } : undefined;
@@ -148,7 +159,12 @@ export async function acquireStateLock(
 
   const release = await withGuard(dir, async () => {
     let releaseLock = await tryLock();
-    if (!releaseLock) {
+    if (releaseLock) {
+      // Taken at once, yet a holder file is left: its holder stopped without releasing and its lock went
+      // stale before this run looked (a slow start after a kill -9, a stalled holder). Said like any takeover.
+      const left = await readHolder(p.holder);
+      if (left && !(left.pid === process.pid && left.host === hostname())) onTakeover(takeoverNotice(dir, left, staleReason(left)));
+    } else {
       const holder = await readHolder(p.holder);
       if (!holder) throw new LockedError(dir, await unknownHolder(p.lock));
       const dead = holder.host === hostname() ? deadHolderReason(holder, holderLiveness(holder)) : undefined;
@@ -160,7 +176,7 @@ export async function acquireStateLock(
       });
       releaseLock = await tryLock();
       if (!releaseLock) throw new LockedError(dir, (await readHolder(p.holder)) ?? (await unknownHolder(p.lock)));
-      onTakeover(`Took over the lock on ${dir}: its holder, pid ${holder.pid} (\`${holder.command}\` since ${holder.since}), ${dead}.`);
+      onTakeover(takeoverNotice(dir, holder, dead));
     }
     const holder: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), ...processIdentity() };
     try {

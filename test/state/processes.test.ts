@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,34 @@ describe('state across processes', () => {
     expect(notices).toEqual([expect.stringMatching(new RegExp(`^Took over the lock on .*: its holder, pid ${holder.pid} \\(\`up\` since .*\\), has exited \\(a zombie its parent has not reaped\\)\\.$`))]);
     expect(JSON.parse(await readFile(join(dir, 'lock-holder.json'), 'utf8'))).toMatchObject({ pid: process.pid });
     await store.close();
+  });
+
+  it('a lock that went stale before the next run looked (a slow start after kill -9) is still reported as taken over', async () => {
+    // proper-lockfile takes a lock whose mtime is older than the stale time without a word; the holder file
+    // it leaves says who stopped without releasing, and the note says so like any other takeover.
+    const past = new Date(Date.now() - 60_000);
+    await mkdir(join(dir, 'lock'));
+    await utimes(join(dir, 'lock'), past, past);
+    await writeFile(join(dir, 'lock-holder.json'), JSON.stringify({ pid: 0x3fffff, host: hostname(), command: 'up', since: '2026-01-01T00:00:00.000Z' }));
+    const notices: string[] = [];
+    const store = await StateStore.open(dir, { ...OPTIONS, onLockTakeover: (message) => notices.push(message) });
+    expect(notices).toEqual([`Took over the lock on ${dir}: its holder, pid ${0x3fffff} (\`up\` since 2026-01-01T00:00:00.000Z), no longer exists.`]);
+    await store.close();
+
+    // A holder of another host that stopped refreshing: this host cannot tell its fate, only its silence.
+    await mkdir(join(dir, 'lock'));
+    await utimes(join(dir, 'lock'), past, past);
+    await writeFile(join(dir, 'lock-holder.json'), JSON.stringify({ pid: 42, host: 'elsewhere', command: 'down', since: '2026-01-01T00:00:00.000Z' }));
+    notices.length = 0;
+    const again = await StateStore.open(dir, { ...OPTIONS, onLockTakeover: (message) => notices.push(message) });
+    expect(notices).toEqual([`Took over the lock on ${dir}: its holder, pid 42 (\`down\` since 2026-01-01T00:00:00.000Z), stopped refreshing it for more than 5 s.`]);
+    await again.close();
+
+    // A clean release leaves no holder file: the next run says nothing.
+    notices.length = 0;
+    const third = await StateStore.open(dir, { ...OPTIONS, onLockTakeover: (message) => notices.push(message) });
+    expect(notices).toEqual([]);
+    await third.close();
   });
 
   it('a holder whose pid now belongs to another process (another start time) is taken over at once', async () => {
