@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients } from '../src/aws/clients.js';
 import { configSchema } from '../src/config/schema.js';
-import { RunbookSession } from '../src/engine/session.js';
+import { RunbookSession } from '../src/app/session.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { allSteps } from '../src/runbook/sections.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.js';

@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTarget } from '../src/cli/target.js';
-import { RunbookSession } from '../src/engine/session.js';
+import { RunbookSession } from '../src/app/session.js';
 import { CachedCloudNetwork } from '../src/sandbox/simulated/cloud-network.js';
 import { App } from '../src/screens/App.js';
 import { renderScreen } from '../test/screens/helpers/render-screen.js';

@@ -1,4 +1,4 @@
-import type { ClassifiedError, ErrorKind } from './error-kinds.js';
+import type { ClassifiedError, ErrorKind } from '../errors/error-kinds.js';
 import { quotaFor } from './quotas.js';
 import { HintedError } from '../errors/hinted-error.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { wrapNote } from '../render/wrap-note.js';
-import { RunbookSession } from '../engine/session.js';
+import { RunbookSession } from '../app/session.js';
 import { resolveTarget, type GlobalOptions } from './target.js';
 import { addressPolicyFor } from '../ssh/address-policy.js';
 import type { CommandIO } from './io.js';

@@ -1,4 +1,4 @@
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { AppStart, InterruptSource } from '../screens/App.js';
 import { signalInterrupts } from './signals.js';
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_STATE_DIR } from '../state/store.js';
-import { THROWAWAY_STATE_PREFIX } from '../engine/run-log.js';
+import { THROWAWAY_STATE_PREFIX } from '../app/run-log.js';
 import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
 import { rehearsalConfig, rehearsalHostInputs } from '../sandbox/rehearsal-config.js';
 import type { StartedSimulatedHosts } from '../sandbox/simulated/start.js';

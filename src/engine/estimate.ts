@@ -1,4 +1,4 @@
-import type { Estimate, RunbookEstimate } from './controller.js';
+import type { Estimate, RunbookEstimate } from '../app/controller.js';
 import { remainingWork, topologicalOrder } from './graph.js';
 import { planOffline } from './plan.js';
 import type { PlannedStep, Section, Step, StepContext } from './types.js';

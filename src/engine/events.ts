@@ -1,4 +1,4 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { CheckMeta, CheckSelection } from './checklist-view.js';
 import type { CheckOutcome } from '../tasks/checks/types.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId, StepPreview } from './types.js';

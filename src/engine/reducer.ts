@@ -1,4 +1,4 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { EngineEvent, RunOutcome } from './events.js';
 import { checklistReducer, initialChecklistView, type ChecklistView } from './checklist-view.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId } from './types.js';

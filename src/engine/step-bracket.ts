@@ -1,4 +1,4 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import { classifyAwsError } from '../aws/errors.js';
 import type { SecretRedactor } from '../state/redact.js';
 import type { StateStore } from '../state/store.js';

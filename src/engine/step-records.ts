@@ -1,4 +1,4 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { PersistedState } from '../state/schema.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';

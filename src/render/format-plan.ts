@@ -1,4 +1,4 @@
-import type { ResumeInfo, SectionSummary } from '../engine/controller.js';
+import type { ResumeInfo, SectionSummary } from '../app/controller.js';
 import type { PlanAction, PlannedStep, SectionId } from '../engine/types.js';
 import { palette, type Palette } from './ansi.js';
 import { formatErrorLine, formatOutputs, formatUsd, addedMonthlyCost } from './format-units.js';

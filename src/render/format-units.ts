@@ -1,4 +1,4 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { Outputs, PlanAction, PlannedStep } from '../engine/types.js';
 
 /** 0.4s, 12.3s, 2m05s, 1h02m: a duration with a tenth of a second below a minute. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ResumeInfo, RunbookController } from '../engine/controller.js';
+import type { ResumeInfo, RunbookController } from '../app/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { SECTION_IDS } from '../engine/types.js';

@@ -1,4 +1,4 @@
-import type { ResumeInfo, RunbookController } from '../engine/controller.js';
+import type { ResumeInfo, RunbookController } from '../app/controller.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { doneNotice, type RunCtx, type Screen } from './app-screens.js';

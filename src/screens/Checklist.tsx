@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { Box } from 'ink';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { RunView } from '../engine/reducer.js';
 import type { CheckState } from '../engine/checklist-view.js';
 import { formatDuration } from '../render/format-units.js';

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
-import type { ClassifiedError } from '../aws/error-kinds.js';
-import type { SessionInfo } from '../engine/controller.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
+import type { SessionInfo } from '../app/controller.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { Frame } from './frame/Frame.js';

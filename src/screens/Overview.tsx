@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { Identity, SectionId } from '../engine/types.js';
 import { formatDuration, formatTypical, formatUsd } from '../render/format-units.js';
 import { Frame } from './frame/Frame.js';

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { ProgressBar } from '@inkjs/ui';
-import type { SessionInfo } from '../engine/controller.js';
+import type { SessionInfo } from '../app/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { RunView } from '../engine/reducer.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { Identity, PlannedStep, SectionId } from '../engine/types.js';
 import { actionLabel, addedMonthlyCost, formatElapsed, formatErrorLine, formatTypical, formatUsd } from '../render/format-units.js';
 import { Frame } from './frame/Frame.js';

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
-import type { SessionInfo } from '../engine/controller.js';
+import type { SessionInfo } from '../app/controller.js';
 import { STRIPE_ENV, stripeKeyProblems, type StripeKeys } from '../tasks/hosts/shop/stripe-keys.js';
 import { Frame } from './frame/Frame.js';
 import { textRows } from './frame/rows.js';

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { RunView } from '../engine/reducer.js';
 import { formatDuration, formatUsd } from '../render/format-units.js';
 import { Frame } from './frame/Frame.js';

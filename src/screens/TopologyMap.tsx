@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Text } from 'ink';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { Identity } from '../engine/types.js';
 import { formatMap } from '../render/format-map.js';
 import type { TopologyView } from '../tasks/topology/view.js';

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { ResumeInfo, RunbookController } from '../engine/controller.js';
+import type { ResumeInfo, RunbookController } from '../app/controller.js';
 import type { Identity } from '../engine/types.js';
 import { formatErrorLine } from '../render/format-units.js';
 import { toClassified } from './use-apply.js';

@@ -1,6 +1,6 @@
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { RunOutcome } from '../engine/events.js';
-import type { ResumeInfo } from '../engine/controller.js';
+import type { ResumeInfo } from '../app/controller.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { formatDuration } from '../render/format-units.js';
 import type { FinishedEntry } from './use-finished-log.js';

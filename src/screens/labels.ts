@@ -1,4 +1,4 @@
-import type { SectionSummary } from '../engine/controller.js';
+import type { SectionSummary } from '../app/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { PlanAction } from '../engine/types.js';
 

@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import type { SessionInfo } from '../engine/controller.js';
+import type { SessionInfo } from '../app/controller.js';
 import type { StripeKeys } from '../tasks/hosts/shop/stripe-keys.js';
 import { StripeKeysPrompt } from './StripeKeysPrompt.js';
 

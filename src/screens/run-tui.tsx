@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import { App, type AppStart, type InterruptSource } from './App.js';
 
 export interface RunTuiOptions {

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ClassifiedError } from '../aws/error-kinds.js';
-import type { RunbookController, StepConfirm } from '../engine/controller.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
+import type { RunbookController, StepConfirm } from '../app/controller.js';
 import type { RunOutcome } from '../engine/events.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BackupSummary, RunbookController } from '../engine/controller.js';
+import type { BackupSummary, RunbookController } from '../app/controller.js';
 
 export type DumpState = { kind: 'idle' } | { kind: 'running'; since: number } | { kind: 'done'; summary: BackupSummary } | { kind: 'error'; message: string };
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RunbookController } from '../engine/controller.js';
+import type { RunbookController } from '../app/controller.js';
 import type { EngineEvent } from '../engine/events.js';
 import { initialRunView, runReducer, type RunView } from '../engine/reducer.js';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClassifiedError } from '../aws/error-kinds.js';
-import type { RunbookController } from '../engine/controller.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
+import type { RunbookController } from '../app/controller.js';
 import type { PlannedStep, SectionId } from '../engine/types.js';
 import { toClassified } from './use-apply.js';
 

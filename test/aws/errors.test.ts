@@ -6,7 +6,7 @@ import { fromIni } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { createAwsClients } from '../../src/aws/clients.js';
-import type { ErrorKind } from '../../src/aws/error-kinds.js';
+import type { ErrorKind } from '../../src/errors/error-kinds.js';
 import { classifyAwsError, isAwsErrorCode, RunbookConflictError } from '../../src/aws/errors.js';
 import { motoClients, startMoto, type MotoServer } from '../helpers/moto.js';
 

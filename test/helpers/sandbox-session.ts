@@ -1,6 +1,6 @@
 import { createAwsClients } from '../../src/aws/clients.js';
 import type { Config } from '../../src/config/schema.js';
-import { RunbookSession, type SessionOptions } from '../../src/engine/session.js';
+import { RunbookSession, type SessionOptions } from '../../src/app/session.js';
 
 /** A writing session of the real engine against a sandbox's gateway (in-process, as the CLI opens one). */
 export function sandboxSession(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPlan, formatStatus } from '../../src/render/format-plan.js';
-import type { SectionSummary } from '../../src/engine/controller.js';
+import type { SectionSummary } from '../../src/app/controller.js';
 import type { PlannedStep } from '../../src/engine/types.js';
 
 const STEPS: PlannedStep[] = [

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../src/screens/App.js';
-import { RunbookSession } from '../../src/engine/session.js';
+import { RunbookSession } from '../../src/app/session.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';

@@ -1,4 +1,4 @@
-import type { SectionSummary } from '../../src/engine/controller.js';
+import type { SectionSummary } from '../../src/app/controller.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { PlannedStep, SectionId } from '../../src/engine/types.js';
 import { SECTION_IDS } from '../../src/engine/types.js';

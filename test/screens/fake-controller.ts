@@ -1,6 +1,6 @@
 import type { TopologyView } from '../../src/tasks/topology/view.js';
 import type { HostCredential } from '../../src/tasks/hosts/credentials.js';
-import type { ClassifiedError } from '../../src/aws/error-kinds.js';
+import type { ClassifiedError } from '../../src/errors/error-kinds.js';
 import type {
   BackupSummary,
   PlanOptions,
@@ -11,11 +11,11 @@ import type {
   SessionInfo,
   StepConfirm,
   StripeKeyPair,
-} from '../../src/engine/controller.js';
+} from '../../src/app/controller.js';
 import type { EngineEvent, RunOutcome } from '../../src/engine/events.js';
 import type { CheckOutcome } from '../../src/tasks/checks/types.js';
 import { reportOf, type CheckReport } from '../../src/tasks/checks/run-checks.js';
-import type { VerifySelect } from '../../src/engine/verify-run.js';
+import type { VerifySelect } from '../../src/app/verify-run.js';
 import type { HostAccessInfo } from '../../src/tasks/hosts/access-info.js';
 import type { Identity, Outputs, PlannedStep, SectionId } from '../../src/engine/types.js';
 

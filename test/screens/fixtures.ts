@@ -1,5 +1,5 @@
-import type { ClassifiedError } from '../../src/aws/error-kinds.js';
-import type { SectionSummary } from '../../src/engine/controller.js';
+import type { ClassifiedError } from '../../src/errors/error-kinds.js';
+import type { SectionSummary } from '../../src/app/controller.js';
 import type { PlannedStep } from '../../src/engine/types.js';
 
 export const SECTIONS: SectionSummary[] = [

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../src/screens/App.js';
-import { RunbookSession } from '../../src/engine/session.js';
+import { RunbookSession } from '../../src/app/session.js';
 import { resolveTarget, type Target } from '../../src/cli/target.js';
 import { createPlainRenderer } from '../../src/render/plain-renderer.js';
 import { parseEnvFile } from '../../src/tasks/hosts/shop/env-file.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from './helpers/render-screen.js';
 import { Text } from 'ink';
 import { useRunView } from '../../src/screens/use-run-view.js';
-import type { RunbookController } from '../../src/engine/controller.js';
+import type { RunbookController } from '../../src/app/controller.js';
 import { FakeController } from './fake-controller.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { SECTIONS } from './fixtures.js';

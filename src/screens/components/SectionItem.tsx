@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { SectionSummary, Estimate } from '../../engine/controller.js';
+import type { SectionSummary, Estimate } from '../../app/controller.js';
 import { formatTypical, formatUsd } from '../../render/format-units.js';
 import { SECTION_ICON } from '../labels.js';
 

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { ClassifiedError } from '../../aws/error-kinds.js';
+import type { ClassifiedError } from '../../errors/error-kinds.js';
 import { textRows } from '../frame/rows.js';
 
 /** A classified error as rows: kind and code, the message, and what to do about it (wrapped, nothing cut). */

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import { Text } from 'ink';
-import type { RunbookEstimate, SectionSummary } from '../../engine/controller.js';
+import type { RunbookEstimate, SectionSummary } from '../../app/controller.js';
 import { formatTypical, formatUsd } from '../../render/format-units.js';
 import { textRows } from '../frame/rows.js';
 import { costLabel } from './SectionItem.js';

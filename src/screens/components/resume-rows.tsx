@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { ResumeInfo } from '../../engine/controller.js';
+import type { ResumeInfo } from '../../app/controller.js';
 import { formatErrorLine } from '../../render/format-units.js';
 import { textRows } from '../frame/rows.js';
 

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import { Text } from 'ink';
-import type { SectionSummary } from '../../engine/controller.js';
+import type { SectionSummary } from '../../app/controller.js';
 import { stepsOfSection, type RunView } from '../../engine/reducer.js';
 import { actionLabel, formatOutputs } from '../../render/format-units.js';
 import { row, textRows } from '../frame/rows.js';

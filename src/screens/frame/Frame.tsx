@@ -1,6 +1,6 @@
 import { useContext, useState, type ReactNode } from 'react';
 import { Box, useInput, type Key } from 'ink';
-import type { SessionInfo } from '../../engine/controller.js';
+import type { SessionInfo } from '../../app/controller.js';
 import type { Identity } from '../../engine/types.js';
 import { Footer } from './Footer.js';
 import { FrameContext } from './frame-context.js';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { Badge } from '@inkjs/ui';
-import type { SessionInfo } from '../../engine/controller.js';
+import type { SessionInfo } from '../../app/controller.js';
 import type { Identity } from '../../engine/types.js';
 import { PRODUCT } from '../labels.js';
 

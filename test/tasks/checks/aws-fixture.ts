@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import { NO_HOSTS } from '../../../src/engine/context.js';
-import type { RunbookSession } from '../../../src/engine/session.js';
+import type { RunbookSession } from '../../../src/app/session.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { backupObjectKey } from '../../../src/tasks/backup/names.js';
 import { createCheckContext } from '../../../src/tasks/checks/context.js';

@@ -1,8 +1,8 @@
 import type { HostCredential } from '../tasks/hosts/credentials.js';
 import type { TopologyView } from '../tasks/topology/view.js';
-import type { EngineEvent, RunOutcome } from './events.js';
-import type { Identity, PlannedStep, SectionId } from './types.js';
-import type { ClassifiedError } from '../aws/error-kinds.js';
+import type { EngineEvent, RunOutcome } from '../engine/events.js';
+import type { Identity, PlannedStep, SectionId } from '../engine/types.js';
+import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { HostAccessInfo } from '../tasks/hosts/access-info.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
 import type { VerifySelect } from './verify-run.js';

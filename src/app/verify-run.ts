@@ -4,9 +4,9 @@ import { createCheckContext } from '../tasks/checks/context.js';
 import { selectChecks } from '../tasks/checks/index.js';
 import { runChecks, type CheckReport } from '../tasks/checks/run-checks.js';
 import type { CheckGroup } from '../tasks/checks/types.js';
-import type { CheckSelection } from './checklist-view.js';
-import type { EngineEvent } from './events.js';
-import type { HostAccess, Outputs } from './types.js';
+import type { CheckSelection } from '../engine/checklist-view.js';
+import type { EngineEvent } from '../engine/events.js';
+import type { HostAccess, Outputs } from '../engine/types.js';
 
 /** Which checks a verify run covers: groups (`--only`), or ids (a rerun from the checklist screen). */
 export interface VerifySelect {

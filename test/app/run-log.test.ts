@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEPT_LOGS, logDirFor, RunLog, sandboxLogDir, THROWAWAY_STATE_PREFIX } from '../../src/engine/run-log.js';
+import { KEPT_LOGS, logDirFor, RunLog, sandboxLogDir, THROWAWAY_STATE_PREFIX } from '../../src/app/run-log.js';
 import { SecretRedactor } from '../../src/state/redact.js';
 
 describe('RunLog', () => {

@@ -1,8 +1,8 @@
 import { allSteps, unavailableReason } from '../runbook/sections.js';
 import type { PersistedState } from '../state/schema.js';
 import type { ResumeInfo, SectionSummary } from './controller.js';
-import type { EngineEvent, RunOutcome } from './events.js';
-import type { Section, SectionId } from './types.js';
+import type { EngineEvent, RunOutcome } from '../engine/events.js';
+import type { Section, SectionId } from '../engine/types.js';
 
 /** What the state file says of an unfinished run (the resume offer), or undefined when the last run ended well. */
 export function resumeInfoOf(state: PersistedState | undefined, runbook: readonly Section[]): ResumeInfo | undefined {

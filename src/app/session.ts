@@ -12,21 +12,21 @@ import { addressPolicyFor, type AddressPolicy } from '../ssh/address-policy.js';
 import { Fleet } from '../tasks/hosts/fleet.js';
 import { STRIPE_ENV, stripeKeyProblems } from '../tasks/hosts/shop/stripe-keys.js';
 import { runOnDemandBackup } from '../tasks/backup/on-demand.js';
-import { estimateRunbook } from './estimate.js';
+import { estimateRunbook } from '../engine/estimate.js';
 import { hostAccessInfo, type HostAccessInfo } from '../tasks/hosts/access-info.js';
 import { loadRegionPrices } from '../tasks/price-list.js';
 import { loadTopology } from '../tasks/topology/load.js';
 import type { TopologyView } from '../tasks/topology/view.js';
 import { readHostCredentials, type HostCredential } from '../tasks/hosts/credentials.js';
-import { Engine } from './engine.js';
+import { Engine } from '../engine/engine.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
 import { openSessionLog, type RunLog } from './run-log.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
-import { projectKey } from './context.js';
-import type { PlanEntry } from './plan.js';
-import type { EngineEvent, RunOutcome } from './events.js';
+import { projectKey } from '../engine/context.js';
+import type { PlanEntry } from '../engine/plan.js';
+import type { EngineEvent, RunOutcome } from '../engine/events.js';
 import type { BackupSummary, ResumeInfo, RunbookController, RunbookEstimate, SectionSummary, PlanOptions, SessionInfo, StepConfirm, StripeKeyPair } from './controller.js';
-import { SECTION_IDS, type Identity, type PlannedStep, type Section, type SectionId, type Step, type StepContext } from './types.js';
+import { SECTION_IDS, type Identity, type PlannedStep, type Section, type SectionId, type Step, type StepContext } from '../engine/types.js';
 
 export interface SessionOptions {
   config: Config;
