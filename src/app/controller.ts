@@ -6,6 +6,9 @@ import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { HostAccessInfo } from '../tasks/hosts/access-info.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
 import type { VerifySelect } from './verify-run.js';
+import type { Estimate, RunbookEstimate } from '../engine/estimate.js';
+
+export type { Estimate, RunbookEstimate };
 
 /** A section as the overview lists it. */
 export interface SectionSummary {
@@ -55,20 +58,6 @@ export interface PlanOptions {
    * steps satisfy the prerequisite check (their outputs are not known yet, so dependants plan as "create").
    */
   alongWith?: readonly SectionId[];
-}
-
-/** What a section (or the whole runbook) costs once built, and how long building it takes on AWS. */
-export interface Estimate {
-  /** USD a month, at the prices the cost table gives (usage-based charges not included); undefined: no priced step. */
-  monthlyUsd?: number;
-  /** The longest chain of steps, by their typical time on AWS (waits included: RDS ~15 min, a NAT gateway a few). */
-  seconds: number;
-}
-
-export interface RunbookEstimate {
-  sections: Partial<Record<SectionId, Estimate>>;
-  /** Everything: costs add up; the time is the longest chain across sections (they overlap when applied together). */
-  total: Estimate;
 }
 
 /** One database dumped by the on-demand backup. */

@@ -1,4 +1,4 @@
-import type { CheckGroup, CheckOutcome } from '../tasks/checks/types.js';
+import type { CheckGroup, CheckOutcome } from './check-outcome.js';
 
 /** A check as the checklist lists it before it has run. */
 export interface CheckMeta {

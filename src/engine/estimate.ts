@@ -1,7 +1,20 @@
-import type { Estimate, RunbookEstimate } from '../app/controller.js';
 import { remainingWork, topologicalOrder } from './graph.js';
 import { planOffline } from './plan.js';
-import type { PlannedStep, Section, Step, StepContext } from './types.js';
+import type { PlannedStep, Section, SectionId, Step, StepContext } from './types.js';
+
+/** What a section (or the whole runbook) costs once built, and how long building it takes on AWS. */
+export interface Estimate {
+  /** USD a month, at the prices the cost table gives (usage-based charges not included); undefined: no priced step. */
+  monthlyUsd?: number;
+  /** The longest chain of steps, by their typical time on AWS (waits included: RDS ~15 min, a NAT gateway a few). */
+  seconds: number;
+}
+
+export interface RunbookEstimate {
+  sections: Partial<Record<SectionId, Estimate>>;
+  /** Everything: costs add up; the time is the longest chain across sections (they overlap when applied together). */
+  total: Estimate;
+}
 
 /** The longest chain of `steps` (needs outside them ignored), by their typical seconds on AWS. */
 function longestChain(steps: readonly Step[]): number {

@@ -1,6 +1,6 @@
 import type { ClassifiedError } from '../errors/error-kinds.js';
 import type { CheckMeta, CheckSelection } from './checklist-view.js';
-import type { CheckOutcome } from '../tasks/checks/types.js';
+import type { CheckOutcome } from './check-outcome.js';
 import type { Identity, Outputs, PlanAction, PlannedStep, SectionId, StepPreview } from './types.js';
 
 /** The one event stream both renderers (Ink and plain lines) consume. */

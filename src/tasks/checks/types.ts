@@ -2,10 +2,9 @@ import type { Config } from '../../config/schema.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { HostAccess } from '../../engine/types.js';
 import type { LiveInventory } from './inventory.js';
+import { CHECK_GROUPS, type CheckGroup, type CheckResult } from '../../engine/check-outcome.js';
 
-/** Check groups, in checklist order (DESIGN.md §2, §7). Names are a contract: `verify --only` takes them. */
-export const CHECK_GROUPS = ['network', 'security', 'database', 'storage', 'hosts', 'apps', 'connectivity'] as const;
-export type CheckGroup = (typeof CHECK_GROUPS)[number];
+export { CHECK_GROUPS, type CheckGroup, type CheckOutcome, type CheckResult, type CheckStatus } from '../../engine/check-outcome.js';
 
 export const CHECK_GROUP_TITLES: Record<CheckGroup, string> = {
   network: 'Network',
@@ -16,19 +15,6 @@ export const CHECK_GROUP_TITLES: Record<CheckGroup, string> = {
   apps: 'Applications',
   connectivity: 'Connectivity (ping matrix)',
 };
-
-/** pass: holds; fail: does not (a required check failing makes `verify` exit 1); warn: holds with a caveat; skip: could not be checked here. */
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
-
-export interface CheckResult {
-  status: CheckStatus;
-  /** One line: what was seen (ids, values), whatever the status. */
-  evidence: string;
-  /** What to do about it: set on fail and warn (and on skip when there is something to do). */
-  hint?: string;
-  /** Further evidence lines (a matrix, a list of rules). */
-  details?: string[];
-}
 
 /** What a check may use. Read-only: a check never changes AWS or a host. */
 export interface CheckContext {
@@ -56,15 +42,6 @@ export interface Check {
   /** Needs SSH to the hosts: skipped (with the reason) when they cannot be reached. */
   readonly needsHosts?: boolean;
   run(ctx: CheckContext): Promise<CheckResult>;
-}
-
-/** A finished check, as reports and events carry it. */
-export interface CheckOutcome extends CheckResult {
-  id: string;
-  group: CheckGroup;
-  title: string;
-  required: boolean;
-  elapsedMs: number;
 }
 
 export function isCheckGroup(value: string): value is CheckGroup {
