@@ -1,4 +1,4 @@
-import type { AwsTag } from '../engine/types.js';
+import type { AwsTag } from './tags.js';
 
 /** Quote a word for a POSIX shell when it needs it (previews show copy-pastable `aws` lines). */
 export function shellQuote(word: string): string {

@@ -1,7 +1,13 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Identity } from '../engine/types.js';
 import type { AwsClients } from './clients.js';
 import { classifyAwsError } from './errors.js';
+
+export interface Identity {
+  account: string;
+  arn: string;
+  region: string;
+  endpoint?: string;
+}
 
 /**
  * The credentials are missing, expired or refused: bad input (exit 2), found by the first AWS call of a

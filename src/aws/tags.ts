@@ -1,8 +1,12 @@
 import type { Filter, ResourceType, Tag, TagSpecification } from '@aws-sdk/client-ec2';
-import { TAG_PROJECT, TAG_STEP } from '../engine/context.js';
-import type { AwsTag } from '../engine/types.js';
 
-export { TAG_PROJECT, TAG_STEP };
+export const TAG_PROJECT = 'aws-runbook:project';
+export const TAG_STEP = 'aws-runbook:step';
+
+export interface AwsTag {
+  Key: string;
+  Value: string;
+}
 
 /** `TagSpecifications` for a create call: the resource is tagged in the same call that makes it. */
 export function tagSpecifications(resourceType: ResourceType, tags: readonly AwsTag[]): TagSpecification[] {

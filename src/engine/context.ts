@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
+import { TAG_PROJECT, TAG_STEP } from '../aws/tags.js';
 import type { AwsTag, HostAccess, Outputs, StepContext } from './types.js';
-
-export const TAG_PROJECT = 'aws-runbook:project';
-export const TAG_STEP = 'aws-runbook:step';
 
 /** The lower-case project key used in tags and deterministic names. */
 export function projectKey(config: Config): string {

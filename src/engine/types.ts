@@ -1,18 +1,12 @@
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { SshConnection } from '../ssh/connect.js';
+import type { AwsTag } from '../aws/tags.js';
+import type { Identity } from '../aws/identity.js';
+import type { Outputs, PlanAction, SectionId } from '../state/step-terms.js';
 
-/** Section ids, in runbook order (DESIGN.md §2). Names are a contract: `--only` takes them. */
-export const SECTION_IDS = ['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup'] as const;
-export type SectionId = (typeof SECTION_IDS)[number];
-
-/** What a step produced: resource ids and the like. Never a secret. */
-export type Outputs = Record<string, string>;
-
-export interface AwsTag {
-  Key: string;
-  Value: string;
-}
+export { SECTION_IDS, type Outputs, type PlanAction, type SectionId } from '../state/step-terms.js';
+export type { AwsTag, Identity };
 
 /** What `find` saw in AWS, read-only. */
 export type FindResult =
@@ -27,13 +21,6 @@ export type FindResult =
       /** Things apply still has to do on an existing resource (e.g. "enable DNS hostnames"). */
       unfinished: string[];
     };
-
-/**
- * The plan's verdict for a step.
- * create: nothing there; adopt: ours but not (fully) recorded, apply finishes it without creating a copy;
- * no-change: there, recorded, as wanted; conflict: something is there that is not what we want.
- */
-export type PlanAction = 'create' | 'adopt' | 'no-change' | 'conflict';
 
 export interface StepPreview {
   /** One line: what the resource is (names, CIDRs, AZs). */
@@ -140,11 +127,4 @@ export interface PlannedStep {
   preview: StepPreview;
   /** For conflicts: why. */
   reason?: string;
-}
-
-export interface Identity {
-  account: string;
-  arn: string;
-  region: string;
-  endpoint?: string;
 }

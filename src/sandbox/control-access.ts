@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { CONTROL_TOKEN_ENV } from '../ssh/address-policy.js';
 
 /**
  * Who may use the gateway's control API (`/_sandbox/…`): only its owner. The API can rewrite the lab map
@@ -14,9 +15,6 @@ import type { IncomingHttpHeaders } from 'node:http';
  *   prints it; in-process owners (`--sandbox`, tests) read it from the gateway; the tool sends it from
  *   AWS_RUNBOOK_SANDBOX_TOKEN.
  */
-
-/** The environment variable the tool reads the control token from (for a `sandbox serve` gateway). */
-export const CONTROL_TOKEN_ENV = 'AWS_RUNBOOK_SANDBOX_TOKEN';
 
 /** 256 random bits, URL-safe (it goes into a header and a shell line). */
 export function newControlToken(): string {

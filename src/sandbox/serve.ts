@@ -1,5 +1,5 @@
 import { CONTROL_PREFIX } from './control-api.js';
-import { CONTROL_TOKEN_ENV } from './control-access.js';
+import { CONTROL_TOKEN_ENV } from '../ssh/address-policy.js';
 import { CANONICAL_OWNER_ID, SANDBOX_IMAGES } from './ami-catalogue.js';
 import type { LabMap } from './lab-map.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_TIME_SCALE, startSandbox } from './sandbox.js';

@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import { CONTROL_TOKEN_ENV } from '../sandbox/control-access.js';
 
 /**
  * Where the tool may open an SSH connection (DESIGN.md §9). Against AWS itself (no endpoint override) the
@@ -58,6 +57,9 @@ export function simulatedAddressPolicy(addresses: Iterable<string>, connect: Sim
 
 /** The path the sandbox gateway serves its lab addresses on (src/sandbox/control-api.ts). */
 export const LAB_ADDRESSES_PATH = '/_sandbox/lab/addresses';
+
+/** The environment variable the tool reads the control token from (for a `sandbox serve` gateway). */
+export const CONTROL_TOKEN_ENV = 'AWS_RUNBOOK_SANDBOX_TOKEN';
 
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECTION_IDS, type Outputs, type PlanAction, type SectionId } from '../engine/types.js';
+import { SECTION_IDS, type Outputs, type PlanAction, type SectionId } from './step-terms.js';
 import type { ClassifiedError } from '../errors/error-kinds.js';
 
 /** The state file format (DESIGN.md §4). Bump on an incompatible change; older tools refuse newer files. */
