@@ -1,6 +1,6 @@
 /**
  * The operator-facing classification of a failure. Pure data (no SDK import) so screens and the
- * state file can carry it; `errors.ts` builds it from SDK exceptions.
+ * state file can carry it; `src/aws/errors.ts` builds it from SDK exceptions.
  */
 export type ErrorKind =
   | 'auth'
