@@ -1,4 +1,4 @@
-/** Exit codes (DESIGN.md §2): 0 ok, 1 a step or check failed, 2 bad usage or input, 3 locked. */
+/** Exit codes (docs/design.md#exit-codes): 0 ok, 1 a step or check failed, 2 bad usage or input, 3 locked. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, interrupted: 130 } as const;
 
 /** An operator error detected by the CLI itself (a flag, a missing TTY): exit 2 with this message. */

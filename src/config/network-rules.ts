@@ -2,7 +2,7 @@ import { blocksOverlap, containsBlock, firstFreeBlock, parseIpv4Cidr, type Ipv4B
 import { adminCidrRule, subnetCidrRule, vpcCidrRule, type RuleProblem } from './field-rules.js';
 
 /**
- * Rules across fields: the three VPCs and their subnets (DESIGN.md §5), and the admin range.
+ * Rules across fields: the three VPCs and their subnets (docs/design.md#network), and the admin range.
  * They run on values that passed the field rules, so every CIDR here parses.
  */
 export interface PathProblem extends RuleProblem {

@@ -16,7 +16,7 @@ import { accessProblems, adminRangeOverlapProblems, networkProblems, type PathPr
 
 /**
  * The configuration file (`aws-runbook.yaml`). Every field has the seed runbook's value as its default,
- * so an empty file describes the seed's infrastructure, corrected (DESIGN.md §5).
+ * so an empty file describes the seed's infrastructure, corrected (docs/design.md#network).
  * Field rules (`field-rules.ts`) and cross-field rules (`network-rules.ts`) are attached here as zod
  * refinements carrying a `fix` text; `validate.ts` turns every issue into the operator's format.
  */

@@ -3,7 +3,7 @@
  * The checks themselves (what they read, how they run) live in src/tasks/checks.
  */
 
-/** Check groups, in checklist order (DESIGN.md §2, §7). Names are a contract: `verify --only` takes them. */
+/** Check groups, in checklist order (docs/design.md#check-groups). Names are a contract: `verify --only` takes them. */
 export const CHECK_GROUPS = ['network', 'security', 'database', 'storage', 'hosts', 'apps', 'connectivity'] as const;
 export type CheckGroup = (typeof CHECK_GROUPS)[number];
 

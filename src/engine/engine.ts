@@ -43,7 +43,7 @@ export type StepConfirm = (step: PlannedStep) => Promise<boolean>;
 /**
  * Runs steps: plan (find + decide + preview), apply along the dependency graph with bounded
  * concurrency, teardown in reverse. Every side effect is bracketed by state writes: the pending
- * operation before the AWS call, the outputs after (DESIGN.md §4).
+ * operation before the AWS call, the outputs after (docs/state-and-resume.md#a-steps-life).
  */
 export class Engine {
   private readonly produced = new Map<string, Outputs>();

@@ -83,7 +83,7 @@ export interface StepContext {
   secret(value: string): void;
 }
 
-/** One step of the runbook: one declarative object (DESIGN.md §3). No rendering, no state handling. */
+/** One step of the runbook: one declarative object (docs/design.md#steps). No rendering, no state handling. */
 export interface Step {
   readonly id: string;
   readonly section: SectionId;

@@ -15,7 +15,7 @@ interface SectionText {
   description: string;
 }
 
-/** The seed runbook's sections, in order (DESIGN.md §2 ids, §5 content). */
+/** The seed runbook's sections, in order (ids: docs/design.md#section-ids; content: docs/design.md#what-gets-built). */
 const SECTION_TEXT: Record<SectionId, SectionText> = {
   network: {
     title: 'Network',

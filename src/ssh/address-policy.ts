@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 
 /**
- * Where the tool may open an SSH connection (DESIGN.md §9). Against AWS itself (no endpoint override) the
+ * Where the tool may open an SSH connection (docs/design.md#network-safety). Against AWS itself (no endpoint override) the
  * addresses come from AWS and are real. Through an emulator they are invented (moto's 10.x and
  * public-looking ones) and must never be connected to, except those the sandbox's lab map says a lab host
  * of ours answers for: the gateway lists them at GET /_sandbox/lab/addresses (no secret in it) to its

@@ -7,7 +7,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { processIdentity, processLiveness, type ProcessLiveness } from './process-identity.js';
 
 /**
- * The state directory's lock (DESIGN.md §4): proper-lockfile's mkdir lock `dir/lock`, refreshed while
+ * The state directory's lock (docs/state-and-resume.md#the-lock): proper-lockfile's mkdir lock `dir/lock`, refreshed while
  * held and considered stale when its holder stops refreshing it, plus `dir/lock-holder.json` saying
  * who holds it. A lock left by a process of this host that no longer runs is taken over at once: one that
  * no longer exists (`kill -9`, a crash), one that has exited but was never reaped by its parent (a zombie:

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SECTION_IDS, type Outputs, type PlanAction, type SectionId } from './step-terms.js';
 import type { ClassifiedError } from '../errors/error-kinds.js';
 
-/** The state file format (DESIGN.md §4). Bump on an incompatible change; older tools refuse newer files. */
+/** The state file format (docs/state-and-resume.md#the-state-file). Bump on an incompatible change; older tools refuse newer files. */
 export const STATE_VERSION = 1;
 
 /** A mutating AWS call that was sent (or about to be) when the step stopped, with its ClientToken. */

@@ -1,6 +1,6 @@
 /** The terms the state file records a step in: its section, its outputs, the plan's verdict (the engine speaks them too). */
 
-/** Section ids, in runbook order (DESIGN.md §2). Names are a contract: `--only` takes them. */
+/** Section ids, in runbook order (docs/design.md#section-ids). Names are a contract: `--only` takes them. */
 export const SECTION_IDS = ['network', 'peering', 'security', 'database', 'storage', 'compute', 'hosts', 'backup'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

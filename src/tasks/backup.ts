@@ -10,7 +10,7 @@ import { timerStep } from './backup/timer-step.js';
 export { BACKUP_PREFIX, BACKUP_STEP_IDS, backupObjectKey, backupRoleName, isDatabaseName } from './backup/names.js';
 
 /**
- * The backup section (DESIGN.md §6; seed Partie 1 §4 "Sauvegarde", corrected):
+ * The backup section (docs/design.md#backup; seed Partie 1 §4 "Sauvegarde", corrected):
  *
  * | step id                    | needs                                          | outputs                             |
  * | -------------------------- | ---------------------------------------------- | ----------------------------------- |

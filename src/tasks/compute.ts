@@ -13,7 +13,7 @@ export { CANONICAL_OWNER_ID, UBUNTU_IMAGE } from './compute/ubuntu-image.js';
 export { PublicKeyFileError, parsePublicKey, readOperatorPublicKey, type OperatorPublicKey } from './compute/public-key.js';
 
 /**
- * The compute section: the key pair, the Ubuntu image lookup and the five instances (DESIGN.md §5).
+ * The compute section: the key pair, the Ubuntu image lookup and the five instances (docs/design.md#compute).
  *
  * | step id             | needs                                                                | outputs |
  * | ------------------- | -------------------------------------------------------------------- | ------- |

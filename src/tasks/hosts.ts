@@ -25,7 +25,7 @@ function withHost(step: Step): Step {
   return host && !step.host ? { ...step, host } : step;
 }
 
-/** The hosts section (DESIGN.md §6): host keys from the consoles, the first login, then each host's setup. */
+/** The hosts section (docs/design.md#hosts-over-ssh): host keys from the consoles, the first login, then each host's setup. */
 export function hostSteps(config: Config): Step[] {
   return allHostSteps(config).map(withHost);
 }

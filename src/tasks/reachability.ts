@@ -20,4 +20,4 @@ export type {
 } from './reachability/model.js';
 export { admitsFromAddress, pingVerdict, predictPingMatrix, reachVerdict, routeFrom } from './reachability/predict.js';
 export { formatPingMatrix, verdictText, vpcPairVerdicts, type VpcPairVerdict } from './reachability/format.js';
-export { DESIGN_HOSTS, designPeerings, designReachabilityModel } from './reachability/design-model.js';
+export { PLANNED_HOSTS, designPeerings, designReachabilityModel } from './reachability/design-model.js';

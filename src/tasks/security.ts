@@ -47,7 +47,7 @@ export function predictedPingNotes(config: Config): string[] {
 }
 
 /**
- * The security groups of DESIGN.md §5 (section `security`), two steps per group:
+ * The security groups of docs/design.md#security-groups (section `security`), two steps per group:
  *
  * | step id                 | needs                                   | outputs          |
  * | ----------------------- | --------------------------------------- | ---------------- |

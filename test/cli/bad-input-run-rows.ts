@@ -164,7 +164,7 @@ export const RUN_ROWS: BadInputRow[] = [
     fix: /[Uu]se the credentials of account 111122223333 \(--profile\), or --state DIR for a separate state directory/,
     asksIdentity: true,
   },
-  // ── verify (DESIGN.md §2: `verify --only GROUP,...`) ──────────────────────────────────────
+  // ── verify (docs/design.md#check-groups: `verify --only GROUP,...`) ──────────────────────────────────────
   {
     name: 'verify --only with an unknown check group',
     group: 'verify',

@@ -38,7 +38,7 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
   let cleanDownCalls: string[] = [];
   let clean: unknown;
 
-  it('builds exactly DESIGN.md §5, then a rerun makes zero mutating calls, then down leaves nothing', async () => {
+  it('builds exactly the designed infrastructure (docs/design.md#what-gets-built), then a rerun makes zero mutating calls, then down leaves nothing', async () => {
     const cwd = await fullProject('Whole');
     const endpoint = ['--endpoint-url', sandbox.endpoint];
     const before = sandbox.gateway.log.length;

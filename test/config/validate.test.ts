@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig, type ConfigIssue } from '../../src/config/validate.js';
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 
-/** The seed runbook's infrastructure, corrected (DESIGN.md §5), written out by hand. */
+/** The seed runbook's infrastructure, corrected (docs/design.md#what-gets-built), written out by hand. */
 const SEED = {
   suffix: 'BFHK',
   region: 'us-east-2',

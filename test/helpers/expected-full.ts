@@ -1,6 +1,6 @@
 import { expectedNetwork } from './expected-network.js';
 
-/** DESIGN.md §5 for a suffix, in the shape of `fullInventory`, for the sections this version builds. */
+/** docs/design.md#what-gets-built for a suffix, in the shape of `fullInventory`, for the sections this version builds. */
 export function expectedInfrastructure(s: string, options: { adminCidr: string; compute: boolean }) {
   const network = expectedNetwork(s);
   const project = s.toLowerCase();

@@ -1,4 +1,4 @@
-/** DESIGN.md §5's network for a suffix, in the shape of `networkInventory` (what `up --only network` must build). */
+/** docs/design.md#what-gets-built's network for a suffix, in the shape of `networkInventory` (what `up --only network` must build). */
 export function expectedNetwork(s: string) {
   const vpc = (key: string, cidr: string) => ({ name: `VPC-${key}-${s}`, cidr, dnsHostnames: true });
   const subnet = (key: string, kind: string, cidr: string, az: string, publicIp: boolean) => ({

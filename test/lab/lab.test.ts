@@ -86,7 +86,7 @@ describe('what the sandbox gateway is told', () => {
 
 describe('the router: VPCs, peering, security groups', () => {
   type Outcome = 'ok' | 'blocked' | 'no-route';
-  // DESIGN §5: Cyber→IA ok, Cyber→MVP ok, IA→Cyber blocked, MVP→Cyber blocked, IA↔MVP no route;
+  // docs/design.md#ping-matrix: Cyber→IA ok, Cyber→MVP ok, IA→Cyber blocked, MVP→Cyber blocked, IA↔MVP no route;
   // inside the Cyber VPC ping is allowed, inside MVP the web SG allows none.
   const expected: Record<LabHostKey, Partial<Record<LabHostKey, Outcome>>> = {
     gitlab: { monitoring: 'ok', ia: 'ok', ecommerce: 'ok', wordpress: 'ok' },
@@ -96,7 +96,7 @@ describe('the router: VPCs, peering, security groups', () => {
     wordpress: { gitlab: 'blocked', monitoring: 'blocked', ia: 'no-route', ecommerce: 'blocked' },
   };
 
-  it('answers the ping matrix of DESIGN §5, telling "no route" from "blocked"', async () => {
+  it('answers the designed ping matrix (docs/design.md#ping-matrix), telling "no route" from "blocked"', async () => {
     expect(existsSync('/usr/bin/ping') || existsSync('/bin/ping'), 'ping is missing: apt-get install iputils-ping').toBe(true);
     const pairs = Object.entries(expected).flatMap(([from, row]) => Object.keys(row).map((to) => [from, to] as [LabHostKey, LabHostKey]));
     const outcomes = await Promise.all(

@@ -1,7 +1,7 @@
 import { INTERNET, INTERNET_IFACE, NAT_GATEWAYS, NODES, ifaceToward, type LabNodeKey } from './topology.js';
 
 /**
- * The security groups of DESIGN.md §5 as the lab's router plays them: one table, turned into one
+ * The security groups of docs/design.md#security-groups as the lab's router plays them: one table, turned into one
  * iptables-restore ruleset. Like AWS security groups, rules are ingress-only and stateful (return
  * traffic is allowed), egress is open, and what no rule allows is silently dropped.
  */

@@ -1,5 +1,5 @@
 /**
- * The lab's hosts and addresses: the instances and the RDS database of DESIGN.md §5, each in its
+ * The lab's hosts and addresses: the instances and the RDS database of docs/design.md#what-gets-built, each in its
  * subnet, as data. Everything else (links, routes, filters, sshd) is built from this table.
  */
 
@@ -57,7 +57,7 @@ export const INTERNET = {
 } as const;
 
 /**
- * The NAT gateways of DESIGN §5 (IA and Cyber have one each, MVP none): private subnets of those VPCs
+ * The NAT gateways of docs/design.md#network (IA and Cyber have one each, MVP none): private subnets of those VPCs
  * reach the internet segment from these addresses.
  */
 export const NAT_GATEWAYS: { vpc: VpcKey; privateSubnet: string; publicAddress: string }[] = [

@@ -38,7 +38,7 @@ function table(model: ReachabilityModel, key: string) {
 }
 
 describe('predictPingMatrix on the design', () => {
-  it('gives exactly the expected matrix of DESIGN.md §5', () => {
+  it('gives exactly the designed ping matrix (docs/design.md#ping-matrix)', () => {
     const matrix = predictPingMatrix(design());
     expect(vpcKinds(matrix)).toEqual({
       'cyber→ia': 'ok',

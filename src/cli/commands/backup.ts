@@ -39,7 +39,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * `aws-runbook backup`: an on-demand dump of the databases to the backup bucket (DESIGN.md §2, §6), as the
+ * `aws-runbook backup`: an on-demand dump of the databases to the backup bucket (docs/design.md#command-surface, docs/design.md#backup), as the
  * backup database account (its option file on the shop host; the RDS master password is not read). Read-only
  * session: it records nothing in the state and takes no lock, so it may run while `up` runs; the bucket's
  * date-named objects are the record.

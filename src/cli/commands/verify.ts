@@ -23,7 +23,7 @@ export function parseCheckGroups(only: string): CheckGroup[] {
 }
 
 /**
- * `verify`: the checklist against live AWS and the hosts (DESIGN.md §7). Read-only, takes no lock.
+ * `verify`: the checklist against live AWS and the hosts (docs/design.md#verification-checklist). Read-only, takes no lock.
  * Exit 0 when no required check fails, 1 otherwise.
  */
 export async function verifyCommand(global: GlobalOptions, options: VerifyOptions, io: CommandIO): Promise<number> {

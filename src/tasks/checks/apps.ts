@@ -11,7 +11,7 @@ import { onHost } from './on-host.js';
 import { fail, pass, warn, type Check, type CheckResult } from './types.js';
 
 /**
- * The apps group (DESIGN.md §7): one HTTP GET per application, made with curl ON its host over SSH (the
+ * The apps group (docs/design.md#verification-checklist): one HTTP GET per application, made with curl ON its host over SSH (the
  * way the hosts steps check them: GitLab's readiness answers localhost only, Uptime Kuma is published on its
  * host's loopback only), so the answer is the application's own, whatever the security groups say.
  */

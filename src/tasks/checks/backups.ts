@@ -12,7 +12,7 @@ import { backupBucketOf, presenceText } from './storage.js';
 import { fail, pass, warn, type Check, type CheckResult } from './types.js';
 
 /**
- * The backups of the storage group (DESIGN.md §7): the newest dump in the bucket is recent and holds
+ * The backups of the storage group (docs/design.md#verification-checklist): the newest dump in the bucket is recent and holds
  * something (S3 only, no SSH), and the daily timer on the backup host is enabled (SSH, read-only).
  */
 

@@ -12,7 +12,7 @@ import { outcomeText, pingFromHost, type PingOutcome } from './ping.js';
 import { fail, pass, type Check, type CheckContext, type CheckResult } from './types.js';
 
 /**
- * The connectivity group (DESIGN.md §7): per ordered pair of VPCs, pings run over SSH from each host of
+ * The connectivity group (docs/design.md#verification-checklist): per ordered pair of VPCs, pings run over SSH from each host of
  * one VPC to each host of the other, side by side with the verdict predicted from the LIVE route tables
  * and security groups and with the design's. A ping that disagrees with the prediction fails with both
  * shown and what the prediction rests on. One more check compares the live prediction with the design

@@ -10,7 +10,7 @@ import { connectHost, onHost, sshCheckId } from './on-host.js';
 import { fail, pass, warn, type Check, type CheckResult } from './types.js';
 
 /**
- * The hosts group (DESIGN.md §7): each instance running (AWS only), each host logged in to through the
+ * The hosts group (docs/design.md#verification-checklist): each instance running (AWS only), each host logged in to through the
  * bastion with its verified host key, Docker active on the Docker hosts. Read-only.
  */
 

@@ -11,7 +11,7 @@ import { storageChecks } from './storage.js';
 import type { Check, CheckGroup } from './types.js';
 
 /**
- * The checklist (DESIGN.md §7), as data: every check of every group, in checklist order. Each group
+ * The checklist (docs/design.md#verification-checklist), as data: every check of every group, in checklist order. Each group
  * file exports `<group>Checks(config)`; add its line here.
  */
 export function allChecks(config: Config): Check[] {

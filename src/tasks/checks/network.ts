@@ -7,7 +7,7 @@ import { peeringChecks, routeTableChecks } from './network-routes.js';
 import { fail, pass, warn, type Check } from './types.js';
 
 /**
- * The `network` group (DESIGN.md §5, §7): the three VPCs with their CIDRs, their subnets in their
+ * The `network` group (docs/design.md#network, docs/design.md#verification-checklist): the three VPCs with their CIDRs, their subnets in their
  * CIDRs and AZs, an IGW attached to each, the NAT gateways of IA and Cyber available, each route
  * table's routes, the peerings active and no MVP↔IA path. Every resource is found live by its
  * aws-runbook:step tag, so one deleted by hand fails its check.

@@ -31,7 +31,7 @@ export interface CheckContext {
   output(stepId: string, key: string): string | undefined;
 }
 
-/** One line of the checklist: data, like a step (DESIGN.md §7). */
+/** One line of the checklist: data, like a step (docs/design.md#verification-checklist). */
 export interface Check {
   /** Stable id (`security.ec2-19.no-open-admin-ports`): `verify --json` consumers key on it. */
   readonly id: string;

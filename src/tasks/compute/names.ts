@@ -76,7 +76,7 @@ function group(key: SecurityGroupKey) {
   return { securityStepId: SECURITY_GROUP_STEP_IDS[key], securityGroup: key, securityPlaceholder: `$${key.toUpperCase()}_SG_ID` };
 }
 
-/** The five instances of DESIGN.md §5, in launch order. */
+/** The five instances of docs/design.md#compute, in launch order. */
 export function instanceSpecs(config: Config): InstanceSpec[] {
   const S = config.suffix;
   return [

@@ -4,7 +4,7 @@ import type { AwsTag, Outputs } from '../../engine/types.js';
 import { cliRdsTags, databaseNames, ENGINE, majorVersion, MASTER_USERNAME, STORAGE_TYPE } from './names.js';
 import { BROKEN_STATUSES } from './instance-wait.js';
 
-/** What the database instance must be (DESIGN.md §5), from the config. */
+/** What the database instance must be (docs/design.md#database), from the config. */
 export interface WantedInstance {
   identifier: string;
   instanceClass: string;

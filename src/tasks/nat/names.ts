@@ -1,7 +1,7 @@
 import type { VpcKey } from '../../config/schema.js';
 import { VPC_LABELS } from '../network/names.js';
 
-/** The VPCs that get an Elastic IP and a NAT gateway (DESIGN.md §5): not the MVP. */
+/** The VPCs that get an Elastic IP and a NAT gateway (docs/design.md#network): not the MVP. */
 export type NatVpc = Extract<VpcKey, 'ia' | 'cyber'>;
 
 /** Step ids, in the `network` section next to the VPC's other steps. Names are a contract. */

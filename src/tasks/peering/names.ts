@@ -1,7 +1,7 @@
 import type { VpcKey } from '../../config/schema.js';
 import { VPC_LABELS } from '../network/names.js';
 
-/** The two peerings (DESIGN.md §5): requester Cyber, accepter MVP or IA. No MVP↔IA peering. */
+/** The two peerings (docs/design.md#peering): requester Cyber, accepter MVP or IA. No MVP↔IA peering. */
 export type PeerVpc = Extract<VpcKey, 'mvp' | 'ia'>;
 export const PEER_VPCS: readonly PeerVpc[] = ['mvp', 'ia'];
 

@@ -4,8 +4,8 @@ import { PEER_VPCS, peeringName } from '../peering/names.js';
 import { securityGroupRules, type SecurityGroupKey } from '../security/rules.js';
 import type { ModelHost, ModelPeering, ModelRoute, ModelRouteTable, ModelSubnet, ReachabilityModel } from './model.js';
 
-/** The hosts of DESIGN.md §5: where each instance goes and which group it wears. */
-export const DESIGN_HOSTS: readonly { name: string; vpc: VpcKey; subnet: 'public' | 'private-1'; securityGroup: SecurityGroupKey }[] = [
+/** The hosts of docs/design.md#compute: where each instance goes and which group it wears. */
+export const PLANNED_HOSTS: readonly { name: string; vpc: VpcKey; subnet: 'public' | 'private-1'; securityGroup: SecurityGroupKey }[] = [
   { name: 'gitlab', vpc: 'cyber', subnet: 'public', securityGroup: 'cyber' },
   { name: 'monitoring', vpc: 'cyber', subnet: 'private-1', securityGroup: 'cyber' },
   { name: 'ia', vpc: 'ia', subnet: 'private-1', securityGroup: 'ia' },
@@ -50,7 +50,7 @@ export function designReachabilityModel(config: Config): ReachabilityModel {
     ...config.network[vpc].private.map((s, i) => ({ key: `${vpc}-private-${i + 1}`, vpc, cidr: s.cidr, routeTable: `${vpc}-private` })),
   ]);
 
-  const hosts: ModelHost[] = DESIGN_HOSTS.map((h) => ({ name: h.name, subnet: `${h.vpc}-${h.subnet}`, securityGroups: [h.securityGroup] }));
+  const hosts: ModelHost[] = PLANNED_HOSTS.map((h) => ({ name: h.name, subnet: `${h.vpc}-${h.subnet}`, securityGroups: [h.securityGroup] }));
 
   return {
     vpcs: VPC_KEYS.map((key) => ({ key, cidr: config.network[key].cidr })),

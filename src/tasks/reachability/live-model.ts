@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { allPages, sendOptions } from '../../aws/paging.js';
 import { TAG_STEP, tagValue } from '../../aws/tags.js';
-import { DESIGN_HOSTS } from './design-model.js';
+import { PLANNED_HOSTS } from './design-model.js';
 import type { ModelHost, ModelIngressRule, ModelPeering, ModelRoute, ModelRouteTable, ModelSecurityGroup, ModelSubnet, ReachabilityModel } from './model.js';
 
 /**
@@ -178,8 +178,8 @@ export function liveReachabilityModel(live: LiveNetwork): ReachabilityModel {
 
   // The design's order (gitlab, monitoring, ia, ecommerce, wordpress), whatever order AWS answered in.
   const rank = (name: string) => {
-    const at = DESIGN_HOSTS.findIndex((h) => h.name === name);
-    return at < 0 ? DESIGN_HOSTS.length : at;
+    const at = PLANNED_HOSTS.findIndex((h) => h.name === name);
+    return at < 0 ? PLANNED_HOSTS.length : at;
   };
   hosts.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 

@@ -14,7 +14,7 @@ import type {
 } from './model.js';
 
 /**
- * The ping matrix predicted from route tables and security groups alone (DESIGN.md §7): a route
+ * The ping matrix predicted from route tables and security groups alone (docs/design.md#ping-matrix): a route
  * there, a route back, and ICMP allowed in by the target's groups. Egress and network ACLs are
  * AWS's defaults (allow all) and not modelled; security groups are stateful, so the reply passes.
  * The same verdict holds for a TCP connection (`reachVerdict`): what the simulated hosts of a

@@ -3,7 +3,7 @@ import { shopPublicPorts } from '../hosts/shop/names.js';
 import { networkStepIds, VPC_LABELS } from '../network/names.js';
 
 /**
- * The security groups of DESIGN.md §5 as data: the one table the steps, their previews, the
+ * The security groups of docs/design.md#security-groups as data: the one table the steps, their previews, the
  * reachability model and the verification checklist all read.
  */
 

@@ -5,7 +5,7 @@ import type { Outputs } from '../../engine/types.js';
 import type { LiveInventory } from '../checks/inventory.js';
 import { elasticIpStepIds, hasElasticIp } from '../compute/names.js';
 import { DATABASE_STEP_IDS, databaseNames } from '../database/names.js';
-import { DESIGN_HOSTS } from '../reachability/design-model.js';
+import { PLANNED_HOSTS } from '../reachability/design-model.js';
 import { liveReachabilityModel, loadLiveNetwork } from '../reachability/live-model.js';
 import type { ReachabilityModel } from '../reachability/model.js';
 import { networkStepIds } from '../network/names.js';
@@ -78,7 +78,7 @@ export async function liveTopology(
 function withPlannedHosts(model: ReachabilityModel, subnets: readonly Subnet[], groups: readonly SecurityGroup[]): ReachabilityModel {
   const byStep = <T extends { Tags?: Tag[] }>(items: readonly T[], step: string) => items.find((item) => tagValue(item.Tags, TAG_STEP) === step);
   const hosts = [...model.hosts];
-  for (const host of DESIGN_HOSTS) {
+  for (const host of PLANNED_HOSTS) {
     if (hosts.some((h) => h.name === host.name)) continue;
     const ids = networkStepIds(host.vpc);
     const subnet = byStep(subnets, host.subnet === 'public' ? ids.subnetPublic : ids.subnetPrivate(1));

@@ -4,7 +4,7 @@ import type { CloudNetworkSource } from '../../../src/sandbox/simulated/cloud-ne
 import type { SimulatedHost } from '../../../src/sandbox/simulated/host.js';
 import type { CloudNetwork } from '../../../src/sandbox/simulated/network.js';
 import { SimulatedWorld } from '../../../src/sandbox/simulated/world.js';
-import { DESIGN_HOSTS, designReachabilityModel } from '../../../src/tasks/reachability/design-model.js';
+import { PLANNED_HOSTS, designReachabilityModel } from '../../../src/tasks/reachability/design-model.js';
 
 /**
  * The cloud's network as the runbook designs it, standing in for moto in the hosts' unit tests (no
@@ -17,7 +17,7 @@ export function designedNetwork(config: Config): CloudNetworkSource & { network:
   const network: CloudNetwork = {
     model,
     database: { subnets: model.subnets.filter((s) => s.key.startsWith('mvp-private')).map((s) => s.key), securityGroups: ['rds'] },
-    publicHosts: DESIGN_HOSTS.filter((h) => h.subnet === 'public').map((h) => h.name),
+    publicHosts: PLANNED_HOSTS.filter((h) => h.subnet === 'public').map((h) => h.name),
     natAddresses: { ia: '198.51.100.201', cyber: '198.51.100.202' },
   };
   return { network, read: async () => network };

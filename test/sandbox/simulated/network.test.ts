@@ -16,7 +16,7 @@ async function ping(from: HostName, to: HostName): Promise<'ok' | 'blocked' | 'n
 }
 
 describe('the simulated network', () => {
-  it('answers pings as DESIGN.md §5 expects: Cyber→IA and Cyber→MVP ok, IA/MVP→Cyber blocked, IA↔MVP no route', async () => {
+  it('answers pings as the designed ping matrix (docs/design.md#ping-matrix) expects: Cyber→IA and Cyber→MVP ok, IA/MVP→Cyber blocked, IA↔MVP no route', async () => {
     expect(await ping('monitoring', 'ia')).toBe('ok');
     expect(await ping('gitlab', 'ecommerce')).toBe('ok');
     expect(await ping('ia', 'gitlab')).toBe('blocked');

@@ -8,7 +8,7 @@ import { addressPolicyFor, UnreachableAddressError, type AddressPolicy } from '.
 import { Fleet, HostNotReadyError } from '../../../src/tasks/hosts/fleet.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 
-// Every address here is loopback: even a broken guard could only reach this machine (DESIGN.md §9).
+// Every address here is loopback: even a broken guard could only reach this machine (docs/design.md#network-safety).
 const BASTION_ADDRESS = '127.0.0.1';
 
 let sandbox: Sandbox;
