@@ -154,7 +154,7 @@ describe.each(SIZES)('every screen fits a terminal of $columns x $rows', (size) 
     await screen.waitForFrame('Enter overview');
     await screen.press('o');
     await screen.press('v');
-    await screen.waitForFrame(/\d+ passed, \d+ failed/);
+    await screen.waitForFrame(/\d+ passed, \d+ failed/, 20_000); // 70 checks rendered one by one: seconds on a loaded 2-core machine
     await screen.press('enter'); // the evidence of the selected check, kept open as the cursor moves
     const from = screen.frames().length;
     for (let i = 1; i < 70; i++) {
