@@ -19,6 +19,7 @@ import { loadTopology } from '../tasks/topology/load.js';
 import type { TopologyView } from '../tasks/topology/view.js';
 import { readHostCredentials, type HostCredential } from '../tasks/hosts/credentials.js';
 import { Engine } from '../engine/engine.js';
+import { Inventory } from '../tasks/inventory/inventory.js';
 import { runVerify, type VerifySelect } from './verify-run.js';
 import { openSessionLog, type RunLog } from './run-log.js';
 import type { CheckReport } from '../tasks/checks/run-checks.js';
@@ -152,6 +153,8 @@ export class RunbookSession implements RunbookController {
       ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
       ...(this.store ? { store: this.store } : {}),
       ...(this.recorded ? { recorded: this.recorded } : {}),
+      // One read of the project's resources per plan, shared by its finds and what follows (src/tasks/inventory/).
+      newInventory: (signal) => new Inventory({ aws: this.options.aws, project: projectKey(this.options.config), signal }),
     });
   }
 

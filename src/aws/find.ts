@@ -2,16 +2,20 @@ import type { Filter, Tag } from '@aws-sdk/client-ec2';
 import { RunbookConflictError } from './errors.js';
 import { nameTagFilter, stepTagFilters, TAG_PROJECT, TAG_STEP, tagValue } from './tags.js';
 
-/** How to list one kind of taggable resource. */
-export interface TagLookup<T> {
+/** How to read the id, tags and VPC of one kind of taggable resource (matching needs nothing else). */
+export interface TagView<T> {
   /** For messages: "VPC", "subnet", "internet gateway", "route table". */
   readonly kind: string;
-  /** Describe with these filters, all pages. Emulators may ignore some filters: results are re-checked. */
-  describe(filters: Filter[]): Promise<T[]>;
   id(item: T): string | undefined;
   tags(item: T): Tag[] | undefined;
   /** The VPC the item belongs to (attached to, for an internet gateway). */
   vpcId?(item: T): string | undefined;
+}
+
+/** How to list one kind of taggable resource. */
+export interface TagLookup<T> extends TagView<T> {
+  /** Describe with these filters, all pages. Emulators may ignore some filters: results are re-checked. */
+  describe(filters: Filter[]): Promise<T[]>;
   /** The filter name selecting by VPC: `vpc-id`, or `attachment.vpc-id` for internet gateways. */
   readonly vpcFilter?: string;
 }
@@ -32,7 +36,7 @@ export type TagMatch<T> =
   /** More than one candidate: never pick one, report them all. */
   | { kind: 'many'; ids: string[]; ours: boolean };
 
-function inVpc<T>(lookup: TagLookup<T>, item: T, vpcId: string | undefined): boolean {
+function inVpc<T>(lookup: TagView<T>, item: T, vpcId: string | undefined): boolean {
   return vpcId === undefined || lookup.vpcId?.(item) === vpcId;
 }
 
@@ -40,7 +44,7 @@ function vpcFilters<T>(lookup: TagLookup<T>, vpcId: string | undefined): Filter[
   return vpcId !== undefined && lookup.vpcFilter ? [{ Name: lookup.vpcFilter, Values: [vpcId] }] : [];
 }
 
-function toMatch<T>(lookup: TagLookup<T>, items: T[], project: string): TagMatch<T> {
+function toMatch<T>(lookup: TagView<T>, items: T[], project: string): TagMatch<T> {
   const withIds = items.flatMap((item) => {
     const id = lookup.id(item);
     return id ? [{ item, id }] : [];
@@ -52,25 +56,45 @@ function toMatch<T>(lookup: TagLookup<T>, items: T[], project: string): TagMatch
   return { kind: 'one', item: first.item, id: first.id, ours };
 }
 
+const carriesStepTags = <T>(lookup: TagView<T>, item: T, query: TagQuery) =>
+  tagValue(lookup.tags(item), TAG_PROJECT) === query.project && tagValue(lookup.tags(item), TAG_STEP) === query.stepId && inVpc(lookup, item, query.vpcId);
+
+const carriesName = <T>(lookup: TagView<T>, item: T, query: TagQuery & { name: string }) =>
+  tagValue(lookup.tags(item), 'Name') === query.name && inVpc(lookup, item, query.vpcId);
+
+/**
+ * The same match as `findByTags`, over items already read (the plan's inventory: every item of the kind
+ * that carries our project tag or a Name, in scope): those carrying the step's tags (in the VPC when
+ * given); when there are none and a `name` is given, those with that Name.
+ */
+export function matchByTags<T>(lookup: TagView<T>, items: readonly T[], query: TagQuery): TagMatch<T> {
+  const tagged = items.filter((item) => carriesStepTags(lookup, item, query));
+  if (tagged.length > 0 || query.name === undefined) return toMatch(lookup, tagged, query.project);
+  const named = { ...query, name: query.name };
+  return toMatch(
+    lookup,
+    items.filter((item) => carriesName(lookup, item, named)),
+    query.project,
+  );
+}
+
 /**
  * Find a step's resource by its tags, and re-check every item returned (tag values, and the VPC
  * where given) instead of trusting the filter. When nothing carries the step's tags and a `name` is
  * given, look for things with that Name: what is found there is reported (usually not ours).
+ * A live read (two describes at most): the double-check after a lost answer; finds use `matchByTags`.
  */
 export async function findByTags<T>(lookup: TagLookup<T>, query: TagQuery): Promise<TagMatch<T>> {
   const byStep = await lookup.describe([...stepTagFilters(query.project, query.stepId), ...vpcFilters(lookup, query.vpcId)]);
-  const tagged = byStep.filter(
-    (item) =>
-      tagValue(lookup.tags(item), TAG_PROJECT) === query.project &&
-      tagValue(lookup.tags(item), TAG_STEP) === query.stepId &&
-      inVpc(lookup, item, query.vpcId),
-  );
+  const tagged = byStep.filter((item) => carriesStepTags(lookup, item, query));
   if (tagged.length > 0 || query.name === undefined) return toMatch(lookup, tagged, query.project);
-
-  const name = query.name;
-  const byName = await lookup.describe([nameTagFilter(name), ...vpcFilters(lookup, query.vpcId)]);
-  const named = byName.filter((item) => tagValue(lookup.tags(item), 'Name') === name && inVpc(lookup, item, query.vpcId));
-  return toMatch(lookup, named, query.project);
+  const named = { ...query, name: query.name };
+  const byName = await lookup.describe([nameTagFilter(named.name), ...vpcFilters(lookup, query.vpcId)]);
+  return toMatch(
+    lookup,
+    byName.filter((item) => carriesName(lookup, item, named)),
+    query.project,
+  );
 }
 
 /**
@@ -93,7 +117,7 @@ export function duplicatesError(kind: string, stepId: string, ids: string[]): Ru
 }
 
 /** What is wrong with who owns a match, as lines for `differences` (empty when it is ours and for this step). */
-export function ownershipProblems<T>(lookup: TagLookup<T>, match: TagMatch<T>, query: TagQuery): string[] {
+export function ownershipProblems<T>(lookup: TagView<T>, match: TagMatch<T>, query: TagQuery): string[] {
   if (match.kind === 'none') return [];
   if (match.kind === 'many') {
     const what = query.name ? `named ${query.name} or tagged for step ${query.stepId}` : `tagged for step ${query.stepId}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../aws/clients.js';
 import { TAG_PROJECT, TAG_STEP } from '../aws/tags.js';
-import type { AwsTag, HostAccess, Outputs, StepContext } from './types.js';
+import type { AwsTag, HostAccess, Outputs, PlanInventory, StepContext } from './types.js';
 
 /** The lower-case project key used in tags and deterministic names. */
 export function projectKey(config: Config): string {
@@ -24,6 +24,11 @@ export interface ContextHost {
   secret?(value: string): void;
   /** Changes the ClientToken series, e.g. after a resource made with the old token was deleted. */
   tokenGeneration?: number;
+  /**
+   * The plan's inventory, shared by every step of the plan and its apply. Without one (a test's host, a
+   * preview outside a plan), the tasks read AWS afresh at every use, as if each were a plan of its own.
+   */
+  inventory?: PlanInventory;
 }
 
 /**
@@ -44,6 +49,7 @@ export function createStepContext(host: ContextHost, stepId: string): StepContex
     aws: host.aws,
     hosts: host.hosts,
     signal: host.signal,
+    ...(host.inventory ? { inventory: host.inventory } : {}),
     output,
     ref(id, key, placeholder) {
       return output(id, key) ?? placeholder;

@@ -13,7 +13,7 @@ import { planOffline, planStep, type PlanEntry } from './plan.js';
 import { checkOutsideNeeds } from './prerequisites.js';
 import { StepBracket } from './step-bracket.js';
 import type { EngineEvent, RunOutcome } from './events.js';
-import type { HostAccess, Outputs, PlannedStep, SectionId, Step, StepContext } from './types.js';
+import type { HostAccess, Outputs, PlanInventory, PlannedStep, SectionId, Step, StepContext } from './types.js';
 
 export interface EngineOptions {
   config: Config;
@@ -28,6 +28,11 @@ export interface EngineOptions {
   store?: StateStore;
   /** The recorded state for read-only plans (when there is no store). */
   recorded?: PersistedState;
+  /**
+   * A new read of the cloud for a plan, listening to the run's signal (the runbook's inventory). Without
+   * it, steps read AWS themselves at every use.
+   */
+  newInventory?: (signal: AbortSignal) => PlanInventory;
 }
 
 /**
@@ -50,6 +55,8 @@ export class Engine {
   private readonly controller = new AbortController();
   private readonly concurrency: number;
   private readonly bracket: StepBracket;
+  /** What the project has in AWS: read afresh by each plan, kept up to date by the apply or teardown that follows it. */
+  private inventory: PlanInventory | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -57,6 +64,7 @@ export class Engine {
     this.bracket = new StepBracket({ emit: (event) => this.emit(event), redactor: options.redactor, signal: this.controller.signal, where });
     // Every in-flight AWS call and wait listens to this one signal: dozens at once is expected.
     setMaxListeners(256, this.controller.signal);
+    this.inventory = options.newInventory?.(this.controller.signal);
   }
 
   get signal(): AbortSignal {
@@ -91,6 +99,7 @@ export class Engine {
       aws: this.options.aws,
       hosts: this.options.hosts ?? NO_HOSTS,
       signal: this.controller.signal,
+      ...(this.inventory ? { inventory: this.inventory } : {}),
       outputsOf: (id) => this.outputsOf(id),
       beginOperation: async (stepId, action, clientToken) => {
         if (!store) throw new Error(`step ${stepId} tried to ${action} during a read-only plan`);
@@ -130,6 +139,9 @@ export class Engine {
   /** Read-only plan of the given steps, emitted as step-planned events. Finds run concurrently along `needs`. */
   async plan(steps: readonly Step[], sections: SectionId[]): Promise<PlanEntry[]> {
     this.emit({ type: 'plan-started', sections, at: Date.now() });
+    // One read per resource kind for the whole plan, all started now; the finds read what it holds.
+    this.inventory = this.options.newInventory?.(this.controller.signal);
+    this.inventory?.prefetch([...new Set(steps.map((step) => step.section))]);
     const ordered = topologicalOrder(steps);
     const byId = new Map(ordered.map((step) => [step.id, step]));
     const entries = new Map<string, PlanEntry>();

@@ -8,6 +8,12 @@ import type { Outputs, PlanAction, SectionId } from '../state/step-terms.js';
 export { SECTION_IDS, type Outputs, type PlanAction, type SectionId } from '../state/step-terms.js';
 export type { AwsTag, Identity };
 
+/** The plan's read of the cloud, as the engine sees it: made by the runbook, started when a plan starts. */
+export interface PlanInventory {
+  /** Starts, all at once, the reads the finds of these sections will make. */
+  prefetch(sections: readonly SectionId[]): void;
+}
+
 /** What `find` saw in AWS, read-only. */
 export type FindResult =
   | { kind: 'absent' }
@@ -60,6 +66,12 @@ export interface StepContext {
   /** SSH to the hosts (host-setup steps only). */
   readonly hosts: HostAccess;
   readonly signal: AbortSignal;
+  /**
+   * What the project has in AWS, read once per plan (one read per resource kind) and kept up to date by
+   * this run's writes: finds read it instead of describing their resource one by one. Made by the runbook
+   * for each plan (`EngineOptions.newInventory`); absent outside a plan. Tasks reach it with `inventoryOf(ctx)`.
+   */
+  readonly inventory?: PlanInventory;
   /** A known output of another step (from state or from this run), or undefined. */
   output(stepId: string, key: string): string | undefined;
   /** A known output of another step, or a readable placeholder (`$VPC_ID`) for previews. */

@@ -21,6 +21,7 @@ import { readRole, type RoleFacts } from './iam-lookup.js';
 import { BACKUP_PREFIX, BACKUP_STEP_IDS, backupRoleName, IAM_PATH, PUT_POLICY_NAME } from './names.js';
 import { putDumpsPolicy, samePolicy, trustPolicy } from './policy.js';
 import { ROLE_NOTES } from './seed-notes.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const GONE = ['NoSuchEntity', 'NoSuchEntityException'];
 
@@ -92,7 +93,7 @@ export function iamRoleStep(config: Config): Step {
 
     async find(ctx): Promise<FindResult> {
       const name = backupRoleName(config, ctx.aws.region);
-      const facts = await readRole(ctx.aws, name, ctx.signal);
+      const facts = await inventoryOf(ctx).iam.role(name);
       if (!facts) return ABSENT;
       const owner = tagOwnership('IAM role', name, facts.tags, ctx.project, id);
       if (!owner.ours) return present({}, false, owner.problems);

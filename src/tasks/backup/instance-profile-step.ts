@@ -14,6 +14,7 @@ import { stepPreview } from '../preview.js';
 import { readInstanceProfile, type ProfileFacts } from './iam-lookup.js';
 import { cliIamTags } from './iam-role-step.js';
 import { BACKUP_STEP_IDS, backupRoleName, IAM_PATH } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const GONE = ['NoSuchEntity', 'NoSuchEntityException'];
 
@@ -71,7 +72,7 @@ export function instanceProfileStep(config: Config): Step {
 
     async find(ctx): Promise<FindResult> {
       const name = backupRoleName(config, ctx.aws.region);
-      const facts = await readInstanceProfile(ctx.aws, name, ctx.signal);
+      const facts = await inventoryOf(ctx).iam.profile(name);
       if (!facts) return ABSENT;
       const owner = tagOwnership('instance profile', name, facts.tags, ctx.project, id);
       if (!owner.ours) return present({}, false, owner.problems);

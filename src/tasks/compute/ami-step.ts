@@ -2,7 +2,8 @@ import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.
 import { ABSENT, present } from '../found.js';
 import { COMPUTE_STEP_IDS } from './names.js';
 import { AMI_NOTES } from './seed-notes.js';
-import { newestUbuntuImage, ubuntuImageCliLine, UBUNTU_IMAGE, type UbuntuImage } from './ubuntu-image.js';
+import { newestOf, ubuntuImageCliLine, UBUNTU_IMAGE, type UbuntuImage } from './ubuntu-image.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 function outputsOf(image: UbuntuImage): Outputs {
   return {
@@ -17,7 +18,7 @@ function outputsOf(image: UbuntuImage): Outputs {
 /**
  * Outputs: `imageId`, `name`, `creationDate`, `rootDeviceName`, `rootVolumeSizeGb` (when the image
  * says). A read-only lookup, never a hard-coded id: the newest Ubuntu 24.04 LTS amd64 image owned by
- * Canonical in the region. Nothing to create or destroy; apply looks again and fails when there is none.
+ * Canonical in the region. Nothing to create or destroy; apply takes the image the plan's read found, and fails when there is none.
  */
 export function amiStep(): Step {
   const where = (ctx: StepContext) => `${UBUNTU_IMAGE.label} from Canonical (${UBUNTU_IMAGE.owner}) in ${ctx.aws.region}`;
@@ -29,7 +30,7 @@ export function amiStep(): Step {
     needs: [],
 
     async find(ctx): Promise<FindResult> {
-      const image = await newestUbuntuImage(ctx.aws.ec2, ctx.signal);
+      const image = newestOf(await inventoryOf(ctx).compute.ubuntuImages());
       return image ? present(outputsOf(image), true) : ABSENT;
     },
 
@@ -47,7 +48,8 @@ export function amiStep(): Step {
     },
 
     async apply(ctx): Promise<Outputs> {
-      const image = await newestUbuntuImage(ctx.aws.ec2, ctx.signal);
+      // The plan's read of the images (the same list find chose from).
+      const image = newestOf(await inventoryOf(ctx).compute.ubuntuImages());
       if (!image) {
         throw new Error(
           `No ${where(ctx)} is available (DescribeImages with owner ${UBUNTU_IMAGE.owner}, name ${UBUNTU_IMAGE.namePattern}, state available, architecture ${UBUNTU_IMAGE.architecture} found nothing). ` +

@@ -2,9 +2,12 @@ import { AssociateAddressCommand, DisassociateAddressCommand } from '@aws-sdk/cl
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
-import { addressByAllocationId } from '../nat/describe.js';
-import { instanceById } from './instance-describe.js';
+import type { Instance } from '@aws-sdk/client-ec2';
 import { elasticIpStepIds, type ElasticIpHost, type InstanceSpec } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
+
+/** How long after AssociateAddress the instance is read back (the associations made together, in one read). */
+const READ_BACK_MS = 250;
 
 /**
  * Outputs: `associationId`, `publicIp`. Attaches a public host's Elastic IP to its instance, so the host
@@ -21,13 +24,19 @@ export function elasticIpAssociationStep(spec: InstanceSpec & { key: ElasticIpHo
   async function current(ctx: StepContext): Promise<{ associationId?: string; instanceId?: string } | undefined> {
     const allocationId = ctx.output(ids.address, 'allocationId');
     if (!allocationId) return undefined;
-    const address = await addressByAllocationId(ctx.aws.ec2, allocationId, ctx.signal);
+    const address = await inventoryOf(ctx).nat.address(allocationId);
     return address ? { ...(address.AssociationId ? { associationId: address.AssociationId } : {}), ...(address.InstanceId ? { instanceId: address.InstanceId } : {}) } : undefined;
   }
 
-  async function outputsOf(ctx: StepContext, associationId: string, instanceId: string): Promise<Outputs> {
-    const instance = await instanceById(ctx.aws.ec2, instanceId, ctx.signal);
+  function outputsOf(associationId: string, instanceId: string, instance: Instance | undefined): Outputs {
     return { associationId, publicIp: required(instance?.PublicIpAddress, `a PublicIpAddress for ${instanceId} (DescribeInstances)`) };
+  }
+
+  /** The address as AssociateAddress or DisassociateAddress left it, for what follows in this run. */
+  function noteAssociation(ctx: StepContext, allocationId: string, association: { associationId: string; instanceId: string } | undefined): void {
+    inventoryOf(ctx).nat.addresses.update(allocationId, ({ AssociationId: _a, InstanceId: _i, ...address }) =>
+      association ? { ...address, AssociationId: association.associationId, InstanceId: association.instanceId } : address,
+    );
   }
 
   return {
@@ -43,7 +52,7 @@ export function elasticIpAssociationStep(spec: InstanceSpec & { key: ElasticIpHo
       if (live.instanceId !== instanceId) {
         return present({}, true, [`Elastic IP ${ctx.output(ids.address, 'allocationId') ?? ''} is associated with ${live.instanceId ?? 'another network interface'}, wanted ${instanceId}`]);
       }
-      return present(await outputsOf(ctx, live.associationId, instanceId), true);
+      return present(outputsOf(live.associationId, instanceId, await inventoryOf(ctx).compute.instance(instanceId)), true);
     },
 
     preview(ctx, found) {
@@ -76,7 +85,10 @@ export function elasticIpAssociationStep(spec: InstanceSpec & { key: ElasticIpHo
           },
         },
       );
-      const outputs = await outputsOf(ctx, associationId, instanceId);
+      noteAssociation(ctx, allocationId, { associationId, instanceId });
+      // The host's public address changed with the association: read back from the instance (the one it
+      // answers on), a moment later, with the other hosts associated at the same time.
+      const outputs = outputsOf(associationId, instanceId, await inventoryOf(ctx).compute.look(instanceId, READ_BACK_MS));
       await ctx.recordOutputs(outputs);
       return outputs;
     },
@@ -90,6 +102,8 @@ export function elasticIpAssociationStep(spec: InstanceSpec & { key: ElasticIpHo
         (abortSignal) => ctx.aws.ec2Once.send(new DisassociateAddressCommand({ AssociationId: associationId }), { abortSignal }),
         ['InvalidAssociationID.NotFound'],
       );
+      const allocationId = ctx.output(ids.address, 'allocationId');
+      if (allocationId) noteAssociation(ctx, allocationId, undefined);
     },
 
     destroyPreview(ctx, outputs) {

@@ -14,6 +14,7 @@ import type { StepContext } from '../../engine/types.js';
 import { required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { instanceById, instanceLookup, isLive } from './instance-describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /** What one RunInstances needs, all known (ids from the steps this one needs). */
 export interface LaunchRequest {
@@ -78,16 +79,22 @@ export function runInstancesInput(ctx: StepContext, request: LaunchRequest, clie
 /** Launches the instance (at most one, whatever is lost on the way) and records its id; resolves with the id. */
 export async function launchInstance(ctx: StepContext, request: LaunchRequest): Promise<string> {
   const lookup = instanceLookup(ctx.aws.ec2, ctx.signal);
+  // The instances there were before this launch (the plan's read, any state): a RunInstances answer naming
+  // one of them replays an earlier launch, and that read tells whether its instance is still alive.
+  const instances = inventoryOf(ctx).compute.instances;
+  const before = new Map((await instances.all()).map((i) => [i.InstanceId ?? '', i]));
   for (let n = 1; n <= MAX_LAUNCH_TOKENS; n += 1) {
     const clientToken = ctx.clientToken(launchTokenPurpose(n));
     let instanceId: string;
+    let answered: Instance | undefined;
     try {
       instanceId = await mutate(
         ctx,
         'RunInstances',
         async (abortSignal) => {
           const answer = await ctx.aws.ec2Once.send(new RunInstancesCommand(runInstancesInput(ctx, request, clientToken)), { abortSignal });
-          return required(answer.Instances?.[0]?.InstanceId, 'an InstanceId (RunInstances)');
+          answered = answer.Instances?.[0];
+          return required(answered?.InstanceId, 'an InstanceId (RunInstances)');
         },
         { clientToken, refind: () => refindIdByTags(lookup, { project: ctx.project, stepId: request.stepId }) },
       );
@@ -97,12 +104,13 @@ export async function launchInstance(ctx: StepContext, request: LaunchRequest): 
       continue;
     }
     await ctx.recordOutputs({ instanceId });
-    const launched = await instanceById(ctx.aws.ec2, instanceId, ctx.signal);
     // A token AWS still remembers may answer with its terminated instance instead of the error.
-    if (launched && !isLive(launched)) {
-      ctx.progress(`launch token ${n} answered with ${instanceId}, which is ${launched.State?.Name ?? 'gone'}; trying the next one`);
+    const earlier = before.get(instanceId);
+    if (earlier && !isLive(earlier)) {
+      ctx.progress(`launch token ${n} answered with ${instanceId}, which is ${earlier.State?.Name ?? 'gone'}; trying the next one`);
       continue;
     }
+    if (!earlier && answered?.InstanceId === instanceId) instances.put(answered);
     return instanceId;
   }
   throw new Error(
@@ -111,18 +119,24 @@ export async function launchInstance(ctx: StepContext, request: LaunchRequest): 
   );
 }
 
-/** Waits until the instance runs; fails when it stops or terminates on the way (capacity, volume or key problems). */
-export function waitUntilRunning(ctx: StepContext, instanceId: string): Promise<Instance> {
+/**
+ * Waits until the instance runs; fails when it stops or terminates on the way (capacity, volume or key
+ * problems). No call when what is known of it (the plan's read, or a wait since) already says running.
+ */
+export async function waitUntilRunning(ctx: StepContext, instanceId: string): Promise<Instance> {
+  const known = inventoryOf(ctx).compute.instances.peek(instanceId);
+  if (known?.State?.Name === 'running') return known;
   return pollUntil(
     async () => {
-      const instance = await instanceById(ctx.aws.ec2, instanceId, ctx.signal);
+      // Every POLL_MS, with the other instances being waited for.
+      const instance = await inventoryOf(ctx).compute.look(instanceId, POLL_MS);
       const state = instance?.State?.Name;
       if (!instance || state === 'pending') return undefined;
       if (state === 'running') return instance;
       const reason = instance.StateReason?.Message || instance.StateTransitionReason || 'no reason given';
       throw new Error(`instance ${instanceId} became ${state ?? 'unknown'} instead of running (${reason})`);
     },
-    { what: `instance ${instanceId} to be running`, signal: ctx.signal, intervalMs: POLL_MS, timeoutMs: RUNNING_TIMEOUT_MS },
+    { what: `instance ${instanceId} to be running`, signal: ctx.signal, intervalMs: 0, timeoutMs: RUNNING_TIMEOUT_MS },
   );
 }
 
@@ -160,9 +174,9 @@ export async function terminateInstance(ctx: StepContext, instanceId: string): P
   );
   await pollUntil(
     async () => {
-      const instance = await instanceById(ctx.aws.ec2, instanceId, ctx.signal);
+      const instance = await inventoryOf(ctx).compute.look(instanceId, POLL_MS);
       return !instance || instance.State?.Name === 'terminated' ? true : undefined;
     },
-    { what: `instance ${instanceId} to be terminated`, signal: ctx.signal, intervalMs: POLL_MS, timeoutMs: RUNNING_TIMEOUT_MS },
+    { what: `instance ${instanceId} to be terminated`, signal: ctx.signal, intervalMs: 0, timeoutMs: RUNNING_TIMEOUT_MS },
   );
 }

@@ -1,6 +1,6 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications, shellQuote } from '../../aws/cli.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import type { Config } from '../../config/schema.js';
 import type { FindResult, Outputs, Step, StepContext, StepPreview } from '../../engine/types.js';
 import { ec2InstanceMonthly, formatMonthly, pricesFor, pricesNote, publicIpv4Monthly } from '../costs.js';
@@ -11,7 +11,8 @@ import { instanceById, instanceLookup, instanceOutputs } from './instance-descri
 import { imdsV2Missing, launchInstance, launchTokenPurpose, requireImdsV2, startInstance, terminateInstance, waitUntilRunning } from './instance-launch.js';
 import { AMI_PLACEHOLDER, COMPUTE_STEP_IDS, hasElasticIp, KEY_PAIR_PLACEHOLDER, type InstanceSpec } from './names.js';
 import { instanceNotes } from './seed-notes.js';
-import { imageById, isWantedUbuntuImage, UBUNTU_IMAGE } from './ubuntu-image.js';
+import { isWantedUbuntuImage, UBUNTU_IMAGE } from './ubuntu-image.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const START = 'start it (it is stopped)';
 const REQUIRE_IMDS_V2 = 'require IMDSv2 (HttpTokens=required, HttpEndpoint=enabled)';
@@ -50,7 +51,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
     const wantedImage = ctx.output(ami, 'imageId');
     if (wantedImage && instance.ImageId !== wantedImage) {
       // An older Ubuntu 24.04 image from Canonical is fine (a newer one was published since the launch).
-      const image = instance.ImageId ? await imageById(ctx.aws.ec2, instance.ImageId, ctx.signal) : undefined;
+      const image = instance.ImageId ? await inventoryOf(ctx).compute.image(instance.ImageId) : undefined;
       if (image && !isWantedUbuntuImage(image)) {
         found.push(`instance ${id} runs image ${instance.ImageId ?? '?'} (${image.Name ?? 'no name'}, owner ${image.OwnerId ?? '?'}), wanted ${UBUNTU_IMAGE.label} from Canonical (${wantedImage})`);
       }
@@ -118,7 +119,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
     async find(ctx): Promise<FindResult> {
       const lookup = instanceLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, await inventoryOf(ctx).compute.liveInstances(), fullQuery);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, fullQuery);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -145,7 +146,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
       let instanceId: string;
       if (found.kind === 'present') {
         instanceId = adoptableOutputs(found, spec.id, 'instanceId').instanceId as string;
-        const live = await instanceById(ctx.aws.ec2, instanceId, ctx.signal);
+        const live = await inventoryOf(ctx).compute.instance(instanceId);
         if (live && (live.State?.Name === 'stopped' || live.State?.Name === 'stopping')) await startInstance(ctx, live);
       } else {
         const rootGb = ctx.output(ami, 'rootVolumeSizeGb');
@@ -166,6 +167,7 @@ export function instanceStep(config: Config, spec: InstanceSpec): Step {
       if (imdsV2Missing(running)) {
         await requireImdsV2(ctx, instanceId);
         running = (await instanceById(ctx.aws.ec2, instanceId, ctx.signal)) ?? running;
+        inventoryOf(ctx).compute.instances.put(running);
       }
       const outputs = outputsOf(running);
       await ctx.recordOutputs(outputs);

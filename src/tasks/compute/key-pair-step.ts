@@ -10,6 +10,7 @@ import { stepPreview } from '../preview.js';
 import { COMPUTE_STEP_IDS, keyPairName } from './names.js';
 import { holdsKey, PublicKeyFileError, readOperatorPublicKey, readOperatorPublicKeySync, type OperatorPublicKey } from './public-key.js';
 import { keyPairNotes } from './seed-notes.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const STEP_ID = COMPUTE_STEP_IDS.keyPair;
 
@@ -18,6 +19,7 @@ export function keyPairStep(config: Config): Step {
   const name = keyPairName(config);
   const configPath = config.access.publicKeyPath;
 
+  /** Asked of AWS now: after a lost or "duplicate" answer (finds read the plan's inventory). */
   async function describePair(ctx: StepContext): Promise<KeyPairInfo | undefined> {
     try {
       const answer = await ctx.aws.ec2.send(new DescribeKeyPairsCommand({ KeyNames: [name], IncludePublicKey: true }), { abortSignal: ctx.signal });
@@ -99,7 +101,7 @@ export function keyPairStep(config: Config): Step {
     needs: [],
 
     async find(ctx): Promise<FindResult> {
-      const pair = await describePair(ctx);
+      const pair = await inventoryOf(ctx).compute.keyPair(name);
       if (!pair) return ABSENT;
       // The local key is only needed to compare: a teardown must still find the pair when the key file is gone.
       const key = await readOperatorPublicKey(configPath).catch((error: unknown) => {

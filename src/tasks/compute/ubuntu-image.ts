@@ -55,12 +55,17 @@ function toUbuntuImage(image: Image): UbuntuImage | undefined {
   return { imageId: image.ImageId, name: image.Name, creationDate: image.CreationDate, rootDeviceName, ...(size ? { rootVolumeSizeGb: size } : {}) };
 }
 
-/** The newest wanted image (latest CreationDate; the name's serial date breaks ties), or undefined. */
-export async function newestUbuntuImage(ec2: EC2Client, signal?: AbortSignal): Promise<UbuntuImage | undefined> {
-  const answer = await ec2.send(new DescribeImagesCommand({ Owners: [UBUNTU_IMAGE.owner], Filters: UBUNTU_IMAGE_FILTERS }), signal ? { abortSignal: signal } : {});
-  const candidates = (answer.Images ?? []).filter(isWantedUbuntuImage).flatMap((image) => toUbuntuImage(image) ?? []);
+/** The newest wanted image among these (latest CreationDate; the name's serial date breaks ties), or undefined. */
+export function newestOf(images: readonly Image[]): UbuntuImage | undefined {
+  const candidates = images.filter(isWantedUbuntuImage).flatMap((image) => toUbuntuImage(image) ?? []);
   candidates.sort((a, b) => b.creationDate.localeCompare(a.creationDate) || b.name.localeCompare(a.name));
   return candidates[0];
+}
+
+/** The newest wanted image in the region, asked of AWS now. */
+export async function newestUbuntuImage(ec2: EC2Client, signal?: AbortSignal): Promise<UbuntuImage | undefined> {
+  const answer = await ec2.send(new DescribeImagesCommand({ Owners: [UBUNTU_IMAGE.owner], Filters: UBUNTU_IMAGE_FILTERS }), signal ? { abortSignal: signal } : {});
+  return newestOf(answer.Images ?? []);
 }
 
 /** One image by id; undefined when AWS no longer knows it. */

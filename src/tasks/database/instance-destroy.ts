@@ -5,6 +5,7 @@ import { mutate } from '../mutation.js';
 import { waitUntilGone } from './instance-wait.js';
 import { finalSnapshotIdentifier } from './names.js';
 import { describeInstance } from './rds-describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /**
  * Whether `down` keeps a final snapshot of the database (`aws-runbook down --final-snapshot`). Set
@@ -23,7 +24,7 @@ export function databaseFinalSnapshot(identifier: string): string | undefined {
 
 /** DeleteDBInstance (once: a lost answer is looked for, an instance already deleting is fine), then wait until it is gone. */
 export async function destroyInstance(ctx: StepContext, identifier: string): Promise<void> {
-  const instance = await describeInstance(ctx.aws.rds, identifier, ctx.signal);
+  const instance = await inventoryOf(ctx).database.instance(identifier);
   if (!instance) {
     ctx.progress('DeleteDBInstance: already gone');
     return;

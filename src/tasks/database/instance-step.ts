@@ -23,6 +23,7 @@ import { DATABASE_STEP_IDS, RDS_SECURITY_GROUP_STEP } from './names.js';
 import { tagOwnership } from './ownership.js';
 import { describeInstance } from './rds-describe.js';
 import { INSTANCE_NOTES } from './seed-notes.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const SUBNET_GROUP_PLACEHOLDER = '$DB_SUBNET_GROUP_NAME';
 const SECURITY_GROUP_PLACEHOLDER = '$RDS_SG_ID';
@@ -71,6 +72,7 @@ export function instanceStep(config: Config): Step {
       'CreateDBInstance',
       async (abortSignal) => {
         try {
+          // Its status is for the wait to see (RDS answers creating; an emulator may say available).
           return required((await ctx.aws.rdsOnce.send(new CreateDBInstanceCommand(input), { abortSignal })).DBInstance, 'a DBInstance (CreateDBInstance)');
         } catch (error) {
           if (!isAwsErrorCode(error, 'DBInstanceAlreadyExists')) throw error;
@@ -104,7 +106,7 @@ export function instanceStep(config: Config): Step {
     needs: [DATABASE_STEP_IDS.subnetGroup, RDS_SECURITY_GROUP_STEP],
 
     async find(ctx): Promise<FindResult> {
-      const instance = await describeInstance(ctx.aws.rds, wanted.identifier, ctx.signal);
+      const instance = await inventoryOf(ctx).database.instance(wanted.identifier);
       if (!instance) return ABSENT;
       const owner = tagOwnership('DB instance', wanted.identifier, instance.TagList ?? [], ctx.project, id);
       if (instance.DBInstanceStatus === 'deleting') return present({}, owner.ours, owner.problems, [UNFINISHED.deleting]);

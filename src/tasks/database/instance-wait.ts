@@ -3,6 +3,7 @@ import { RunbookConflictError } from '../../aws/errors.js';
 import { abortError, sleep } from '../../aws/with-retry.js';
 import type { StepContext } from '../../engine/types.js';
 import { describeInstance } from './rds-describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /**
  * How the long RDS waits poll (our own loop: `pollUntil` caps its interval at 1 s, which is far too
@@ -44,6 +45,15 @@ export function formatElapsed(ms: number): string {
   return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
+/** Whether a known instance is what `done` awaits; a state `done` refuses is left to the live check. */
+function alreadyDone(done: (instance: DBInstance | undefined) => boolean, instance: DBInstance): boolean {
+  try {
+    return done(instance);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Poll DescribeDBInstances until `done(instance)` (the instance is undefined once it is gone),
  * reporting the status and the elapsed time at every check, honouring Ctrl-C.
@@ -56,9 +66,14 @@ export async function waitForInstance(
 ): Promise<DBInstance | undefined> {
   const interval = settings.intervalMs ?? (ctx.aws.endpoint ? EMULATOR_INTERVAL_MS : AWS_INTERVAL_MS);
   const started = Date.now();
+  // What the create's answer (or the plan's read) showed: when it is what is awaited already, no call.
+  const known = await inventoryOf(ctx).database.knownInstance(identifier);
+  let first = known !== undefined && alreadyDone(done, known);
   for (;;) {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    const instance = await describeInstance(ctx.aws.rds, identifier, ctx.signal);
+    const instance = first ? known : await describeInstance(ctx.aws.rds, identifier, ctx.signal);
+    if (!first) inventoryOf(ctx).database.instanceSeen(identifier, instance);
+    first = false;
     const elapsed = Date.now() - started;
     ctx.progress(`${identifier}: ${instance?.DBInstanceStatus ?? 'gone'}; waiting for it ${what} (${formatElapsed(elapsed)} elapsed)`);
     if (done(instance)) return instance;

@@ -12,6 +12,7 @@ import { cliRdsTags, databaseNames, DATABASE_STEP_IDS } from './names.js';
 import { tagOwnership } from './ownership.js';
 import { describeSubnetGroup, listTags } from './rds-describe.js';
 import { SUBNET_GROUP_NOTES } from './seed-notes.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
@@ -69,6 +70,7 @@ export function subnetGroupStep(config: Config): Step {
           // moto answers a duplicate create with the existing group instead of DBSubnetGroupAlreadyExists: check what came back.
           const problems = subnetProblems(ctx, group, subnetIds);
           if (problems.length > 0) throw new RunbookConflictError(problems.join('; '), 'Delete or fix the group in the way, then rerun.');
+          inventoryOf(ctx).database.subnetGroupSeen(name, { group, tags: ctx.tags(name) });
           return group.DBSubnetGroupName ?? name;
         } catch (error) {
           if (!isAwsErrorCode(error, 'DBSubnetGroupAlreadyExists')) throw error;
@@ -89,10 +91,10 @@ export function subnetGroupStep(config: Config): Step {
     needs: privateSteps.map((p) => p.stepId),
 
     async find(ctx): Promise<FindResult> {
-      const group = await describeSubnetGroup(ctx.aws.rds, name, ctx.signal);
-      if (!group) return ABSENT;
+      const facts = await inventoryOf(ctx).database.subnetGroup(name);
+      if (!facts) return ABSENT;
+      const { group, tags } = facts;
       const actual = group.DBSubnetGroupName ?? name;
-      const tags = group.DBSubnetGroupArn ? await listTags(ctx.aws.rds, group.DBSubnetGroupArn, ctx.signal) : [];
       const owner = tagOwnership('DB subnet group', actual, tags, ctx.project, id);
       const wanted = knownSubnetIds(ctx);
       const differences = [...owner.problems, ...(wanted ? subnetProblems(ctx, group, wanted) : [])];
@@ -130,6 +132,7 @@ export function subnetGroupStep(config: Config): Step {
           mutate(ctx, 'DeleteDBSubnetGroup', async (abortSignal) => {
             try {
               await ctx.aws.rdsOnce.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: groupName }), { abortSignal });
+              inventoryOf(ctx).database.subnetGroupSeen(groupName, undefined);
               return true;
             } catch (error) {
               if (isAwsErrorCode(error, 'DBSubnetGroupNotFound')) {

@@ -1,7 +1,7 @@
 import { AllocateAddressCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { FindResult, Outputs, SectionId, Step, StepContext } from '../../engine/types.js';
@@ -11,6 +11,7 @@ import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview, withMonthlyCost } from '../preview.js';
 import { shellVariable } from '../network/names.js';
 import { addressByAllocationId, addressLookup, natGatewaysUsing } from './describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface EipStepSpec {
   id: string;
@@ -42,11 +43,16 @@ export function eipStep(spec: EipStepSpec): Step {
     return address ? { allocationId, publicIp: required(address.PublicIp, 'a PublicIp (DescribeAddresses)') } : undefined;
   }
 
-  /** Releasing an address a NAT gateway still holds fails: wait for a NAT being deleted, refuse one that is not. */
+  /**
+   * Releasing an address a NAT gateway still holds fails: wait for a NAT being deleted, refuse one that is
+   * not. No call when the inventory (the plan's read, and the NAT gateway's own teardown) shows no holder.
+   */
   async function waitUntilNoNatHolds(ctx: StepContext, allocationId: string): Promise<void> {
+    let first = true;
     await pollUntil(
       async () => {
-        const holders = await natGatewaysUsing(ctx.aws.ec2, allocationId, ctx.signal);
+        const holders = first ? await inventoryOf(ctx).nat.natGatewaysUsing(allocationId) : await natGatewaysUsing(ctx.aws.ec2, allocationId, ctx.signal);
+        first = false;
         const live = holders.filter((n) => n.State === 'pending' || n.State === 'available');
         if (live.length > 0) {
           const ids = live.map((n) => `${n.NatGatewayId ?? '?'} (${n.State ?? '?'})`).join(', ');
@@ -73,7 +79,7 @@ export function eipStep(spec: EipStepSpec): Step {
     async find(ctx): Promise<FindResult> {
       const lookup = addressLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, await inventoryOf(ctx).nat.addresses.all(), fullQuery);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, fullQuery);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -112,10 +118,12 @@ export function eipStep(spec: EipStepSpec): Step {
         async (abortSignal) => {
           const command = new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecifications('elastic-ip', ctx.tags(spec.name)) });
           const out = await ctx.aws.ec2Once.send(command, { abortSignal });
-          return {
+          const allocated = {
             allocationId: required(out.AllocationId, 'an AllocationId (AllocateAddress)'),
             publicIp: required(out.PublicIp, 'a PublicIp (AllocateAddress)'),
           };
+          inventoryOf(ctx).nat.addresses.put({ AllocationId: allocated.allocationId, PublicIp: allocated.publicIp, Domain: 'vpc', Tags: ctx.tags(spec.name) });
+          return allocated;
         },
         {
           refind: async () => {
@@ -131,7 +139,7 @@ export function eipStep(spec: EipStepSpec): Step {
     async destroy(ctx, outputs) {
       const allocationId = outputs.allocationId ?? (await refindIdByTags(addressLookup(ctx.aws.ec2, ctx.signal), query(ctx)));
       if (!allocationId) return;
-      const address = await addressByAllocationId(ctx.aws.ec2, allocationId, ctx.signal);
+      const address = await inventoryOf(ctx).nat.address(allocationId);
       if (!address) {
         ctx.progress(`Elastic IP ${allocationId}: already released`);
         return;
@@ -152,6 +160,7 @@ export function eipStep(spec: EipStepSpec): Step {
               (abortSignal) => ctx.aws.ec2Once.send(new ReleaseAddressCommand({ AllocationId: allocationId }), { abortSignal }),
               ['InvalidAllocationID.NotFound'],
             );
+            inventoryOf(ctx).nat.addresses.drop(allocationId);
             return true;
           } catch (error) {
             // AWS takes a little while to free the address of a NAT gateway that was just deleted.

@@ -1,7 +1,7 @@
 import { CreateNatGatewayCommand, DeleteNatGatewayCommand, type NatGateway } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
 import { isAwsErrorCode } from '../../aws/errors.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { natGatewayMonthly } from '../costs.js';
@@ -11,6 +11,7 @@ import { stepPreview, withMonthlyCost } from '../preview.js';
 import { shellVariable } from '../network/names.js';
 import { isLiveNat, natGatewayById, natGatewayLookup } from './describe.js';
 import { waitUntilNatAvailable, waitUntilNatDeleted } from './wait-nat.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface NatGatewayStepSpec {
   id: string;
@@ -47,6 +48,10 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
    * token of a deterministic chain is tried, so a resumed run makes the same calls.
    */
   async function create(ctx: StepContext, subnetId: string, allocationId: string): Promise<string> {
+    // The NAT gateways there were before this create (the plan's read): one AWS answers with from among
+    // them was made earlier with the same token, and that read tells whether it is still alive.
+    const nats = inventoryOf(ctx).nat.natGateways;
+    const before = new Map((await nats.all()).map((n) => [n.NatGatewayId ?? '', n]));
     let purpose = `create ${subnetId} ${allocationId}`;
     for (let attempt = 1; attempt <= MAX_TOKENS; attempt += 1) {
       const clientToken = ctx.clientToken(purpose);
@@ -66,8 +71,9 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
         { clientToken, refind: () => refind(ctx) },
       );
       const natGatewayId = required(answered.NatGatewayId, 'a NatGatewayId (CreateNatGateway)');
-      const current = (await natGatewayById(ctx.aws.ec2, natGatewayId, ctx.signal)) ?? answered;
+      const current = before.get(natGatewayId) ?? answered;
       if (isLiveNat(current)) {
+        // The answer's state is not kept: the wait looks (AWS answers pending, an emulator may say available).
         await ctx.recordOutputs({ natGatewayId });
         return natGatewayId;
       }
@@ -90,7 +96,7 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
       if (!subnetId || !allocationId) return ABSENT;
       const lookup = natGatewayLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, (await inventoryOf(ctx).nat.natGateways.all()).filter(isLiveNat), fullQuery);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, fullQuery);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -139,7 +145,7 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
     async destroy(ctx, outputs) {
       const natGatewayId = outputs.natGatewayId ?? (await refind(ctx))?.NatGatewayId;
       if (!natGatewayId) return;
-      const nat = await natGatewayById(ctx.aws.ec2, natGatewayId, ctx.signal);
+      const nat = await inventoryOf(ctx).nat.natGateway(natGatewayId);
       if (!nat || nat.State === 'deleted') {
         ctx.progress(`NAT gateway ${natGatewayId}: already deleted`);
         return;

@@ -3,6 +3,7 @@ import { RunbookConflictError } from '../../aws/errors.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { StepContext } from '../../engine/types.js';
 import { natGatewayById } from './describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /** A NAT gateway takes a few minutes to become available, and as long to be deleted, on AWS. */
 const NAT_TIMEOUT_MS = 15 * 60_000;
@@ -41,6 +42,8 @@ async function waitForNat(
   await pollUntil(
     async () => {
       const nat = await natGatewayById(ctx.aws.ec2, natGatewayId, ctx.signal);
+      if (nat) inventoryOf(ctx).nat.natGateways.put(nat);
+      else inventoryOf(ctx).nat.natGateways.drop(natGatewayId);
       if (done(nat)) return true;
       onState(nat);
       const state = nat?.State ?? 'not visible yet';
@@ -56,8 +59,13 @@ async function waitForNat(
   );
 }
 
-/** Until `available`; `failed` (with AWS's FailureMessage) or a deletion stops the wait with an error. */
-export function waitUntilNatAvailable(ctx: StepContext, natGatewayId: string): Promise<void> {
+/**
+ * Until `available`; `failed` (with AWS's FailureMessage) or a deletion stops the wait with an error. No
+ * call when the plan's read saw it available already; after a create, always a look (a NAT gateway
+ * becomes available in AWS's own time).
+ */
+export async function waitUntilNatAvailable(ctx: StepContext, natGatewayId: string): Promise<void> {
+  if (inventoryOf(ctx).nat.natGateways.peek(natGatewayId)?.State === 'available') return;
   return waitForNat(
     ctx,
     natGatewayId,

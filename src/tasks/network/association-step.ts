@@ -7,6 +7,7 @@ import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface AssociationStepSpec {
   id: string;
@@ -44,7 +45,10 @@ export function associationStep(spec: AssociationStepSpec): Step {
     );
   }
 
-  /** The association answer names only an id: check it really is on our table (moto answers with another table's association). */
+  /**
+   * After "already associated" (a call of an earlier, interrupted run landed, or the subnet is with another
+   * table), or an answer naming another table's association: which table the subnet is with, asked of AWS.
+   */
   async function confirm(ctx: StepContext, routeTableId: string, subnetId: string): Promise<string> {
     return pollUntil(
       async () => {
@@ -68,7 +72,8 @@ export function associationStep(spec: AssociationStepSpec): Step {
       const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
       const subnetId = ctx.output(spec.subnetStepId, 'subnetId');
       if (!routeTableId || !subnetId) return ABSENT;
-      const table = await routeTableById(ctx.aws.ec2, routeTableId, ctx.signal);
+      const network = inventoryOf(ctx).network;
+      const table = await network.routeTable(routeTableId);
       if (!table) return ABSENT;
       const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
       const association = associationFor(table, subnetId);
@@ -76,7 +81,9 @@ export function associationStep(spec: AssociationStepSpec): Step {
         const unfinished = association.AssociationState?.State === 'associating' ? ['wait until the association is done (associating)'] : [];
         return present({ associationId: association.RouteTableAssociationId, routeTableId, subnetId }, ours, [], unfinished);
       }
-      const other = await otherTable(ctx, routeTableId, subnetId);
+      // A subnet is associated with tables of its own VPC only: the read of that VPC's tables tells.
+      const neighbours = table.VpcId ? await network.routeTablesIn(table.VpcId) : [];
+      const other = neighbours.find((t) => t.RouteTableId !== routeTableId && associationFor(t, subnetId) !== undefined);
       if (other) return present({}, false, [`subnet ${subnetId} is associated with ${other.RouteTableId ?? '?'}, wanted ${routeTableId}`]);
       return ABSENT;
     },
@@ -117,10 +124,21 @@ export function associationStep(spec: AssociationStepSpec): Step {
         },
         { refind: () => associationId(ctx, routeTableId, subnetId) },
       );
-      const confirmed = await confirm(ctx, routeTableId, subnetId);
-      if (answered !== undefined && answered !== confirmed) {
-        ctx.progress(`AssociateRouteTable answered ${answered}, the table shows ${confirmed}; using the table's`);
-      }
+      // moto answers with the association of whichever table holds the subnet: an id that, in what the plan
+      // read of this VPC's tables, belongs to another table is looked at again (and refused).
+      const network = inventoryOf(ctx).network;
+      const table = await network.routeTable(routeTableId);
+      const elsewhere = (table?.VpcId ? await network.routeTablesIn(table.VpcId) : []).some(
+        (t) => t.RouteTableId !== routeTableId && t.Associations?.some((a) => a.RouteTableAssociationId === answered),
+      );
+      const confirmed = answered !== undefined && !elsewhere ? answered : await confirm(ctx, routeTableId, subnetId);
+      network.associationAdded(routeTableId, {
+        RouteTableAssociationId: confirmed,
+        RouteTableId: routeTableId,
+        SubnetId: subnetId,
+        Main: false,
+        AssociationState: { State: 'associated' },
+      });
       await ctx.recordOutputs({ associationId: confirmed, routeTableId, subnetId });
       return { associationId: confirmed, routeTableId, subnetId };
     },
@@ -136,6 +154,7 @@ export function associationStep(spec: AssociationStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DisassociateRouteTableCommand({ AssociationId: id }), { abortSignal }),
         ['InvalidAssociationID.NotFound'],
       );
+      inventoryOf(ctx).network.associationRemoved(id);
     },
 
     destroyPreview(ctx, outputs) {

@@ -6,6 +6,7 @@ import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /** Where a default route goes: the extension point for the NAT gateways of IA and Cyber. */
 export interface RouteTarget {
@@ -66,7 +67,7 @@ export function defaultRouteStep(spec: DefaultRouteStepSpec): Step {
       const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
       const targetId = ctx.output(spec.target.stepId, spec.target.outputKey);
       if (!routeTableId || !targetId) return ABSENT;
-      const table = await routeTableById(ctx.aws.ec2, routeTableId, ctx.signal);
+      const table = await inventoryOf(ctx).network.routeTable(routeTableId);
       const route = routeIn(table);
       if (!table || !route) return ABSENT;
       const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
@@ -127,6 +128,10 @@ export function defaultRouteStep(spec: DefaultRouteStepSpec): Step {
         },
         { refind: async () => ((await pointsAtTarget()) ? true : undefined) },
       );
+      inventoryOf(ctx).network.routeAdded(routeTableId, {
+        DestinationCidrBlock: destination,
+        ...(spec.target.kind === 'nat-gateway' ? { NatGatewayId: targetId } : { GatewayId: targetId }),
+      });
       await ctx.recordOutputs(outputs);
       return outputs;
     },
@@ -135,7 +140,7 @@ export function defaultRouteStep(spec: DefaultRouteStepSpec): Step {
       const routeTableId = outputs.routeTableId ?? ctx.output(spec.routeTableStepId, 'routeTableId');
       const targetId = outputs.targetId ?? ctx.output(spec.target.stepId, spec.target.outputKey);
       if (!routeTableId) return;
-      const route = await liveRoute(ctx, routeTableId);
+      const route = routeIn(await inventoryOf(ctx).network.routeTable(routeTableId));
       if (!route) return;
       if (targetId && routeTargetId(route) !== targetId) {
         ctx.progress(`${destination} in ${routeTableId} now points at ${routeTargetId(route)}, not ${targetId}: left in place`);
@@ -148,6 +153,7 @@ export function defaultRouteStep(spec: DefaultRouteStepSpec): Step {
           ctx.aws.ec2Once.send(new DeleteRouteCommand({ RouteTableId: routeTableId, DestinationCidrBlock: destination }), { abortSignal }),
         ['InvalidRoute.NotFound', 'InvalidRouteTableID.NotFound'],
       );
+      inventoryOf(ctx).network.routeDeleted(routeTableId, destination);
     },
 
     destroyPreview(ctx, outputs) {

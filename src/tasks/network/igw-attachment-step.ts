@@ -1,11 +1,12 @@
 import { AttachInternetGatewayCommand, DetachInternetGatewayCommand, type InternetGateway } from '@aws-sdk/client-ec2';
-import { describeInternetGateways, internetGatewayById } from '../../aws/ec2-describe.js';
+import { internetGatewayById } from '../../aws/ec2-describe.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
 import { TAG_PROJECT, tagValue } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface IgwAttachmentStepSpec {
   id: string;
@@ -24,6 +25,12 @@ function attachedTo(igw: InternetGateway | undefined, vpcId: string): boolean {
   return igw?.Attachments?.some((a) => a.VpcId === vpcId && LIVE(a.State)) ?? false;
 }
 
+/** The gateway as the attach (or detach) left it, for the finds that follow. */
+function withAttachment(igw: InternetGateway, vpcId: string, attached: boolean): InternetGateway {
+  const others = (igw.Attachments ?? []).filter((a) => a.VpcId !== vpcId);
+  return { ...igw, Attachments: attached ? [...others, { VpcId: vpcId, State: 'attached' }] : others };
+}
+
 /** Outputs: `internetGatewayId`, `vpcId`. Ours when the gateway is ours. */
 export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
   async function isAttached(ctx: StepContext, igwId: string, vpcId: string): Promise<boolean> {
@@ -40,7 +47,8 @@ export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
       const igwId = ctx.output(spec.igwStepId, 'internetGatewayId');
       const vpcId = ctx.output(spec.vpcStepId, 'vpcId');
       if (!igwId || !vpcId) return ABSENT;
-      const igw = await internetGatewayById(ctx.aws.ec2, igwId, ctx.signal);
+      const gateways = inventoryOf(ctx).network;
+      const igw = await gateways.internetGateway(igwId);
       if (!igw) return ABSENT;
       const ours = tagValue(igw.Tags, TAG_PROJECT) === ctx.project;
       const mine = igw.Attachments?.find((a) => a.VpcId === vpcId && LIVE(a.State));
@@ -53,9 +61,7 @@ export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
         return present({}, ours, [`${igwId} is attached to ${elsewhere.VpcId ?? '?'}, wanted ${vpcId}`]);
       }
       // A VPC takes one internet gateway: another one there makes the attach fail.
-      const others = (await describeInternetGateways(ctx.aws.ec2, [{ Name: 'attachment.vpc-id', Values: [vpcId] }], ctx.signal)).filter(
-        (g) => g.InternetGatewayId !== igwId && attachedTo(g, vpcId),
-      );
+      const others = (await gateways.internetGateways.all()).filter((g) => g.InternetGatewayId !== igwId && attachedTo(g, vpcId));
       if (others.length > 0) {
         const ids = others.map((g) => g.InternetGatewayId ?? '?').join(', ');
         return present({}, false, [`${vpcId} already has internet gateway ${ids} attached (a VPC takes only one); detach it or adopt it by hand`]);
@@ -101,6 +107,7 @@ export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
         },
         { refind: async () => ((await isAttached(ctx, igwId, vpcId)) ? true : undefined) },
       );
+      inventoryOf(ctx).network.internetGateways.update(igwId, (igw) => withAttachment(igw, vpcId, true));
       await ctx.recordOutputs({ internetGatewayId: igwId, vpcId });
       return { internetGatewayId: igwId, vpcId };
     },
@@ -115,6 +122,7 @@ export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }), { abortSignal }),
         ['Gateway.NotAttached', 'InvalidInternetGatewayID.NotFound', 'InvalidVpcID.NotFound'],
       );
+      inventoryOf(ctx).network.internetGateways.update(igwId, (igw) => withAttachment(igw, vpcId, false));
     },
 
     destroyPreview(ctx, outputs) {

@@ -1,13 +1,14 @@
 import { CreateInternetGatewayCommand, DeleteInternetGatewayCommand } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
 import { internetGatewayLookup } from '../../aws/ec2-describe.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface InternetGatewayStepSpec {
   id: string;
@@ -30,7 +31,7 @@ export function internetGatewayStep(spec: InternetGatewayStepSpec): Step {
     async find(ctx): Promise<FindResult> {
       const lookup = internetGatewayLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, await inventoryOf(ctx).network.internetGateways.all(), fullQuery);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, fullQuery);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -59,7 +60,9 @@ export function internetGatewayStep(spec: InternetGatewayStepSpec): Step {
         'CreateInternetGateway',
         async (abortSignal) => {
           const command = new CreateInternetGatewayCommand({ TagSpecifications: tagSpecifications('internet-gateway', ctx.tags(spec.name)) });
-          return required((await ctx.aws.ec2Once.send(command, { abortSignal })).InternetGateway?.InternetGatewayId, 'an InternetGatewayId');
+          const igw = required((await ctx.aws.ec2Once.send(command, { abortSignal })).InternetGateway, 'an InternetGateway');
+          inventoryOf(ctx).network.internetGateways.put(igw);
+          return required(igw.InternetGatewayId, 'an InternetGatewayId');
         },
         { refind: () => refindIdByTags(internetGatewayLookup(ctx.aws.ec2, ctx.signal), query(ctx)) },
       );
@@ -76,6 +79,7 @@ export function internetGatewayStep(spec: InternetGatewayStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId }), { abortSignal }),
         ['InvalidInternetGatewayID.NotFound'],
       );
+      inventoryOf(ctx).network.internetGateways.drop(igwId);
     },
 
     destroyPreview(ctx, outputs) {

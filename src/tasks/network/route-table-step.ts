@@ -1,13 +1,14 @@
 import { CreateRouteTableCommand, DeleteRouteTableCommand } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
 import { routeTableLookup } from '../../aws/ec2-describe.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface RouteTableStepSpec {
   id: string;
@@ -44,7 +45,7 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
       if (!vpcId) return ABSENT;
       const lookup = routeTableLookup(ctx.aws.ec2, ctx.signal);
       const query = { ...lookupQuery(ctx, vpcId), name: spec.name };
-      const match = await findByTags(lookup, query);
+      const match = matchByTags(lookup, await inventoryOf(ctx).network.routeTablesIn(vpcId), query);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, query);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -80,7 +81,9 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
             ClientToken: clientToken,
             TagSpecifications: tagSpecifications('route-table', ctx.tags(spec.name)),
           });
-          return required((await ctx.aws.ec2Once.send(command, { abortSignal })).RouteTable?.RouteTableId, 'a RouteTableId');
+          const table = required((await ctx.aws.ec2Once.send(command, { abortSignal })).RouteTable, 'a RouteTable');
+          inventoryOf(ctx).network.routeTables.put(table);
+          return required(table.RouteTableId, 'a RouteTableId');
         },
         { clientToken, refind: () => refindIdByTags(routeTableLookup(ctx.aws.ec2, ctx.signal), lookupQuery(ctx, vpcId)) },
       );
@@ -99,6 +102,7 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DeleteRouteTableCommand({ RouteTableId: routeTableId }), { abortSignal }),
         ['InvalidRouteTableID.NotFound'],
       );
+      inventoryOf(ctx).network.routeTables.drop(routeTableId);
     },
 
     destroyPreview(ctx, outputs) {

@@ -1,7 +1,7 @@
 import { CreateSubnetCommand, DeleteSubnetCommand, ModifySubnetAttributeCommand, type Subnet } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
-import { describeSubnets, subnetById, subnetLookup } from '../../aws/ec2-describe.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { subnetById, subnetLookup } from '../../aws/ec2-describe.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
@@ -9,6 +9,7 @@ import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface SubnetStepSpec {
   id: string;
@@ -33,15 +34,7 @@ export function subnetStep(spec: SubnetStepSpec): Step {
     `aws ec2 modify-subnet-attribute --subnet-id ${subnetId} ${spec.public ? '--map-public-ip-on-launch' : '--no-map-public-ip-on-launch'}`;
 
   /** A subnet of someone else already using our CIDR in our VPC: CreateSubnet would fail with InvalidSubnet.Conflict. */
-  async function cidrTaken(ctx: StepContext, vpcId: string): Promise<Subnet | undefined> {
-    const subnets = await describeSubnets(
-      ctx.aws.ec2,
-      [
-        { Name: 'vpc-id', Values: [vpcId] },
-        { Name: 'cidr-block', Values: [spec.cidr] },
-      ],
-      ctx.signal,
-    );
+  function cidrTaken(subnets: readonly Subnet[], vpcId: string): Subnet | undefined {
     return subnets.find((s) => s.VpcId === vpcId && s.CidrBlock === spec.cidr);
   }
 
@@ -57,7 +50,9 @@ export function subnetStep(spec: SubnetStepSpec): Step {
           AvailabilityZone: zone(ctx),
           TagSpecifications: tagSpecifications('subnet', ctx.tags(spec.name)),
         });
-        return required((await ctx.aws.ec2Once.send(command, { abortSignal })).Subnet?.SubnetId, 'a SubnetId (CreateSubnet)');
+        const subnet = required((await ctx.aws.ec2Once.send(command, { abortSignal })).Subnet, 'a Subnet (CreateSubnet)');
+        inventoryOf(ctx).network.subnets.put(subnet);
+        return required(subnet.SubnetId, 'a SubnetId (CreateSubnet)');
       },
       { refind: () => refindIdByTags(lookup, { project: ctx.project, stepId: spec.id, vpcId }) },
     );
@@ -65,20 +60,28 @@ export function subnetStep(spec: SubnetStepSpec): Step {
     return subnetId;
   }
 
+  /** Until available (no call when the plan or CreateSubnet's answer saw it so), then the public IPv4 setting. */
   async function finish(ctx: StepContext, subnetId: string): Promise<void> {
-    const subnet = await pollUntil(
-      async () => {
-        const live = await subnetById(ctx.aws.ec2, subnetId, ctx.signal);
-        return live?.State === 'available' ? live : undefined;
-      },
-      { what: `subnet ${subnetId} to be available`, signal: ctx.signal },
-    );
+    const subnets = inventoryOf(ctx).network.subnets;
+    const known = subnets.get(subnetId);
+    const subnet =
+      known?.State === 'available'
+        ? known
+        : await pollUntil(
+            async () => {
+              const live = await subnetById(ctx.aws.ec2, subnetId, ctx.signal);
+              return live?.State === 'available' ? live : undefined;
+            },
+            { what: `subnet ${subnetId} to be available`, signal: ctx.signal },
+          );
+    subnets.put(subnet);
     if ((subnet.MapPublicIpOnLaunch === true) !== spec.public) {
       await mutate(ctx, 'ModifySubnetAttribute', (abortSignal) =>
         ctx.aws.ec2Once.send(new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: spec.public } }), {
           abortSignal,
         }),
       );
+      subnets.put({ ...subnet, MapPublicIpOnLaunch: spec.public });
     }
   }
 
@@ -93,9 +96,10 @@ export function subnetStep(spec: SubnetStepSpec): Step {
       if (!vpcId) return ABSENT;
       const lookup = subnetLookup(ctx.aws.ec2, ctx.signal);
       const query = { project: ctx.project, stepId: spec.id, name: spec.name, vpcId };
-      const match = await findByTags(lookup, query);
+      const subnets = await inventoryOf(ctx).network.subnetsIn(vpcId);
+      const match = matchByTags(lookup, subnets, query);
       if (match.kind === 'none') {
-        const taken = await cidrTaken(ctx, vpcId);
+        const taken = cidrTaken(subnets, vpcId);
         return taken
           ? present({}, false, [`subnet ${taken.SubnetId ?? '?'} already uses ${spec.cidr} in ${vpcId} and is not tagged as ${spec.name} of this project`])
           : ABSENT;
@@ -146,6 +150,7 @@ export function subnetStep(spec: SubnetStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DeleteSubnetCommand({ SubnetId: subnetId }), { abortSignal }),
         ['InvalidSubnetID.NotFound'],
       );
+      inventoryOf(ctx).network.subnets.drop(subnetId);
     },
 
     destroyPreview(ctx, outputs) {

@@ -1,7 +1,7 @@
 import { CreateVpcCommand, DeleteVpcCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
-import { vpcById, vpcDnsAttributes, vpcLookup } from '../../aws/ec2-describe.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { vpcById, vpcLookup } from '../../aws/ec2-describe.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
@@ -9,6 +9,7 @@ import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from './names.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface VpcStepSpec {
   id: string;
@@ -36,7 +37,9 @@ export function vpcStep(spec: VpcStepSpec): Step {
       'CreateVpc',
       async (abortSignal) => {
         const command = new CreateVpcCommand({ CidrBlock: spec.cidr, TagSpecifications: tagSpecifications('vpc', ctx.tags(spec.name)) });
-        return required((await ctx.aws.ec2Once.send(command, { abortSignal })).Vpc?.VpcId, 'a VpcId (CreateVpc)');
+        const vpc = required((await ctx.aws.ec2Once.send(command, { abortSignal })).Vpc, 'a Vpc (CreateVpc)');
+        inventoryOf(ctx).network.vpcMade(vpc);
+        return required(vpc.VpcId, 'a VpcId (CreateVpc)');
       },
       { refind: () => refindIdByTags(vpcLookup(ctx.aws.ec2, ctx.signal), query(ctx)) },
     );
@@ -46,17 +49,33 @@ export function vpcStep(spec: VpcStepSpec): Step {
 
   /** Turn on what is off (support first: hostnames need it). No call when both are on. */
   async function finishDns(ctx: StepContext, vpcId: string): Promise<void> {
-    const dns = await vpcDnsAttributes(ctx.aws.ec2, vpcId, ctx.signal);
+    const network = inventoryOf(ctx).network;
+    const dns = await network.dnsAttributes(vpcId);
     if (!dns.dnsSupport) {
       await mutate(ctx, 'ModifyVpcAttribute', (abortSignal) =>
         ctx.aws.ec2Once.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }), { abortSignal }),
       );
+      network.dnsChanged(vpcId, { dnsSupport: true });
     }
     if (!dns.dnsHostnames) {
       await mutate(ctx, 'ModifyVpcAttribute', (abortSignal) =>
         ctx.aws.ec2Once.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }), { abortSignal }),
       );
+      network.dnsChanged(vpcId, { dnsHostnames: true });
     }
+  }
+
+  /** Until the VPC is available: no call when the plan (or CreateVpc's answer) saw it available already. */
+  async function untilAvailable(ctx: StepContext, vpcId: string): Promise<void> {
+    if (inventoryOf(ctx).network.vpcs.peek(vpcId)?.State === 'available') return;
+    const vpc = await pollUntil(
+      async () => {
+        const live = await vpcById(ctx.aws.ec2, vpcId, ctx.signal);
+        return live?.State === 'available' ? live : undefined;
+      },
+      { what: `VPC ${vpcId} to be available`, signal: ctx.signal },
+    );
+    inventoryOf(ctx).network.vpcs.put(vpc);
   }
 
   return {
@@ -68,7 +87,7 @@ export function vpcStep(spec: VpcStepSpec): Step {
     async find(ctx): Promise<FindResult> {
       const lookup = vpcLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, await inventoryOf(ctx).network.vpcs.all(), fullQuery);
       if (match.kind === 'none') return ABSENT;
       const differences = ownershipProblems(lookup, match, fullQuery);
       if (match.kind === 'many') return present({}, match.ours, differences);
@@ -77,7 +96,7 @@ export function vpcStep(spec: VpcStepSpec): Step {
       if (!match.ours) return present({}, false, differences);
       const unfinished: string[] = [];
       if (vpc.State !== 'available') unfinished.push(`wait until the VPC is available (it is ${vpc.State ?? 'unknown'})`);
-      const dns = await vpcDnsAttributes(ctx.aws.ec2, match.id, ctx.signal);
+      const dns = await inventoryOf(ctx).network.dnsAttributes(match.id);
       if (!dns.dnsSupport) unfinished.push(ENABLE_DNS_SUPPORT);
       if (!dns.dnsHostnames) unfinished.push(ENABLE_DNS_HOSTNAMES);
       return present({ vpcId: match.id }, true, differences, unfinished);
@@ -100,10 +119,7 @@ export function vpcStep(spec: VpcStepSpec): Step {
 
     async apply(ctx, found): Promise<Outputs> {
       const vpcId = found.kind === 'present' ? (adoptableOutputs(found, spec.id, 'vpcId').vpcId as string) : await create(ctx);
-      await pollUntil(async () => ((await vpcById(ctx.aws.ec2, vpcId, ctx.signal))?.State === 'available' ? true : undefined), {
-        what: `VPC ${vpcId} to be available`,
-        signal: ctx.signal,
-      });
+      await untilAvailable(ctx, vpcId);
       await finishDns(ctx, vpcId);
       return { vpcId };
     },
@@ -114,6 +130,7 @@ export function vpcStep(spec: VpcStepSpec): Step {
       await removeIdempotently(ctx, 'DeleteVpc', (abortSignal) => ctx.aws.ec2Once.send(new DeleteVpcCommand({ VpcId: vpcId }), { abortSignal }), [
         'InvalidVpcID.NotFound',
       ]);
+      inventoryOf(ctx).network.vpcs.drop(vpcId);
     },
 
     destroyPreview(ctx, outputs) {

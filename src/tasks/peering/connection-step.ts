@@ -1,7 +1,12 @@
-import { AcceptVpcPeeringConnectionCommand, CreateVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
+import {
+  AcceptVpcPeeringConnectionCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteVpcPeeringConnectionCommand,
+  type VpcPeeringConnectionStateReasonCode,
+} from '@aws-sdk/client-ec2';
 import { cliTagSpecifications } from '../../aws/cli.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
@@ -9,7 +14,8 @@ import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from '../network/names.js';
-import { DEAD_PEERING, livePeeringsBetween, peeringById, peeringLookup } from './describe.js';
+import { DEAD_PEERING, isLivePeering, peeringById, peeringLookup } from './describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface ConnectionStepSpec {
   id: string;
@@ -51,8 +57,9 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
           PeerVpcId: accepter,
           TagSpecifications: tagSpecifications('vpc-peering-connection', ctx.tags(spec.name)),
         });
-        const out = await ctx.aws.ec2Once.send(command, { abortSignal });
-        return required(out.VpcPeeringConnection?.VpcPeeringConnectionId, 'a VpcPeeringConnectionId (CreateVpcPeeringConnection)');
+        const peering = required((await ctx.aws.ec2Once.send(command, { abortSignal })).VpcPeeringConnection, 'a VpcPeeringConnection');
+        inventoryOf(ctx).peering.peerings.put(peering);
+        return required(peering.VpcPeeringConnectionId, 'a VpcPeeringConnectionId (CreateVpcPeeringConnection)');
       },
       { refind: () => refindIdByTags(peeringLookup(ctx.aws.ec2, ctx.signal), { ...query(ctx), vpcId: requester }) },
     );
@@ -60,33 +67,45 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
     return id;
   }
 
-  async function accept(ctx: StepContext, id: string): Promise<void> {
+  /** Accepts; resolves with the status the answer (or, after a lost or "already accepted" answer, a look) shows. */
+  async function accept(ctx: StepContext, id: string): Promise<string> {
     const acceptedNow = async () => {
       const code = (await peeringById(ctx.aws.ec2, id, ctx.signal))?.Status?.Code;
-      return code === 'active' || code === 'provisioning' ? true : undefined;
+      return code === 'active' || code === 'provisioning' ? code : undefined;
     };
-    await mutate(
+    return mutate(
       ctx,
       'AcceptVpcPeeringConnection',
       async (abortSignal) => {
         try {
-          await ctx.aws.ec2Once.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }), { abortSignal });
+          const answer = await ctx.aws.ec2Once.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }), { abortSignal });
+          return answer.VpcPeeringConnection?.Status?.Code ?? 'provisioning';
         } catch (error) {
           // Already accepted (by an earlier, interrupted run): the status poll tells.
-          if (!isAwsErrorCode(error, 'InvalidStateTransition') || !(await acceptedNow())) throw error;
+          const code = isAwsErrorCode(error, 'InvalidStateTransition') ? await acceptedNow() : undefined;
+          if (code === undefined) throw error;
+          return code;
         }
-        return true;
       },
       { refind: acceptedNow },
     );
   }
 
-  /** Accept once when pending, then poll (1 s) until active; a dead status stops with AWS's message. */
+  /**
+   * Accept once when pending, then poll (1 s) until active; a dead status stops with AWS's message. The
+   * first look is the plan's read when it saw the peering pending or active; after a create, a live look.
+   */
   async function activate(ctx: StepContext, id: string): Promise<void> {
+    const peerings = inventoryOf(ctx).peering.peerings;
     let accepted = false;
+    const seen = await peerings.get(id);
+    let known = seen?.Status?.Code === 'pending-acceptance' || seen?.Status?.Code === 'active' ? seen : undefined;
+    const settle = (code: string) => peerings.update(id, (p) => ({ ...p, Status: { Code: code as VpcPeeringConnectionStateReasonCode } }));
     await pollUntil(
       async () => {
-        const peering = await peeringById(ctx.aws.ec2, id, ctx.signal);
+        const peering = known ?? (await peeringById(ctx.aws.ec2, id, ctx.signal));
+        known = undefined;
+        if (peering) peerings.put(peering);
         const code = peering?.Status?.Code;
         if (code === 'active') return true;
         if (code && DEAD_PEERING.has(code)) {
@@ -96,10 +115,14 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
           );
         }
         if (code === 'pending-acceptance' && !accepted) {
-          await accept(ctx, id);
+          const answered = await accept(ctx, id);
           accepted = true;
+          settle(answered);
+          if (answered === 'active') return true;
           // Often active at once (same account and region): look again before sleeping.
-          return (await peeringById(ctx.aws.ec2, id, ctx.signal))?.Status?.Code === 'active' ? true : undefined;
+          const now = (await peeringById(ctx.aws.ec2, id, ctx.signal))?.Status?.Code;
+          if (now) settle(now);
+          return now === 'active' ? true : undefined;
         }
         ctx.progress(`VPC peering ${id} is ${code ?? 'not visible yet'}, waiting for it to be active`);
         return undefined;
@@ -121,9 +144,9 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
       if (!requester || !accepter) return ABSENT;
       const lookup = peeringLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
-      const match = await findByTags(lookup, fullQuery);
+      const match = matchByTags(lookup, (await inventoryOf(ctx).peering.peerings.all()).filter(isLivePeering), fullQuery);
       if (match.kind === 'none') {
-        const [other] = await livePeeringsBetween(ctx.aws.ec2, requester, accepter, ctx.signal);
+        const [other] = await inventoryOf(ctx).peering.liveBetween(requester, accepter);
         if (!other) return ABSENT;
         return present({}, false, [
           `VPC peering ${other.VpcPeeringConnectionId ?? '?'} (${other.Status?.Code ?? '?'}) already joins ${requester} and ${accepter} ` +
@@ -175,7 +198,7 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
     async destroy(ctx, outputs) {
       const id = outputs.vpcPeeringConnectionId ?? (await refindIdByTags(peeringLookup(ctx.aws.ec2, ctx.signal), query(ctx)));
       if (!id) return;
-      const code = (await peeringById(ctx.aws.ec2, id, ctx.signal))?.Status?.Code;
+      const code = (await inventoryOf(ctx).peering.peering(id))?.Status?.Code;
       // Rejected, failed or expired ones cannot be deleted; AWS drops them by itself.
       if (code === undefined || (DEAD_PEERING.has(code) && code !== 'deleting')) {
         ctx.progress(`VPC peering ${id}: already ${code ?? 'gone'}`);
@@ -196,6 +219,7 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
         },
         { what: `VPC peering ${id} to be deleted`, signal: ctx.signal, intervalMs: 1000, timeoutMs: WAIT_TIMEOUT_MS },
       );
+      inventoryOf(ctx).peering.peerings.drop(id);
     },
 
     destroyPreview(ctx, outputs) {

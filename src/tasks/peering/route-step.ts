@@ -7,6 +7,7 @@ import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { routeTargetId } from '../network/default-route-step.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface PeeringRouteStepSpec {
   id: string;
@@ -45,7 +46,7 @@ export function peeringRouteStep(spec: PeeringRouteStepSpec): Step {
       const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
       const peeringId = ctx.output(spec.peeringStepId, 'vpcPeeringConnectionId');
       if (!routeTableId || !peeringId) return ABSENT;
-      const table = await routeTableById(ctx.aws.ec2, routeTableId, ctx.signal);
+      const table = await inventoryOf(ctx).network.routeTable(routeTableId);
       const route = routeIn(table?.Routes);
       if (!table || !route) return ABSENT;
       const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
@@ -97,6 +98,7 @@ export function peeringRouteStep(spec: PeeringRouteStepSpec): Step {
         },
         { refind: async () => ((await pointsAtPeering()) ? true : undefined) },
       );
+      inventoryOf(ctx).network.routeAdded(routeTableId, { DestinationCidrBlock: spec.destination, VpcPeeringConnectionId: peeringId });
       await ctx.recordOutputs(outputs);
       return outputs;
     },
@@ -105,7 +107,7 @@ export function peeringRouteStep(spec: PeeringRouteStepSpec): Step {
       const routeTableId = outputs.routeTableId ?? ctx.output(spec.routeTableStepId, 'routeTableId');
       const peeringId = outputs.vpcPeeringConnectionId ?? ctx.output(spec.peeringStepId, 'vpcPeeringConnectionId');
       if (!routeTableId) return;
-      const route = await liveRoute(ctx, routeTableId);
+      const route = routeIn((await inventoryOf(ctx).network.routeTable(routeTableId))?.Routes);
       if (!route) return;
       if (routeTargetId(route) !== peeringId) {
         ctx.progress(`${spec.destination} in ${routeTableId} points at ${routeTargetId(route)}, not our peering ${peeringId ?? '(unknown)'}: left in place`);
@@ -117,6 +119,7 @@ export function peeringRouteStep(spec: PeeringRouteStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new DeleteRouteCommand({ RouteTableId: routeTableId, DestinationCidrBlock: spec.destination }), { abortSignal }),
         ['InvalidRoute.NotFound', 'InvalidRouteTableID.NotFound'],
       );
+      inventoryOf(ctx).network.routeDeleted(routeTableId, spec.destination);
     },
 
     destroyPreview(ctx, outputs) {

@@ -4,8 +4,9 @@ import type { FindResult, Outputs, Step, StepContext, StepPreview } from '../../
 import { ABSENT, present } from '../found.js';
 import { removeIdempotently } from '../mutation.js';
 import { networkNames, networkPlaceholders, networkStepIds, shellVariable } from '../network/names.js';
-import { defaultGroupOf, rulesOfGroup } from './describe.js';
+
 import { directedRuleText } from './rule-match.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /**
  * AWS Foundational Security Best Practices EC2.2: the `default` security group AWS makes with every VPC
@@ -45,8 +46,9 @@ export function defaultGroupStep(config: Config, vpc: VpcKey): Step {
     'Not in the runbook. The group itself cannot be deleted: it goes with its VPC. Costs nothing.',
   ];
 
+  /** The group's rules in one direction: as read for the plan, less what the revokes since removed. */
   async function liveRules(ctx: StepContext, groupId: string, direction: Direction): Promise<SecurityGroupRule[]> {
-    return (await rulesOfGroup(ctx.aws.ec2, groupId, ctx.signal)).filter((r) => directionOf(r) === direction && r.SecurityGroupRuleId);
+    return (await inventoryOf(ctx).security.rulesOf(groupId)).filter((r) => directionOf(r) === direction && r.SecurityGroupRuleId);
   }
 
   async function revokeAll(ctx: StepContext, groupId: string, direction: Direction): Promise<void> {
@@ -69,6 +71,7 @@ export function defaultGroupStep(config: Config, vpc: VpcKey): Step {
           GONE,
         );
       }
+      for (const ruleId of ruleIds) inventoryOf(ctx).security.rules.drop(ruleId);
     }
     const left = await liveRules(ctx, groupId, direction);
     if (left.length > 0) {
@@ -110,9 +113,9 @@ export function defaultGroupStep(config: Config, vpc: VpcKey): Step {
     async find(ctx): Promise<FindResult> {
       const vpcId = ctx.output(vpcStepId, 'vpcId');
       if (!vpcId) return ABSENT;
-      const group = await defaultGroupOf(ctx.aws.ec2, vpcId, ctx.signal);
+      const group = await inventoryOf(ctx).security.defaultGroupOf(vpcId);
       if (!group?.GroupId) return ABSENT;
-      const rules = await rulesOfGroup(ctx.aws.ec2, group.GroupId, ctx.signal);
+      const rules = await inventoryOf(ctx).security.rulesOf(group.GroupId);
       // Untagged (AWS made it), but it is the default group of our own VPC: ours to close.
       return present({ groupId: group.GroupId }, true, [], rules.map((r) => `${REVOKE}${directedRuleText(r)}`));
     },
@@ -121,7 +124,7 @@ export function defaultGroupStep(config: Config, vpc: VpcKey): Step {
 
     async apply(ctx): Promise<Outputs> {
       const vpcId = ctx.need(vpcStepId, 'vpcId');
-      const group = await defaultGroupOf(ctx.aws.ec2, vpcId, ctx.signal);
+      const group = await inventoryOf(ctx).security.defaultGroupOf(vpcId);
       if (!group?.GroupId) {
         throw new Error(`${vpcName} (${vpcId}) has no default security group: AWS makes one with every VPC; check that the VPC still exists, then rerun`);
       }

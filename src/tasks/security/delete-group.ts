@@ -5,6 +5,7 @@ import { sleep } from '../../aws/with-retry.js';
 import type { StepContext } from '../../engine/types.js';
 import { removeIdempotently } from '../mutation.js';
 import { groupsReferencing, interfacesUsing } from './describe.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface DeleteGroupOptions {
   /** How long to keep retrying while AWS answers DependencyViolation (default 60 s). */
@@ -55,6 +56,7 @@ export async function deleteSecurityGroup(ctx: StepContext, groupId: string, nam
         (abortSignal) => ctx.aws.ec2Once.send(new DeleteSecurityGroupCommand({ GroupId: groupId }), { abortSignal }),
         ['InvalidGroup.NotFound'],
       );
+      inventoryOf(ctx).security.groups.drop(groupId);
       return;
     } catch (error) {
       if (!isAwsErrorCode(error, 'DependencyViolation')) throw error;

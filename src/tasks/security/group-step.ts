@@ -1,7 +1,7 @@
 import { CreateSecurityGroupCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { cliTagSpecifications, shellQuote } from '../../aws/cli.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { findByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
+import { matchByTags, ownershipProblems, refindIdByTags } from '../../aws/find.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
@@ -11,6 +11,7 @@ import { stepPreview } from '../preview.js';
 import { deleteSecurityGroup, type DeleteGroupOptions } from './delete-group.js';
 import { describeSecurityGroups, securityGroupLookup } from './describe.js';
 import type { SecurityGroupDesign } from './rules.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface GroupStepSpec {
   design: SecurityGroupDesign;
@@ -25,7 +26,12 @@ export function securityGroupStep(spec: GroupStepSpec): Step {
   const { design } = spec;
   const query = (ctx: StepContext, vpcId: string) => ({ project: ctx.project, stepId: design.stepId, vpcId });
 
-  /** A group of someone else holding our GroupName in our VPC: CreateSecurityGroup would fail with InvalidGroup.Duplicate. */
+  /** A group holding our GroupName in our VPC, among those read: CreateSecurityGroup would fail with InvalidGroup.Duplicate. */
+  function holdsName(groups: readonly SecurityGroup[], vpcId: string): SecurityGroup | undefined {
+    return groups.find((g) => g.VpcId === vpcId && g.GroupName === design.name);
+  }
+
+  /** The same, asked of AWS now (after a Duplicate answer, to name the group in the way). */
   async function nameTaken(ctx: StepContext, vpcId: string): Promise<SecurityGroup | undefined> {
     const groups = await describeSecurityGroups(
       ctx.aws.ec2,
@@ -51,7 +57,9 @@ export function securityGroupStep(spec: GroupStepSpec): Step {
           TagSpecifications: tagSpecifications('security-group', ctx.tags(design.name)),
         });
         try {
-          return required((await ctx.aws.ec2Once.send(command, { abortSignal })).GroupId, 'a GroupId (CreateSecurityGroup)');
+          const groupId = required((await ctx.aws.ec2Once.send(command, { abortSignal })).GroupId, 'a GroupId (CreateSecurityGroup)');
+          inventoryOf(ctx).security.groupMade({ GroupId: groupId, GroupName: design.name, Description: design.description, VpcId: vpcId, Tags: ctx.tags(design.name) });
+          return groupId;
         } catch (error) {
           if (!isAwsErrorCode(error, 'InvalidGroup.Duplicate')) throw error;
           // Ours (made by a call whose answer was lost) is success; someone else's group is a conflict.
@@ -81,9 +89,10 @@ export function securityGroupStep(spec: GroupStepSpec): Step {
       if (!vpcId) return ABSENT;
       const lookup = securityGroupLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx, vpcId), name: design.name };
-      const match = await findByTags(lookup, fullQuery);
+      const groups = await inventoryOf(ctx).security.groupsIn(vpcId);
+      const match = matchByTags(lookup, groups, fullQuery);
       if (match.kind === 'none') {
-        const taken = await nameTaken(ctx, vpcId);
+        const taken = holdsName(groups, vpcId);
         return taken
           ? present({}, false, [
               `security group ${taken.GroupId ?? '?'} already has the group name ${design.name} in ${vpcId} and is not tagged as ${design.name} of this project`,

@@ -6,11 +6,12 @@ import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
-import { ingressRulesOf, securityGroupById } from './describe.js';
+import { ingressRulesOf } from './describe.js';
 import { missingSettingsError, missingSettingText } from './missing-setting.js';
 import { cliIpPermissions, ipPermission } from './rule-cli.js';
 import { compareRules, liveRuleKey, liveRuleText, wantedRuleKey, wantedRuleText, type ResolvedRule } from './rule-match.js';
 import type { SecurityGroupDesign } from './rules.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 export interface IngressStepSpec {
   design: SecurityGroupDesign;
@@ -80,8 +81,9 @@ export function ingressStep(spec: IngressStepSpec): Step {
         });
         try {
           const answer = await ctx.aws.ec2Once.send(command, { abortSignal });
-          const id = answer.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? (await liveMatch())?.SecurityGroupRuleId;
-          return required(id, 'a SecurityGroupRuleId (AuthorizeSecurityGroupIngress)');
+          const rule = answer.SecurityGroupRules?.[0] ?? (await liveMatch());
+          if (rule) inventoryOf(ctx).security.rules.put(rule);
+          return required(rule?.SecurityGroupRuleId, 'a SecurityGroupRuleId (AuthorizeSecurityGroupIngress)');
         } catch (error) {
           if (!isAwsErrorCode(error, 'InvalidPermission.Duplicate')) throw error;
           // AWS calls a rule a duplicate on protocol, ports and source: the one there is the one wanted.
@@ -109,10 +111,11 @@ export function ingressStep(spec: IngressStepSpec): Step {
     async find(ctx): Promise<FindResult> {
       const groupId = ctx.output(design.stepId, 'groupId');
       if (!groupId) return ABSENT;
-      const group = await securityGroupById(ctx.aws.ec2, groupId, ctx.signal);
+      const security = inventoryOf(ctx).security;
+      const group = await security.group(groupId);
       if (!group) return ABSENT;
       const resolved = known(ctx);
-      const comparison = compareRules(resolved, await ingressRulesOf(ctx.aws.ec2, groupId, ctx.signal));
+      const comparison = compareRules(resolved, await security.ingressRulesOf(groupId));
       if (comparison.matched.length === 0 && comparison.extra.length === 0) return ABSENT;
       const ids = new Map(comparison.matched.map((m) => [liveRuleKey(m.live), m.live.SecurityGroupRuleId ?? '']));
       return present(
@@ -145,7 +148,7 @@ export function ingressStep(spec: IngressStepSpec): Step {
       if (found.kind === 'present') adoptableOutputs(found, design.ingressStepId, 'groupId');
       const groupId = ctx.need(design.stepId, 'groupId');
       const resolved = needed(ctx);
-      const comparison = compareRules(resolved, await ingressRulesOf(ctx.aws.ec2, groupId, ctx.signal));
+      const comparison = compareRules(resolved, await inventoryOf(ctx).security.ingressRulesOf(groupId));
       if (comparison.extra.length > 0) {
         throw new RunbookConflictError(
           comparison.extra.map((rule) => extraText(groupId, rule)).join('; '),
@@ -162,8 +165,9 @@ export function ingressStep(spec: IngressStepSpec): Step {
 
     async destroy(ctx, outputs) {
       const groupId = outputs.groupId ?? ctx.output(design.stepId, 'groupId');
-      if (!groupId || !(await securityGroupById(ctx.aws.ec2, groupId, ctx.signal))) return;
-      const live = await ingressRulesOf(ctx.aws.ec2, groupId, ctx.signal);
+      const security = inventoryOf(ctx).security;
+      if (!groupId || !(await security.group(groupId))) return;
+      const live = await security.ingressRulesOf(groupId);
       const ruleIds = compareRules(known(ctx), live).matched.flatMap((m) => m.live.SecurityGroupRuleId ?? []);
       if (ruleIds.length === 0) return;
       await removeIdempotently(
@@ -172,6 +176,7 @@ export function ingressStep(spec: IngressStepSpec): Step {
         (abortSignal) => ctx.aws.ec2Once.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ruleIds }), { abortSignal }),
         ['InvalidGroup.NotFound', 'InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound'],
       );
+      for (const ruleId of ruleIds) security.rules.drop(ruleId);
     },
 
     destroyPreview(ctx, outputs) {

@@ -11,11 +11,12 @@ import { mutate } from '../mutation.js';
 import { stepPreview, withMonthlyCost } from '../preview.js';
 import { accountId, knownAccountId } from './account.js';
 import { ALL_SETTINGS, finishBucket, finishCliLines } from './bucket-finish.js';
-import { headBucket, ownedByAccount } from './bucket-lookup.js';
+import { ownedByAccount } from './bucket-lookup.js';
 import { readBucketSettings, reviewBucket } from './bucket-settings.js';
 import { emptyBucket, knownVersionCount } from './empty-bucket.js';
 import { backupBucketName, bucketArn, bucketNamePlaceholder, DB_DUMP_PREFIX, STORAGE_STEP_IDS } from './names.js';
 import { BUCKET_NOTES, COST_NOTE } from './seed-notes.js';
+import { inventoryOf } from '../inventory/of-context.js';
 
 /** Empty-then-delete rounds: something (the backup timer) may still be writing while we delete. */
 const DELETE_ROUNDS = 3;
@@ -41,6 +42,7 @@ export function bucketStep(config: Config): Step {
   }
 
   async function create(ctx: StepContext, bucket: string): Promise<void> {
+    const account = await accountId(ctx.aws, ctx.signal);
     const region = ctx.aws.region;
     const Tags = ctx.tags(bucket);
     const CreateBucketConfiguration = region === 'us-east-1' ? { Tags } : { LocationConstraint: region as BucketLocationConstraint, Tags };
@@ -50,6 +52,7 @@ export function bucketStep(config: Config): Step {
       async (abortSignal) => {
         try {
           await ctx.aws.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration }), { abortSignal });
+          inventoryOf(ctx).storage.bucketMade(bucket, account);
         } catch (error) {
           if (isAwsErrorCode(error, 'BucketAlreadyExists')) {
             throw new RunbookConflictError(
@@ -77,16 +80,17 @@ export function bucketStep(config: Config): Step {
     async find(ctx): Promise<FindResult> {
       const account = await accountId(ctx.aws, ctx.signal);
       const bucket = backupBucketName(config, account, ctx.aws.region);
-      const presence = await headBucket(ctx.aws.s3, bucket, account, ctx.signal);
+      const storage = inventoryOf(ctx).storage;
+      const presence = await storage.bucketPresence(bucket, account);
       if (presence === 'absent') return ABSENT;
       if (presence === 'forbidden') {
         return present({}, false, [`bucket ${bucket} exists but HeadBucket is refused (403): it belongs to another account, or this identity may not read it`]);
       }
-      if (!(await ownedByAccount(ctx.aws.s3, bucket, ctx.signal))) {
+      if (!(await storage.ownedByAccount(bucket))) {
         return present({}, false, [`bucket ${bucket} exists but does not belong to account ${account}`]);
       }
       if (presence === 'other-region') return present({}, false, [`bucket ${bucket} exists in another region than ${ctx.aws.region}`]);
-      const settings = await readBucketSettings(ctx.aws.s3, bucket, ctx.signal);
+      const settings = await storage.settings(bucket);
       const owner = ownership(ctx, bucket, settings.tags);
       const review = reviewBucket(bucket, settings, ctx.tags(bucket));
       const differences = [...owner.problems, ...review.differences];
@@ -123,7 +127,9 @@ export function bucketStep(config: Config): Step {
       else await create(ctx, bucket);
       const outputs = { bucketName: bucket, bucketArn: bucketArn(bucket) };
       await ctx.recordOutputs(outputs);
-      await finishBucket(ctx, bucket, await readBucketSettings(ctx.aws.s3, bucket, ctx.signal), ctx.tags(bucket));
+      // The settings the plan read (for a bucket just made: none yet, so every setting is PUT, as the preview shows).
+      await finishBucket(ctx, bucket, await inventoryOf(ctx).storage.settings(bucket), ctx.tags(bucket));
+      inventoryOf(ctx).storage.settingsChanged(bucket);
       return outputs;
     },
 
@@ -133,6 +139,7 @@ export function bucketStep(config: Config): Step {
         try {
           await emptyBucket(ctx, bucket);
           await mutate(ctx, 'DeleteBucket', (abortSignal) => ctx.aws.s3.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }));
+          inventoryOf(ctx).storage.forget(bucket, await accountId(ctx.aws, ctx.signal));
           return;
         } catch (error) {
           if (isAwsErrorCode(error, 'NoSuchBucket')) {
