@@ -96,14 +96,20 @@ const PUBLIC_GROUPS: Record<string, string> = {
 
 export async function readBucketSettings(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<BucketSettings> {
   const o = signal ? { abortSignal: signal } : {};
-  const [block, encryption, versioning, lifecycle, tagging, policyStatus, policy, acl] = await Promise.all([
+  // S3 reports a policy's status only for a bucket that has a policy (NoSuchBucketPolicy otherwise):
+  // asked after the policy, and only when there is one.
+  const policyAndStatus = async () => {
+    const policy = await orUndefined(() => s3.send(new GetBucketPolicyCommand({ Bucket: bucket }), o), 'NoSuchBucketPolicy');
+    const status = policy?.Policy ? await orUndefined(() => s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucket }), o), 'NoSuchBucketPolicy') : undefined;
+    return [status, policy] as const;
+  };
+  const [block, encryption, versioning, lifecycle, tagging, [policyStatus, policy], acl] = await Promise.all([
     orUndefined(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }), o), 'NoSuchPublicAccessBlockConfiguration'),
     orUndefined(() => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }), o), 'ServerSideEncryptionConfigurationNotFoundError'),
     s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), o),
     orUndefined(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }), o), 'NoSuchLifecycleConfiguration'),
     orUndefined(() => s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), o), 'NoSuchTagSet'),
-    orUndefined(() => s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucket }), o), 'NoSuchBucketPolicy'),
-    orUndefined(() => s3.send(new GetBucketPolicyCommand({ Bucket: bucket }), o), 'NoSuchBucketPolicy'),
+    policyAndStatus(),
     s3.send(new GetBucketAclCommand({ Bucket: bucket }), o),
   ]);
   const algorithm = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
