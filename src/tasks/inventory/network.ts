@@ -22,8 +22,8 @@ export interface VpcDnsAttributes {
 }
 
 /**
- * What AWS gives a VPC made by CreateVpc: DNS resolution on, DNS hostnames off (Amazon VPC User Guide,
- * "DNS attributes for your VPC": both defaults for a VPC that is not the default VPC).
+ * What AWS gives a VPC made by CreateVpc: DNS resolution on, DNS hostnames off (AWS's defaults for a VPC
+ * that is not the account's default VPC; moto makes them the same).
  */
 export const NEW_VPC_DNS: VpcDnsAttributes = { dnsSupport: true, dnsHostnames: false };
 
