@@ -4,6 +4,7 @@ import { buildInitConfig } from '../../config/init.js';
 import { adminAddressOffer } from '../../config/admin-address.js';
 import { DEFAULT_CONFIG_FILE, writeConfig } from '../../config/load.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { loadScreens } from '../load-screens.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
 
@@ -54,7 +55,7 @@ export async function initCommand(global: GlobalOptions, options: InitOptions, i
  * (nothing is asked of the internet). `intro`, `savedNote`, `clear`: for the assistant, which asks first.
  */
 export async function setupForm(path: string, options: { force?: boolean; intro?: string; savedNote?: string; clear?: boolean } = {}): Promise<number> {
-  const { runInitForm } = await import('../../screens/run-init-form.js');
+  const { runInitForm } = await loadScreens(() => import('../../screens/run-init-form.js'));
   const offer = adminAddressOffer();
   return runInitForm({
     path,

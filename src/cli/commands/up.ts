@@ -9,6 +9,7 @@ import type { Section, SectionId } from '../../engine/types.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { logLine, onInterrupt, openSession } from '../open-session.js';
 import { runTuiWithSignals } from '../run-tui-signals.js';
+import { loadScreens } from '../load-screens.js';
 import { REHEARSAL_DISCARDED } from './tui.js';
 import type { CommandIO } from '../io.js';
 import type { GlobalOptions } from '../target.js';
@@ -69,7 +70,7 @@ export async function upCommand(global: GlobalOptions, options: UpOptions, io: C
     // In a terminal, missing Stripe keys are asked for (masked) rather than refused; with --yes nothing is asked.
     if (!options.yes && io.interactive && sections.includes('hosts') && stripeKeyProblems(process.env).length > 0) {
       const info = { project: projectKey(config), region: config.region, sandbox: Boolean(global.sandbox) };
-      const keys = await (await import('../../screens/run-stripe-prompt.js')).promptStripeKeys(process.env, info);
+      const keys = await (await loadScreens(() => import('../../screens/run-stripe-prompt.js'))).promptStripeKeys(process.env, info);
       if (!keys) throw new UsageError('Cancelled: the shop needs its Stripe keys; nothing was applied.');
       // This process only: the host steps read them from here; nothing writes them anywhere else.
       process.env[STRIPE_ENV.publishable] = keys.publishableKey;
