@@ -1,5 +1,7 @@
 import type { RunbookController } from '../app/controller.js';
 import type { AppStart, InterruptSource } from '../screens/App.js';
+import type { SessionOpening } from '../screens/boot-opening.js';
+import { loadScreens } from './load-screens.js';
 import { signalInterrupts } from './signals.js';
 
 /**
@@ -11,14 +13,24 @@ import { signalInterrupts } from './signals.js';
  * Once the App has left, signals get the process-wide default again (signals.ts).
  */
 export async function runTuiWithSignals(controller: RunbookController, start: AppStart, notices?: readonly string[]): Promise<number> {
-  const { runTui } = await import('../screens/run-tui.js');
+  const { runTui } = await loadScreens(() => import('../screens/run-tui.js'));
+  return withSignals((interrupts) => runTui(controller, start, { interrupts, ...(notices ? { notices } : {}) }));
+}
+
+/** The same, for the assistant drawn before its session is open (the Welcome first, the session loaded meanwhile). */
+export async function bootTuiWithSignals(opening: SessionOpening): Promise<number> {
+  const { runBootTui } = await loadScreens(() => import('../screens/run-tui.js'));
+  return withSignals((interrupts) => runBootTui(opening, { interrupts }));
+}
+
+async function withSignals(run: (interrupts: InterruptSource) => Promise<number>): Promise<number> {
   let received = 0;
   const interrupts: InterruptSource = (listener) =>
     signalInterrupts(() => {
       received += 1;
       listener();
     });
-  const code = await runTui(controller, start, { interrupts, ...(notices ? { notices } : {}) });
+  const code = await run(interrupts);
   if (received > 1) process.exit(code);
   return code;
 }

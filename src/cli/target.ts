@@ -1,13 +1,10 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
-import { loadConfig } from '../config/load.js';
-import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
-import { DEFAULT_STATE_DIR } from '../state/store.js';
 import { THROWAWAY_STATE_PREFIX } from '../app/run-log.js';
 import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_REHEARSAL_LATENCY, type Sandbox } from '../sandbox/sandbox.js';
 import { rehearsalConfig, rehearsalHostInputs } from '../sandbox/rehearsal-config.js';
@@ -15,19 +12,9 @@ import type { StartedSimulatedHosts } from '../sandbox/simulated/start.js';
 import type { SimulatedHosts } from '../sandbox/simulated/simulated-hosts.js';
 import type { AddressPolicy } from '../ssh/address-policy.js';
 import { withShopFacts } from '../tasks/hosts/shop/shop-facts.js';
-import { UsageError } from './exit-codes.js';
+import { isLoopback, loadTargetConfig, type GlobalOptions } from './target-config.js';
 
-/** Global flags. */
-export interface GlobalOptions {
-  config?: string;
-  state?: string;
-  profile?: string;
-  region?: string;
-  endpointUrl?: string;
-  sandbox?: boolean;
-  color?: boolean;
-  verbose?: boolean;
-}
+export type { GlobalOptions } from './target-config.js';
 
 export interface Target {
   config: Config;
@@ -43,32 +30,18 @@ export interface Target {
   release(): Promise<void>;
 }
 
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Config + where AWS is for this run. `--sandbox` starts moto + the gateway on loopback and uses
  * static fake credentials, so nothing real is reachable; it keeps its state apart from real runs.
  */
 export async function resolveTarget(options: GlobalOptions, write: (line: string) => void): Promise<Target> {
-  const loaded = await loadConfig(options.config);
-  // --region goes through the same validation as the file (a typo gets the same "did you mean").
-  const config: Config = options.region
-    ? validateConfig({ ...loaded.config, region: options.region }, `${loaded.path} with --region ${options.region}`)
-    : loaded.config;
-  const baseStateDir = resolve(options.state ?? DEFAULT_STATE_DIR);
+  // Bad flags, a bad config or --region: refused here, before moto starts or AWS is asked anything.
+  const { config, configPath, configFound, stateDir: baseStateDir, endpoint } = await loadTargetConfig(options);
+  const loaded = { path: configPath, found: configFound };
 
   if (options.sandbox) {
-    if (options.endpointUrl) throw new UsageError('--sandbox and --endpoint-url exclude each other: the sandbox is its own endpoint.');
     // An AWS_ENDPOINT_URL in the environment is ignored: the sandbox is the endpoint.
     delete process.env.AWS_ENDPOINT_URL;
-    if (options.profile) throw new UsageError('--sandbox uses fake credentials; drop --profile.');
     // Real AWS's waits (RDS, NAT, instances, peering) at 1/50 of their length: progress is visible, a rehearsal stays short.
     const sandbox = await startSandbox({ latency: SANDBOX_REHEARSAL_LATENCY });
     // The SDK must never fall back to real credentials or the instance metadata service here.
@@ -126,17 +99,7 @@ export async function resolveTarget(options: GlobalOptions, write: (line: string
     };
   }
 
-  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  if (endpoint !== undefined) {
-    let parsed: URL;
-    try {
-      parsed = new URL(endpoint);
-    } catch {
-      throw new UsageError(`--endpoint-url "${endpoint}" is not a URL; give one like http://127.0.0.1:5000`);
-    }
-    if (!/^https?:$/.test(parsed.protocol)) throw new UsageError(`--endpoint-url must be http(s), got "${endpoint}"`);
-    if (!isLoopback(endpoint)) write(`note: AWS calls go to ${endpoint} (custom endpoint).`);
-  }
+  if (endpoint !== undefined && !isLoopback(endpoint)) write(`note: AWS calls go to ${endpoint} (custom endpoint).`);
   return {
     config: await withShopFacts(config),
     configPath: loaded.path,

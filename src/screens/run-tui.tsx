@@ -1,6 +1,9 @@
+import type { ReactElement } from 'react';
 import { render } from 'ink';
 import type { RunbookController } from '../app/controller.js';
 import { App, type AppStart, type InterruptSource } from './App.js';
+import { Boot } from './Boot.js';
+import type { SessionOpening } from './boot-opening.js';
 
 export interface RunTuiOptions {
   /** Interrupts from outside the keyboard (the CLI's SIGINT/SIGTERM/SIGHUP): handled like Ctrl-C. */
@@ -15,6 +18,26 @@ export interface RunTuiOptions {
  * Ink; so are the interrupts the caller passes. The controller stays open: the caller closes it (lock, sandbox).
  */
 export async function runTui(controller: RunbookController, start?: AppStart, options: RunTuiOptions = {}): Promise<number> {
+  return renderUntilExit((onExit) => <App controller={controller} start={start} onExit={onExit} interrupts={options.interrupts} {...(options.notices ? { notices: options.notices } : {})} />);
+}
+
+/**
+ * The assistant from its first frame (Boot.tsx): the Welcome is on the terminal before `opening.open()`
+ * starts loading the session. Resolves with the App's exit code, 0 when the operator left before the
+ * session opened, or OPEN_FAILED (the frame taken off the terminal: the caller reports why).
+ */
+export async function runBootTui(opening: SessionOpening, options: Pick<RunTuiOptions, 'interrupts'> = {}): Promise<number> {
+  let settle!: { resolve: (controller: RunbookController) => void; reject: (error: unknown) => void };
+  const ready = new Promise<RunbookController>((resolve, reject) => (settle = { resolve, reject }));
+  // Handled by Boot; marked handled here too, for an exit before Boot has subscribed.
+  ready.catch(() => undefined);
+  const exited = renderUntilExit((onExit) => <Boot opening={opening} ready={ready} onExit={onExit} interrupts={options.interrupts} />);
+  // Ink wrote the first frame synchronously: only now load what the session needs.
+  opening.open().then(settle.resolve, settle.reject);
+  return exited;
+}
+
+async function renderUntilExit(tree: (onExit: (code: number) => void) => ReactElement): Promise<number> {
   let code = 0;
   const handle: { unmount?: () => void } = {};
   const onExit = (exitCode: number) => {
@@ -22,7 +45,7 @@ export async function runTui(controller: RunbookController, start?: AppStart, op
     // Leave the input handler first; the last frame stays on the terminal.
     setImmediate(() => handle.unmount?.());
   };
-  const instance = render(<App controller={controller} start={start} onExit={onExit} interrupts={options.interrupts} {...(options.notices ? { notices: options.notices } : {})} />, { exitOnCtrlC: false });
+  const instance = render(tree(onExit), { exitOnCtrlC: false });
   handle.unmount = instance.unmount;
   await instance.waitUntilExit();
   return code;

@@ -10,7 +10,7 @@ import type { SecretRedactor } from './redact.js';
 export { LockedError, runningLockHolder, type LockHolder } from './lock.js';
 
 /** Where state lives unless `--state DIR` says otherwise (docs/state-and-resume.md#where-state-lives). */
-export const DEFAULT_STATE_DIR = '.aws-runbook';
+export { DEFAULT_STATE_DIR } from './paths.js';
 export const STATE_FILE = 'state.json';
 export const BACKUP_FILE = 'state.json.bak';
 
