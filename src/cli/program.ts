@@ -98,7 +98,14 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .option('--yes', 'apply without asking (required without a terminal)')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--step', 'confirm each step instead of each section')
-    .action(run(async (global, commandIO) => (await import('./commands/up.js')).upCommand(global, global as never, commandIO)));
+    .action(
+      run(async (global, commandIO) => {
+        // The plain output (no questions) starts before the SDK and the tasks load.
+        const options = global as { yes?: boolean; step?: boolean };
+        if (options.yes && !options.step) await (await import('./first-line.js')).sayTarget('up', global, commandIO);
+        return (await import('./commands/up.js')).upCommand(global, global as never, commandIO);
+      }),
+    );
 
   program
     .command('map')
@@ -126,7 +133,12 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .option('--yes', 'remove without asking (required without a terminal)')
     .option('--only <sections>', `only these sections (${SECTIONS})`)
     .option('--final-snapshot', 'keep a final snapshot of the database before deleting it')
-    .action(run(async (global, commandIO) => (await import('./commands/down.js')).downCommand(global, global as never, commandIO)));
+    .action(
+      run(async (global, commandIO) => {
+        if ((global as { yes?: boolean }).yes) await (await import('./first-line.js')).sayTarget('down', global, commandIO);
+        return (await import('./commands/down.js')).downCommand(global, global as never, commandIO);
+      }),
+    );
 
   program
     .command('backup')

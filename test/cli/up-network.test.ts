@@ -27,7 +27,10 @@ describe('up --only network (MVP, IA, Cyber) against moto through the gateway', 
     const first = await runCli(['up', '--yes', '--only', 'network', ...endpoint], { cwd });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/AWS account 123456789012/);
+    // The first line comes from the config (said before the SDK loads), then the identity AWS gives.
+    const [header, identity] = first.stdout.split('\n');
+    expect(header).toBe(`aws-runbook up · net1 · us-east-2 · endpoint ${sandbox.endpoint} · state ${join(cwd, '.aws-runbook')}`);
+    expect(identity).toMatch(/^AWS account 123456789012 /);
     expectedNetworkOf(await networkInventory(sandbox.motoEndpoint, 'net1'), 'Net1');
 
     const state = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));
@@ -45,6 +48,7 @@ describe('up --only network (MVP, IA, Cyber) against moto through the gateway', 
 
     const down = await runCli(['down', '--yes', ...endpoint], { cwd });
     expect(down.code).toBe(0);
+    expect(down.stdout.split('\n')[0]).toBe(`aws-runbook down · net1 · us-east-2 · endpoint ${sandbox.endpoint} · state ${join(cwd, '.aws-runbook')}`);
     const after = await networkInventory(sandbox.motoEndpoint, 'net1');
     expect(after).toEqual(EMPTY_INVENTORY);
     const stateAfter = JSON.parse(await readFile(join(cwd, '.aws-runbook', 'state.json'), 'utf8'));

@@ -185,6 +185,7 @@ describe('the sandbox', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/SANDBOX — nothing real is created/);
     expect(result.stdout).toMatch(/network\.mvp\.vpc/);
+    expect(result.stdout.split('\n')[0]).toBe('aws-runbook up · rehearse · us-east-2 · sandbox (moto on loopback, nothing real) · state a throwaway directory');
     expect(existsSync(join(cwd, '.aws-runbook'))).toBe(false);
   });
 
