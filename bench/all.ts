@@ -15,10 +15,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { packageVersion } from '../src/cli/version.js';
 import { CLI, cliEnv } from '../test/helpers/cli.js';
 import { best, timeToFirstLine, timeToMarks, wallTime } from './startup.js';
 
@@ -145,5 +146,5 @@ try {
 if (process.env.BENCH_SUITE === '1') sections.push(['suite (BENCH_SUITE=1)', [await suite()]]);
 else sections.push(['suite', [{ what: 'the test suite', wall: '-', note: 'not run: BENCH_SUITE=1 npm run bench runs it' }]]);
 
-console.log(`aws-runbook bench — ${new Date().toISOString()}, node ${process.version}, ${process.env.npm_package_version ?? ''}`.trimEnd());
+console.log(`aws-runbook ${packageVersion()} bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(1)}`);
 console.log(table(sections));
