@@ -131,6 +131,8 @@ function table(sections: [string, Row[]][]): string {
   return out.join('\n');
 }
 
+/** The machine is shared: the load the figures were taken under, said with them. */
+const loadAtStart = loadavg()[0] ?? 0;
 const sandbox = await startSandbox();
 const sections: [string, Row[]][] = [];
 try {
@@ -146,5 +148,5 @@ try {
 if (process.env.BENCH_SUITE === '1') sections.push(['suite (BENCH_SUITE=1)', [await suite()]]);
 else sections.push(['suite', [{ what: 'the test suite', wall: '-', note: 'not run: BENCH_SUITE=1 npm run bench runs it' }]]);
 
-console.log(`aws-runbook ${packageVersion()} bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(1)}`);
+console.log(`aws-runbook ${packageVersion()} bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs, load ${loadAtStart.toFixed(1)} at the start`);
 console.log(table(sections));
