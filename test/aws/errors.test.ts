@@ -8,7 +8,8 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import type { ErrorKind } from '../../src/errors/error-kinds.js';
 import { classifyAwsError, isAwsErrorCode, RunbookConflictError } from '../../src/aws/errors.js';
-import { motoClients, startMoto, type MotoServer } from '../helpers/moto.js';
+import { motoClients, type MotoServer } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 function ec2Error(name: string, status: number, message = `${name} happened`, fault: 'client' | 'server' = status >= 500 ? 'server' : 'client') {
   return new EC2ServiceException({ name, $fault: fault, $metadata: { httpStatusCode: status }, message });
@@ -106,7 +107,7 @@ describe('classifyAwsError on errors captured from the real SDK', () => {
   let clients: AwsClients;
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
     clients = motoClients(moto);
   });
   afterAll(async () => {

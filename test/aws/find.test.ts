@@ -6,7 +6,8 @@ import { RunbookConflictError } from '../../src/aws/errors.js';
 import { findByTags, ownershipProblems, refindIdByTags, type TagLookup } from '../../src/aws/find.js';
 import { getIdentity } from '../../src/aws/identity.js';
 import { stepTagFilters, tagSpecifications, tagValue } from '../../src/aws/tags.js';
-import { motoClients, resetMoto, startMoto, type MotoServer } from '../helpers/moto.js';
+import { motoClients, resetMoto, type MotoServer } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 interface Item {
   id: string;
@@ -91,7 +92,7 @@ describe('find-by-tags and identity against moto', () => {
   let clients: AwsClients;
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
     clients = motoClients(moto);
   });
   beforeEach(() => resetMoto(moto));

@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { identifyRequest, isFormEncoded, type RequestIdentity } from '../../src/sandbox/request-identity.js';
 import { errorResponse } from '../../src/sandbox/fault-responses.js';
 import { CONTROL_PREFIX } from '../../src/sandbox/control-api.js';
 import { CLI, cliEnv, collect, type CliResult } from '../helpers/cli.js';
 import { BASE_CONFIG, INPUT_ROWS, type BadInputRow } from './bad-input-rows.js';
 import { RUN_ROWS } from './bad-input-run-rows.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 const ALL_ROWS: BadInputRow[] = [...INPUT_ROWS, ...RUN_ROWS];
 const BAD_INPUT_ROWS = ALL_ROWS.filter((row) => row.knownGap === undefined);
@@ -95,7 +96,7 @@ let workRoot: string;
 beforeAll(async () => {
   // A lab map makes the hosts section available through the gateway (its Stripe and shop checks are
   // rows here). Its addresses are loopback ones; every row is refused long before any SSH.
-  sandbox = await startSandbox({ lab: { instances: { 'compute.gitlab': { privateIp: '127.0.0.2', publicIp: '127.0.0.3' } } } });
+  sandbox = await workerSandbox({ lab: { instances: { 'compute.gitlab': { privateIp: '127.0.0.2', publicIp: '127.0.0.3' } } } });
   workRoot = await mkdtemp(join(tmpdir(), 'awsrb-bad-input-'));
 });
 

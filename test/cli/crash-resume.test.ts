@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { crashAtEveryCallUnreaped } from '../helpers/crash-chain.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 let sandbox: Sandbox;
 /**
@@ -16,7 +17,7 @@ let cleanInventory: Awaited<ReturnType<typeof networkInventory>>;
 const normalise = (inventory: unknown, suffix: string) => JSON.parse(JSON.stringify(inventory).replaceAll(suffix, 'S'));
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
   const cwd = await projectDir('Clean');
   const since = sandbox.gateway.log.length;
   const result = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 /**
  * AWS refusing (issue 7): permission denied on one step, a quota reached, a throttling storm. Each ends
@@ -13,7 +14,7 @@ import { expectedNetwork } from '../helpers/expected-network.js';
  */
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

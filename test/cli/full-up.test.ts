@@ -3,20 +3,21 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { buildRunbook } from '../../src/runbook/sections.js';
 import { configSchema } from '../../src/config/schema.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { fullInventory } from '../helpers/full-inventory.js';
 import { expectedInfrastructure } from '../helpers/expected-full.js';
 import { crashAtEachKind, finish, mutatingKinds } from '../helpers/crash-chain.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 const ADMIN = '203.0.113.7/32';
 const hasCompute = buildRunbook(configSchema.parse({})).some((section) => section.id === 'compute' && section.steps.length > 0);
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

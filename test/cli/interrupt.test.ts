@@ -2,17 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { collect, projectDir, runCli, spawnCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
 import { expectedInfrastructure } from '../helpers/expected-full.js';
 import { fullInventory } from '../helpers/full-inventory.js';
 import { ADMIN, alive, childOf, EIP_ASSOCIATION_STEPS, fullProject, INSTANCE_STEPS, interruptAt, killInTerminal, launched, onlyLeft, outputMatches, spawnInTerminal, stateOf, until, within } from './interrupt-helpers.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

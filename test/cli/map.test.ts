@@ -1,9 +1,10 @@
 import { DeleteRouteCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
 import type { TopologyView } from '../../src/tasks/topology/view.js';
 import { projectDir, runCli } from '../helpers/cli.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 /**
  * `aws-runbook map`: the topology in the terminal. Offline from the config (and the state file) within
@@ -13,7 +14,7 @@ import { projectDir, runCli } from '../helpers/cli.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

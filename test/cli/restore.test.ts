@@ -7,7 +7,8 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { parseRestoreRequest } from '../../src/cli/commands/restore.js';
 import { databaseOfKey, newestDump } from '../../src/tasks/backup/restore.js';
 import { projectDir, runCli } from '../helpers/cli.js';
-import { motoClients, startMoto, type MotoServer } from '../helpers/moto.js';
+import { motoClients, type MotoServer } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 /**
  * `aws-runbook restore`: what it restores from its flags, and its refusals, each before anything is
@@ -48,7 +49,7 @@ describe('aws-runbook restore refuses what it cannot do, touching nothing', () =
   let moto: MotoServer;
   let clients: AwsClients;
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
     clients = motoClients(moto);
   });
   afterAll(async () => {

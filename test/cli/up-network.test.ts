@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { EMPTY_INVENTORY, expectedNetwork } from '../helpers/expected-network.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

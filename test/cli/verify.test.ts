@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { verifyReportSchema } from '../../src/tasks/checks/report-schema.js';
 import { allChecks } from '../../src/tasks/checks/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { CHECK_GROUPS } from '../../src/tasks/checks/types.js';
 import { projectDir, runCli } from '../helpers/cli.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

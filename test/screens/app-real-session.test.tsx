@@ -7,16 +7,17 @@ import { App } from '../../src/screens/App.js';
 import { RunbookSession } from '../../src/app/session.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { renderScreen } from './helpers/render-screen.js';
 import { networkInventory } from '../helpers/inventory.js';
 import { expectedNetwork } from '../helpers/expected-network.js';
 import { DATABASE_STEP_IDS } from '../../src/tasks/database/names.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();

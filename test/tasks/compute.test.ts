@@ -20,12 +20,13 @@ import { createStepContext, deterministicClientToken } from '../../src/engine/co
 import type { Config } from '../../src/config/schema.js';
 import type { Outputs, Step } from '../../src/engine/types.js';
 import { SANDBOX_IMAGES } from '../../src/sandbox/ami-catalogue.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { computeSteps, COMPUTE_STEP_IDS, PublicKeyFileError, readOperatorPublicKey } from '../../src/tasks/compute.js';
 import { describeInstances } from '../../src/tasks/compute/instance-describe.js';
 import { ec2InstanceMonthly, publicIpv4Monthly } from '../../src/tasks/costs.js';
 import { vpcNetworkSteps } from '../../src/tasks/network.js';
 import { journalEc2Calls, MemoryHost, mutatingCalls, runSteps, testConfig, type JournalEntry } from '../helpers/moto.js';
+import { workerSandbox } from '../helpers/worker-moto.js';
 
 const keys = mkdtempSync(join(tmpdir(), 'compute-test-keys-'));
 const keygen = (name: string) => {
@@ -81,7 +82,7 @@ function newHost(forConfig: Config): MemoryHost {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
   const base = new MemoryHost(testConfig(), createAwsClients({ region: 'us-east-2', endpoint: sandbox.endpoint }));
   const network = [...vpcNetworkSteps(base.config, 'mvp'), ...vpcNetworkSteps(base.config, 'ia'), ...vpcNetworkSteps(base.config, 'cyber')];
   expect((await runSteps(network, base)).conflict).toBeUndefined();

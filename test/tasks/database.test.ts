@@ -28,11 +28,11 @@ import {
   motoClients,
   mutatingCalls,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const config = testConfig();
 const net = networkStepIds('mvp');
@@ -153,7 +153,7 @@ describe('database section against moto', () => {
 
   // The network and the stand-in security group are built once; each test starts without any RDS resource.
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
     const setup = motoClients(moto);
     const base = new MemoryHost(config, setup);
     await runSteps(steps().filter((s) => s.section !== 'database'), base);

@@ -25,11 +25,11 @@ import {
   mutatingCalls,
   resetMoto,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const config = testConfig();
 const OURS: Filter[] = [{ Name: 'tag:aws-runbook:project', Values: ['bfhk'] }];
@@ -84,7 +84,7 @@ describe('Elastic IP + NAT gateway against moto', () => {
   let natRequests: CreateNatGatewayCommandInput[];
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
   afterAll(async () => {
     await moto.stop();

@@ -27,11 +27,11 @@ import {
   mutatingCalls,
   resetMoto,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const config = testConfig();
 const ids = networkStepIds('mvp');
@@ -89,7 +89,7 @@ describe('MVP network against moto', () => {
   let host: MemoryHost;
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
   afterAll(async () => {
     await moto.stop();

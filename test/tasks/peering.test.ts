@@ -26,11 +26,11 @@ import {
   motoClients,
   mutatingCalls,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const config = testConfig();
 const VPCS: VpcKey[] = ['mvp', 'ia', 'cyber'];
@@ -119,7 +119,7 @@ describe('peering against moto (networks built once)', () => {
   let networkOutputs: Map<string, Outputs>;
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
     const setup = motoClients(moto);
     const builder = new MemoryHost(config, setup);
     const report = await runSteps(networkSteps(), builder);

@@ -26,11 +26,11 @@ import {
   mutatingCalls,
   resetMoto,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const ADMIN = '203.0.113.7/32';
 const config = testConfig({ access: { adminCidr: ADMIN } });
@@ -123,7 +123,7 @@ describe('security groups against moto', () => {
   let host: MemoryHost;
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
   afterAll(async () => {
     await moto.stop();

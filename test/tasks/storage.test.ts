@@ -32,11 +32,11 @@ import {
   mutatingCalls,
   resetMoto,
   runSteps,
-  startMoto,
   testConfig,
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 const config = testConfig();
 const BUCKET = 'bfhk-backups-123456789012-us-east-2';
@@ -86,7 +86,7 @@ describe('storage section against moto', () => {
   const ctx = () => createStepContext(host, STEP);
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
   afterAll(async () => {
     await moto.stop();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes, parseDatabaseList } from '../../../src/cli/commands/backup.js';
 import { projectDir, runCli } from '../../helpers/cli.js';
-import { startMoto, type MotoServer } from '../../helpers/moto.js';
+import type { MotoServer } from '../../helpers/moto.js';
+import { workerMoto } from '../../helpers/worker-moto.js';
 
 /** `aws-runbook backup`: its input checks and refusals (the dump itself is proven in test/lab/cases/backup.ts). */
 
@@ -27,7 +28,7 @@ describe('formatBytes', () => {
 describe('aws-runbook backup refuses what it cannot do', () => {
   let moto: MotoServer;
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
   afterAll(async () => {
     await moto?.stop();

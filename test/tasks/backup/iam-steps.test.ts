@@ -18,7 +18,8 @@ import { createStepContext } from '../../../src/engine/context.js';
 import type { Step } from '../../../src/engine/types.js';
 import { backupSteps } from '../../../src/tasks/backup.js';
 import { decodePolicyDocument, trustPolicy } from '../../../src/tasks/backup/policy.js';
-import { destroySteps, loseFirstAnswer, MemoryHost, motoClients, resetMoto, runSteps, startMoto, testConfig, type MotoServer } from '../../helpers/moto.js';
+import { destroySteps, loseFirstAnswer, MemoryHost, motoClients, resetMoto, runSteps, testConfig, type MotoServer } from '../../helpers/moto.js';
+import { workerMoto } from '../../helpers/worker-moto.js';
 
 /** The backup section's IAM steps against a real moto: role, instance profile, association. */
 
@@ -37,7 +38,7 @@ const steps = (): Step[] =>
     .map((s) => ({ ...s, needs: s.needs.filter((need) => IAM_STEPS.includes(need)) }));
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
 });
 afterAll(async () => {
   clients?.destroy();

@@ -4,7 +4,8 @@ import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, He
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/clients.js';
 import { abortPendingUploads, PART_SIZE, uploadStream } from '../../../src/tasks/backup/stream-upload.js';
-import { motoClients, resetMoto, startMoto, type MotoServer } from '../../helpers/moto.js';
+import { motoClients, resetMoto, type MotoServer } from '../../helpers/moto.js';
+import { workerMoto } from '../../helpers/worker-moto.js';
 
 /** Streams of unknown length into S3 (moto): complete objects only when the source ends, nothing left otherwise. */
 
@@ -15,7 +16,7 @@ let clients: AwsClients;
 let sent: string[];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   clients = motoClients(moto);
   sent = [];
   clients.s3.middlewareStack.add(

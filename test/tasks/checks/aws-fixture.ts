@@ -10,13 +10,14 @@ import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import { NO_HOSTS } from '../../../src/engine/context.js';
 import type { RunbookSession } from '../../../src/app/session.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { backupObjectKey } from '../../../src/tasks/backup/names.js';
 import { createCheckContext } from '../../../src/tasks/checks/context.js';
 import { allChecks } from '../../../src/tasks/checks/index.js';
 import { runChecks, type CheckReport } from '../../../src/tasks/checks/run-checks.js';
 import type { Check, CheckOutcome } from '../../../src/tasks/checks/types.js';
 import { sandboxSession } from '../../helpers/sandbox-session.js';
+import { workerSandbox } from '../../helpers/worker-moto.js';
 
 /**
  * One full `up` of the infrastructure sections against a sandbox (gateway + moto), for the test files
@@ -50,7 +51,7 @@ export function useFullUp(suffix = 'Chk'): FullUp {
   const fixture = {} as FullUp;
   let checkClients: AwsClients | undefined;
   beforeAll(async () => {
-    const sandbox = await startSandbox();
+    const sandbox = await workerSandbox();
     fixture.sandbox = sandbox;
     const dir = await mkdtemp(join(tmpdir(), 'awsrb-checks-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')]);

@@ -6,7 +6,8 @@ import { backupsChecks } from '../../../src/tasks/checks/backups.js';
 import { LiveInventory } from '../../../src/tasks/checks/inventory.js';
 import { runChecks } from '../../../src/tasks/checks/run-checks.js';
 import type { CheckContext, CheckOutcome } from '../../../src/tasks/checks/types.js';
-import { motoClients, startMoto, testConfig, type MotoServer } from '../../helpers/moto.js';
+import { motoClients, testConfig, type MotoServer } from '../../helpers/moto.js';
+import { workerMoto } from '../../helpers/worker-moto.js';
 
 /**
  * The dump freshness check against moto's S3 (HeadBucket, ListObjectsV2, ListBuckets), and the timer
@@ -39,7 +40,7 @@ async function check(recorded: string | undefined = BUCKET): Promise<Record<stri
 const put = (key: string, bytes: number) => clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.alloc(bytes, 7) }));
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   clients = motoClients(moto);
 }, 60_000);
 afterAll(async () => {

@@ -6,7 +6,8 @@ import type { AwsClients } from '../../../src/aws/clients.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { addressPolicyFor, UnreachableAddressError, type AddressPolicy } from '../../../src/ssh/address-policy.js';
 import { Fleet, HostNotReadyError } from '../../../src/tasks/hosts/fleet.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import { workerSandbox } from '../../helpers/worker-moto.js';
 
 // Every address here is loopback: even a broken guard could only reach this machine (docs/design.md#network-safety).
 const BASTION_ADDRESS = '127.0.0.1';
@@ -14,7 +15,7 @@ const BASTION_ADDRESS = '127.0.0.1';
 let sandbox: Sandbox;
 let keyPath: string;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
   // The gateway lists its lab only to its owner: the token `sandbox serve` prints (control-access.ts).
   process.env.AWS_RUNBOOK_SANDBOX_TOKEN = sandbox.controlToken;
   const dir = await mkdtemp(join(tmpdir(), 'awsrb-fleet-'));

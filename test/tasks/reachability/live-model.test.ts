@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { NO_HOSTS } from '../../../src/engine/context.js';
 import { buildRunbook } from '../../../src/runbook/sections.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { createCheckContext } from '../../../src/tasks/checks/context.js';
 import { connectivityChecks, PREDICTION_CHECK_ID } from '../../../src/tasks/checks/connectivity.js';
 import { LiveInventory } from '../../../src/tasks/checks/inventory.js';
@@ -24,6 +24,7 @@ import { liveReachabilityModel, loadLiveNetwork } from '../../../src/tasks/reach
 import type { PingMatrix } from '../../../src/tasks/reachability/model.js';
 import { predictPingMatrix } from '../../../src/tasks/reachability/predict.js';
 import { MemoryHost, runSteps, testConfig } from '../../helpers/moto.js';
+import { workerSandbox } from '../../helpers/worker-moto.js';
 
 /**
  * The live model against moto after the network, peering, security and compute sections: the matrix
@@ -60,7 +61,7 @@ function flipped(before: PingMatrix, after: PingMatrix): Record<string, string> 
 const design = predictPingMatrix(designReachabilityModel(config));
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
   clients = createAwsClients({ region: 'us-east-2', endpoint: sandbox.endpoint });
   host = new MemoryHost(config, clients);
   const sections = new Set(['network', 'peering', 'security', 'compute']);
