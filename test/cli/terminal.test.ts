@@ -66,11 +66,13 @@ function open(name: string, args: string[], cwd: string, columns: number, rows: 
 
 const titleOf = (screen: string) => /^─ (.+?) ─/m.exec(screen)?.[1] ?? '';
 
-describe.each([
+// The two walks run side by side (each in its own tmux window, with its own rehearsal): most of a walk is
+// waiting for the rehearsal's modelled AWS delays, not CPU. Concurrent tests take `expect` from their context.
+describe.concurrent.each([
   { columns: 80, rows: 24 },
   { columns: 120, rows: 40 },
 ])('the rehearsal in a real terminal of $columns x $rows', ({ columns, rows }) => {
-  it('Enter alone reaches the Checklist, and nothing ever scrolls off the screen', async () => {
+  it('Enter alone reaches the Checklist, and nothing ever scrolls off the screen', async ({ expect }) => {
     const cwd = await mkdtemp(join(tmpdir(), 'awsrb-terminal-'));
     const window = open(`walk-${columns}`, ['--sandbox'], cwd, columns, rows);
     const seen = new Set<string>();

@@ -14,12 +14,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const TYPICAL_MS: Readonly<Record<string, number>> = {
   'test/lab/journey.test.ts': 95_000,
   'test/cli/usage.test.ts': 75_000,
-  'test/cli/terminal.test.ts': 90_000,
-  'test/cli/full-up.test.ts': 75_000,
-  'test/cli/interrupt.test.ts': 38_000,
+  'test/cli/terminal.test.ts': 55_000, // its two walks side by side
+  'test/cli/full-up.test.ts': 100_000,
+  'test/cli/interrupt.test.ts': 33_000,
   'test/cli/faults.test.ts': 28_000,
   'test/cli/bad-input.test.ts': 28_000,
-  'test/cli/crash-resume.test.ts': 28_000,
+  'test/cli/crash-resume.test.ts': 32_000,
   'test/tasks/security.test.ts': 22_000,
   'test/screens/app-real-session.test.tsx': 22_000,
   'test/screens/rehearsal-walk.test.tsx': 20_000,
