@@ -5,7 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
 import { Gateway } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
+import type { MotoServer } from '../../src/sandbox/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 
 /** Real SDK clients aimed at one endpoint (the gateway, or moto directly). One attempt unless told otherwise. */
 export function clientsFor(endpoint: string, maxAttempts = 1) {
@@ -51,7 +52,7 @@ export interface GatewayOverMoto {
 export function useGatewayOverMoto(): GatewayOverMoto {
   const env = {} as GatewayOverMoto;
   beforeAll(async () => {
-    env.moto = await startMoto();
+    env.moto = await workerMoto();
     env.gateway = await Gateway.start({ target: env.moto.endpoint });
     env.aws = clientsFor(env.gateway.endpoint);
     env.direct = clientsFor(env.moto.endpoint);

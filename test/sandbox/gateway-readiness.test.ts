@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { Gateway, READY_AFTER_MS } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
+import type { MotoServer } from '../../src/sandbox/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 import { clientsFor, fakeAuthorization } from './clients.js';
 
 let moto: MotoServer;
@@ -24,7 +25,7 @@ let subnetId: string;
 const NO_CALL_DELAY = { RunInstances: 0, Instances: 0 };
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   gateway = await Gateway.start({ target: moto.endpoint });
   aws = clientsFor(gateway.endpoint);
   const vpc = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }));
