@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Gateway } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
+import type { MotoServer } from '../../src/sandbox/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 import { clientsFor, controlFetch, fakeAuthorization } from './clients.js';
 
 let moto: MotoServer;
@@ -23,7 +24,7 @@ let gateway: Gateway;
 let aws: ReturnType<typeof clientsFor>;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   gateway = await Gateway.start({ target: moto.endpoint });
   aws = clientsFor(gateway.endpoint);
 });

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { Gateway, type LabMap } from '../../src/sandbox/gateway.js';
-import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
+import type { MotoServer } from '../../src/sandbox/moto.js';
+import { workerMoto } from '../helpers/worker-moto.js';
 import { clientsFor, controlFetch, fakeAuthorization } from './clients.js';
 
 /**
@@ -35,7 +36,7 @@ const LAB: LabMap = {
 };
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   gateway = await Gateway.start({ target: moto.endpoint });
   aws = clientsFor(gateway.endpoint);
   direct = clientsFor(moto.endpoint);
