@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { SectionId } from '../../../src/engine/types.js';
 import type { RequestLogEntry } from '../../../src/sandbox/gateway.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { sandboxSession } from '../../helpers/sandbox-session.js';
+import { workerSandbox } from '../../helpers/worker-moto.js';
 
 /**
  * What one `up`, `plan`, no-op rerun and `down` of the infrastructure (network … compute, no host step)
@@ -42,7 +43,7 @@ function byAction(entries: readonly RequestLogEntry[]): Record<string, number> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await workerSandbox();
   const keyDir = await mkdtemp(join(tmpdir(), 'awsrb-counts-key-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(keyDir, 'id')]);
   const config = configSchema.parse({ suffix: 'Counts', access: { adminCidr: '203.0.113.7/32', publicKeyPath: join(keyDir, 'id.pub') } });
