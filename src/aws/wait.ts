@@ -19,7 +19,10 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, options:
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (options.signal?.aborted) throw abortError(options.signal);
-    const value = await check();
+    const value = await check().catch((error: unknown) => {
+      // Ctrl-C landing while an answer is read surfaces as a transport or parse error: it is the stop.
+      throw options.signal?.aborted ? abortError(options.signal) : error;
+    });
     if (value !== undefined) return value;
     if (Date.now() >= deadline) {
       throw new Error(`Timed out waiting for ${options.what}; rerun to continue waiting (nothing is created twice).`);

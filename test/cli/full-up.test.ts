@@ -77,8 +77,8 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     const cwd = await fullProject('Crash');
     const crashed = await crashAtEachKind(sandbox, cwd, args, kinds);
     await finish(cwd, args);
-    // How many kinds get their own crash depends on timing (kinds that land together while the run is being killed): at least half.
-    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size * 0.5));
+    // How many kinds get their own crash depends on timing (a kind whose every call lands beside an earlier kill is passed over): measured 22 of 27 up, 17 of 18 down; at least 60 %.
+    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size * 0.6));
     expect(normalise(await fullInventory(sandbox.motoEndpoint, 'crash'), 'Crash')).toEqual(clean);
     const down = await runCli(['down', '--yes', '--endpoint-url', sandbox.endpoint], { cwd });
     expect(down.code, down.stderr).toBe(0);
@@ -93,8 +93,8 @@ describe('the whole runbook (up --yes) against moto through the gateway', () => 
     expect(up.code, up.stderr).toBe(0);
     const crashed = await crashAtEachKind(sandbox, cwd, ['down', '--yes', ...endpoint], kinds);
     await finish(cwd, ['down', '--yes', ...endpoint]);
-    // How many kinds get their own crash depends on timing (kinds that land together while the run is being killed): at least half.
-    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size * 0.5));
+    // How many kinds get their own crash depends on timing (a kind whose every call lands beside an earlier kill is passed over): measured 22 of 27 up, 17 of 18 down; at least 60 %.
+    expect(crashed.length).toBeGreaterThanOrEqual(Math.ceil(kinds.size * 0.6));
     const after = await fullInventory(sandbox.motoEndpoint, 'teardown');
     expect(after).toMatchObject({ peerings: [], securityGroups: [], databases: [], subnetGroups: [], buckets: [], keyPairs: [], instances: [], elasticIps: [] });
     expect(after.network.vpcs).toEqual([]);

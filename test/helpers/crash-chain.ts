@@ -15,7 +15,8 @@ export function mutatingKinds(actions: readonly string[]): Map<string, number> {
 /**
  * A chain of crashes in one project: each run of `args` is killed with SIGKILL right after a mutating call
  * of a kind not crashed at yet lands (moto made the change, the tool never heard), and the next run must
- * reconcile it. Greedy: whichever such kind lands first in a run is the one crashed at, so the order the
+ * reconcile it. Greedy: whichever such kind lands first in a run decides the kill, and every kind left whose
+ * call landed beside it, unheard too, counts as crashed at; so the order the
  * scheduler picks (concurrent, longest chains first) does not matter. A kind whose every occurrence landed
  * before it could be crashed at is passed over; when a run finishes without landing any kind left,
  * `rebuild` (if given: e.g. `up` again before a chain of `down`) restores the starting point once. Returns
@@ -40,18 +41,23 @@ export async function crashAtEachKind(
     if (left.length === 0) break;
     const child = spawnCli(args, { cwd });
     const done = collect(child);
-    let killedAt: string | undefined;
+    // Every call of a kind left that lands in this run is held until the tool is dead: the first decides the
+    // kill, the others landed beside it (already inside moto), and the tool heard none of them.
+    const unheard = new Set<string>();
     const unsubscribers = left.map((action) =>
       sandbox.gateway.onLanded({ action }, async () => {
-        killedAt ??= action;
+        unheard.add(action);
+        // From the kill on, nothing more of this run reaches moto (the gateway answers it throttled).
+        sandbox.gateway.inject({ action: '*', kind: 'throttle' });
         child.kill('SIGKILL');
         await done;
       }),
     );
     const result = await done;
+    sandbox.gateway.clearFaults();
     for (const unsubscribe of unsubscribers) unsubscribe();
-    if (result.signal === 'SIGKILL' && killedAt) {
-      crashed.push(killedAt);
+    if (result.signal === 'SIGKILL' && unheard.size > 0) {
+      crashed.push(...unheard);
       continue;
     }
     // The run finished without landing any kind left.

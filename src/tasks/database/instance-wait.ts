@@ -71,7 +71,12 @@ export async function waitForInstance(
   let first = known !== undefined && alreadyDone(done, known);
   for (;;) {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    const instance = first ? known : await describeInstance(ctx.aws.rds, identifier, ctx.signal);
+    const instance = first
+      ? known
+      : await describeInstance(ctx.aws.rds, identifier, ctx.signal).catch((error: unknown) => {
+          // Ctrl-C landing while the answer is read surfaces as a transport or parse error: it is the stop.
+          throw ctx.signal.aborted ? abortError(ctx.signal) : error;
+        });
     if (!first) inventoryOf(ctx).database.instanceSeen(identifier, instance);
     first = false;
     const elapsed = Date.now() - started;
