@@ -1,9 +1,9 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import { createStepContext, NO_HOSTS, type ContextHost } from '../../src/engine/context.js';
 import type { FindResult, HostAccess, Outputs, Step } from '../../src/engine/types.js';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
+import { journalCalls, type JournalEntry } from './call-journal.js';
 
 /**
  * Test plumbing for tasks against a real moto: an in-memory ContextHost (outputs, operations) and a
@@ -11,6 +11,7 @@ import { startMoto, type MotoServer } from '../../src/sandbox/moto.js';
  */
 
 export { startMoto, type MotoServer };
+export type { JournalEntry };
 
 /** Forget everything moto holds (between tests of one file). Loopback only. */
 export async function resetMoto(moto: MotoServer): Promise<void> {
@@ -28,27 +29,10 @@ export function motoClients(moto: MotoServer): AwsClients {
   return createAwsClients({ region: 'us-east-2', endpoint: moto.endpoint });
 }
 
-export type JournalEntry =
-  | { type: 'begin'; stepId: string; action: string; clientToken?: string }
-  | { type: 'record'; stepId: string; outputs: Outputs }
-  | { type: 'call'; client: 'ec2' | 'ec2Once'; action: string; mutating: boolean };
-
-const READ_ONLY = /^(Describe|Get|List)/;
-
 /** Record every EC2 command sent (when `send` is called, before the request goes out). */
 export function journalEc2Calls(clients: AwsClients, journal: JournalEntry[]): void {
-  const watch = (client: EC2Client, name: 'ec2' | 'ec2Once') => {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-        journal.push({ type: 'call', client: name, action, mutating: !READ_ONLY.test(action) });
-        return next(args);
-      },
-      { step: 'initialize', name: `testJournal-${name}` },
-    );
-  };
-  watch(clients.ec2, 'ec2');
-  watch(clients.ec2Once, 'ec2Once');
+  journalCalls(clients.ec2, 'ec2', journal);
+  journalCalls(clients.ec2Once, 'ec2Once', journal);
 }
 
 export function mutatingCalls(journal: readonly JournalEntry[]): string[] {

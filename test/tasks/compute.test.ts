@@ -27,6 +27,7 @@ import { ec2InstanceMonthly, publicIpv4Monthly } from '../../src/tasks/costs.js'
 import { vpcNetworkSteps } from '../../src/tasks/network.js';
 import { journalEc2Calls, MemoryHost, mutatingCalls, runSteps, testConfig, type JournalEntry } from '../helpers/moto.js';
 import { workerSandbox } from '../helpers/worker-moto.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const keys = mkdtempSync(join(tmpdir(), 'compute-test-keys-'));
 const keygen = (name: string) => {
@@ -117,7 +118,6 @@ function out(stepId: string, key: string): string {
   if (!value) throw new Error(`no ${key} for ${stepId}`);
   return value;
 }
-const stepById = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 const ctxOf = (step: Step, on: MemoryHost = host) => createStepContext(on, step.id);
 const liveOf = async (stepId: string): Promise<Instance[]> =>
   (await describeInstances(clients.ec2, [...ours(), { Name: 'tag:aws-runbook:step', Values: [stepId] }])).filter((i) => i.State?.Name !== 'terminated');

@@ -16,6 +16,7 @@ import {
   type RegionPrices,
 } from '../../src/tasks/costs.js';
 import { natSteps } from '../../src/tasks/nat.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 describe('the price table', () => {
   it('bills hourly resources for 730 hours', () => {
@@ -64,7 +65,7 @@ describe('prices per region', () => {
   it('a step in a region without prices says the cost is unknown and adds nothing to the total', () => {
     const config = configSchema.parse({ region: 'eu-west-3' });
     const ctx = createStepContext({ config, aws: {} as AwsClients, hosts: NO_HOSTS, signal: new AbortController().signal, outputsOf: () => undefined, beginOperation: async () => undefined, recordOutputs: async () => undefined, progress: () => undefined }, 'test');
-    const nat = natSteps(config, 'ia').find((s) => s.id === 'network.ia.nat-gateway')!;
+    const nat = stepById(natSteps(config, 'ia'), 'network.ia.nat-gateway');
     const preview = nat.preview(ctx, { kind: 'absent' });
     expect(preview.monthlyCostUsd).toBeUndefined();
     expect(preview.notes?.join('\n')).toContain('Cost: unknown: no prices known for eu-west-3');

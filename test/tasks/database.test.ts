@@ -11,7 +11,6 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import type { InitializeHandlerOptions, InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
@@ -33,6 +32,8 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { journalCalls, type SentCommand } from '../helpers/call-journal.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
 const net = networkStepIds('mvp');
@@ -40,29 +41,6 @@ const GROUP = 'database.subnet-group';
 const INSTANCE = 'database.instance';
 const SG = 'security.rds';
 const SEED_PASSWORD = 'Azerty123!';
-
-interface Watchable {
-  middlewareStack: { add(middleware: InitializeMiddleware<object, MetadataBearer>, options: InitializeHandlerOptions): void };
-}
-interface Sent {
-  client: string;
-  action: string;
-  input: Record<string, unknown>;
-}
-
-/** Journal every command of a client (the helpers only watch EC2), and keep what was sent. */
-function watch(client: Watchable, name: string, journal: JournalEntry[], sent: Sent[]): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      // The helpers' entry type names EC2 clients only; the shape is the same.
-      journal.push({ type: 'call', client: name, action, mutating: !/^(Describe|Get|List)/.test(action) } as unknown as JournalEntry);
-      sent.push({ client: name, action, input: args.input as Record<string, unknown> });
-      return next(args);
-    },
-    { step: 'initialize', name: `dbTestJournal-${name}` },
-  );
-}
 
 /** Stand-in for the security section's `security.rds` (written elsewhere): one tagged group, output `groupId`. */
 function rdsSecurityGroupStandIn(): Step {
@@ -115,12 +93,6 @@ async function removeAllDatabaseResources(clients: AwsClients): Promise<void> {
   }
 }
 
-function stepById(steps: readonly Step[], id: string): Step {
-  const step = steps.find((s) => s.id === id);
-  if (!step) throw new Error(`no step ${id}`);
-  return step;
-}
-
 describe('databaseSteps (shape)', () => {
   it('has the subnet group on the MVP private subnets, then the instance after it and security.rds', () => {
     const steps = databaseSteps(config);
@@ -136,7 +108,7 @@ describe('database section against moto', () => {
   let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
-  let sent: Sent[];
+  let sent: SentCommand[];
   let host: MemoryHost;
   const steps = () => [...vpcNetworkSteps(config, 'mvp').filter((s) => [net.vpc, net.subnetPublic, net.subnetPrivate(1), net.subnetPrivate(2)].includes(s.id)), rdsSecurityGroupStandIn(), ...databaseSteps(config)];
   const out = (stepId: string, key: string) => {
@@ -169,7 +141,7 @@ describe('database section against moto', () => {
     journal = [];
     sent = [];
     for (const [name, client] of [['ec2', clients.ec2], ['ec2Once', clients.ec2Once], ['rds', clients.rds], ['rdsOnce', clients.rdsOnce]] as const) {
-      watch(client, name, journal, sent);
+      journalCalls(client, name, journal, sent);
     }
     host = new MemoryHost(config, clients, journal);
     for (const [stepId, outputs] of network) host.outputs.set(stepId, outputs);

@@ -30,6 +30,7 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
 const OURS: Filter[] = [{ Name: 'tag:aws-runbook:project', Values: ['bfhk'] }];
@@ -39,12 +40,6 @@ const cyber = { ...networkStepIds('cyber'), ...natStepIds('cyber') };
 /** A team VPC's network with its NAT gateway, as the lead wires it. */
 function teamSteps(vpc: 'ia' | 'cyber'): Step[] {
   return [...vpcNetworkSteps(config, vpc, { privateDefaultRoute: natRouteTarget(config, vpc) }), ...natSteps(config, vpc)];
-}
-
-function stepById(steps: readonly Step[], id: string): Step {
-  const step = steps.find((s) => s.id === id);
-  if (!step) throw new Error(`no step ${id}`);
-  return step;
 }
 
 describe('natSteps (shape)', () => {

@@ -16,7 +16,6 @@ import { describeInternetGateways, describeRouteTables, describeSubnets, describ
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
 import { createStepContext } from '../../src/engine/context.js';
-import type { Step } from '../../src/engine/types.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
@@ -32,6 +31,7 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
 const ids = networkStepIds('mvp');
@@ -51,12 +51,6 @@ const MVP_STEP_IDS = [
   'network.mvp.rt-private-assoc-1',
   'network.mvp.rt-private-assoc-2',
 ];
-
-function stepById(steps: Step[], id: string): Step {
-  const step = steps.find((s) => s.id === id);
-  if (!step) throw new Error(`no step ${id}`);
-  return step;
-}
 
 describe('vpcNetworkSteps (shape)', () => {
   it('gives the MVP one step per resource or relation, in the network section, with needs inside the set', () => {

@@ -31,6 +31,7 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
 const VPCS: VpcKey[] = ['mvp', 'ia', 'cyber'];
@@ -47,12 +48,6 @@ function networkSteps(): Step[] {
     ...vpcNetworkSteps(config, 'cyber', { privateDefaultRoute: natRouteTarget(config, 'cyber') }),
     ...natSteps(config, 'cyber'),
   ];
-}
-
-function stepById(steps: readonly Step[], id: string): Step {
-  const step = steps.find((s) => s.id === id);
-  if (!step) throw new Error(`no step ${id}`);
-  return step;
 }
 
 /** The peer routes (not local, not the default route) of a table, as "cidr → target". */

@@ -31,17 +31,12 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { stepById } from '../helpers/step-by-id.js';
 
 const ADMIN = '203.0.113.7/32';
 const config = testConfig({ access: { adminCidr: ADMIN } });
 const OURS = [{ Name: 'tag:aws-runbook:project', Values: ['bfhk'] }];
 const VPC_STEPS = (['mvp', 'ia', 'cyber'] as const).flatMap((v) => vpcNetworkSteps(config, v).filter((s) => s.id === networkStepIds(v).vpc));
-
-function stepById(steps: readonly Step[], id: string): Step {
-  const step = steps.find((s) => s.id === id);
-  if (!step) throw new Error(`no step ${id}`);
-  return step;
-}
 
 const awsError = (name: string, message: string) =>
   Object.assign(new Error(message), { name, Code: name, $fault: 'client', $metadata: { httpStatusCode: 400 } });

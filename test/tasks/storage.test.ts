@@ -15,7 +15,6 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import type { InitializeHandlerOptions, InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
@@ -37,34 +36,12 @@ import {
   type MotoServer,
 } from '../helpers/moto.js';
 import { workerMoto } from '../helpers/worker-moto.js';
+import { journalCalls, type SentCommand } from '../helpers/call-journal.js';
 
 const config = testConfig();
 const BUCKET = 'bfhk-backups-123456789012-us-east-2';
 const STEP = 'storage.bucket';
 const ALL_PUTS = ['PutBucketTagging', 'PutPublicAccessBlock', 'PutBucketEncryption', 'PutBucketVersioning', 'PutBucketLifecycleConfiguration'];
-
-interface Watchable {
-  middlewareStack: { add(middleware: InitializeMiddleware<object, MetadataBearer>, options: InitializeHandlerOptions): void };
-}
-interface Sent {
-  client: string;
-  action: string;
-  input: Record<string, unknown>;
-}
-
-/** Journal every command of a client (the helpers only watch EC2), and keep what was sent. */
-function watch(client: Watchable, name: string, journal: JournalEntry[], sent: Sent[]): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      // The helpers' entry type names EC2 clients only; the shape is the same.
-      journal.push({ type: 'call', client: name, action, mutating: !/^(Describe|Get|List|Head)/.test(action) } as unknown as JournalEntry);
-      sent.push({ client: name, action, input: args.input as Record<string, unknown> });
-      return next(args);
-    },
-    { step: 'initialize', name: `storageTestJournal-${name}` },
-  );
-}
 
 describe('backupBucketName', () => {
   it('is lower-case, carries the account and region, and is a valid S3 name', () => {
@@ -80,7 +57,7 @@ describe('storage section against moto', () => {
   let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
-  let sent: Sent[];
+  let sent: SentCommand[];
   let host: MemoryHost;
   let step: Step;
   const ctx = () => createStepContext(host, STEP);
@@ -96,8 +73,8 @@ describe('storage section against moto', () => {
     journal = [];
     sent = [];
     clients = motoClients(moto);
-    watch(clients.s3, 's3', journal, sent);
-    watch(clients.sts, 'sts', journal, sent);
+    journalCalls(clients.s3, 's3', journal, sent);
+    journalCalls(clients.sts, 'sts', journal, sent);
     host = new MemoryHost(config, clients, journal);
     [step] = storageSteps(config) as [Step];
   });
