@@ -1,13 +1,13 @@
 import { AssociateRouteTableCommand, DisassociateRouteTableCommand, type RouteTable } from '@aws-sdk/client-ec2';
 import { describeRouteTables, routeTableById } from '../../aws/ec2-describe.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { TAG_PROJECT, tagValue } from '../../aws/tags.js';
 import { pollUntil } from '../../aws/wait.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present, required } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { inventoryOf } from '../inventory/of-context.js';
+import { inRouteTable } from '../relation-find.js';
 
 export interface AssociationStepSpec {
   id: string;
@@ -69,13 +69,9 @@ export function associationStep(spec: AssociationStepSpec): Step {
     needs: [spec.routeTableStepId, spec.subnetStepId],
 
     async find(ctx): Promise<FindResult> {
-      const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
-      const subnetId = ctx.output(spec.subnetStepId, 'subnetId');
-      if (!routeTableId || !subnetId) return ABSENT;
-      const network = inventoryOf(ctx).network;
-      const table = await network.routeTable(routeTableId);
-      if (!table) return ABSENT;
-      const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
+      const start = await inRouteTable(ctx, spec.routeTableStepId, { subnetId: [spec.subnetStepId, 'subnetId'] });
+      if (!start) return ABSENT;
+      const { ids: { routeTableId, subnetId }, holder: table, ours, network } = start;
       const association = associationFor(table, subnetId);
       if (association?.RouteTableAssociationId) {
         const unfinished = association.AssociationState?.State === 'associating' ? ['wait until the association is done (associating)'] : [];

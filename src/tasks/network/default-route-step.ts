@@ -1,12 +1,12 @@
 import { CreateRouteCommand, DeleteRouteCommand, type Route, type RouteTable } from '@aws-sdk/client-ec2';
 import { routeTableById } from '../../aws/ec2-describe.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { TAG_PROJECT, tagValue } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { inventoryOf } from '../inventory/of-context.js';
+import { inRouteTable } from '../relation-find.js';
 
 /** Where a default route goes: the extension point for the NAT gateways of IA and Cyber. */
 export interface RouteTarget {
@@ -64,13 +64,10 @@ export function defaultRouteStep(spec: DefaultRouteStepSpec): Step {
     needs: [spec.routeTableStepId, spec.target.stepId, ...(spec.extraNeeds ?? [])],
 
     async find(ctx): Promise<FindResult> {
-      const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
-      const targetId = ctx.output(spec.target.stepId, spec.target.outputKey);
-      if (!routeTableId || !targetId) return ABSENT;
-      const table = await inventoryOf(ctx).network.routeTable(routeTableId);
-      const route = routeIn(table);
-      if (!table || !route) return ABSENT;
-      const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
+      const start = await inRouteTable(ctx, spec.routeTableStepId, { targetId: [spec.target.stepId, spec.target.outputKey] });
+      const route = routeIn(start?.holder);
+      if (!start || !route) return ABSENT;
+      const { ids: { routeTableId, targetId }, ours } = start;
       const actual = routeTargetId(route);
       if (actual !== targetId) {
         return present({}, ours, [`${destination} in ${routeTableId} points at ${actual}, wanted ${targetId}`]);

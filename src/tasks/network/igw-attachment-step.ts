@@ -1,12 +1,12 @@
 import { AttachInternetGatewayCommand, DetachInternetGatewayCommand, type InternetGateway } from '@aws-sdk/client-ec2';
 import { internetGatewayById } from '../../aws/ec2-describe.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { TAG_PROJECT, tagValue } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { inventoryOf } from '../inventory/of-context.js';
+import { relationHolder } from '../relation-find.js';
 
 export interface IgwAttachmentStepSpec {
   id: string;
@@ -44,13 +44,13 @@ export function igwAttachmentStep(spec: IgwAttachmentStepSpec): Step {
     needs: [spec.igwStepId, spec.vpcStepId],
 
     async find(ctx): Promise<FindResult> {
-      const igwId = ctx.output(spec.igwStepId, 'internetGatewayId');
-      const vpcId = ctx.output(spec.vpcStepId, 'vpcId');
-      if (!igwId || !vpcId) return ABSENT;
-      const gateways = inventoryOf(ctx).network;
-      const igw = await gateways.internetGateway(igwId);
-      if (!igw) return ABSENT;
-      const ours = tagValue(igw.Tags, TAG_PROJECT) === ctx.project;
+      const start = await relationHolder(
+        ctx,
+        { igwId: [spec.igwStepId, 'internetGatewayId'], vpcId: [spec.vpcStepId, 'vpcId'] },
+        (network, { igwId }) => network.internetGateway(igwId),
+      );
+      if (!start) return ABSENT;
+      const { ids: { igwId, vpcId }, holder: igw, ours, network: gateways } = start;
       const mine = igw.Attachments?.find((a) => a.VpcId === vpcId && LIVE(a.State));
       if (mine) {
         const unfinished = mine.State === 'attaching' ? ['wait until the attachment is done (attaching)'] : [];

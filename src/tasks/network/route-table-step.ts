@@ -9,6 +9,7 @@ import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { shellVariable } from './names.js';
 import { inventoryOf } from '../inventory/of-context.js';
+import { neededOutputs } from '../relation-find.js';
 
 export interface RouteTableStepSpec {
   id: string;
@@ -41,8 +42,9 @@ export function routeTableStep(spec: RouteTableStepSpec): Step {
     needs: [spec.vpcStepId],
 
     async find(ctx): Promise<FindResult> {
-      const vpcId = ctx.output(spec.vpcStepId, 'vpcId');
-      if (!vpcId) return ABSENT;
+      const needed = neededOutputs(ctx, { vpcId: [spec.vpcStepId, 'vpcId'] });
+      if (!needed) return ABSENT;
+      const { vpcId } = needed;
       const lookup = routeTableLookup(ctx.aws.ec2, ctx.signal);
       const query = { ...lookupQuery(ctx, vpcId), name: spec.name };
       const match = matchByTags(lookup, await inventoryOf(ctx).network.routeTablesIn(vpcId), query);

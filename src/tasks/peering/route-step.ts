@@ -1,13 +1,13 @@
 import { CreateRouteCommand, DeleteRouteCommand, type Route } from '@aws-sdk/client-ec2';
 import { routeTableById } from '../../aws/ec2-describe.js';
 import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
-import { TAG_PROJECT, tagValue } from '../../aws/tags.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
 import { ABSENT, adoptableOutputs, present } from '../found.js';
 import { mutate, removeIdempotently } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { routeTargetId } from '../network/default-route-step.js';
 import { inventoryOf } from '../inventory/of-context.js';
+import { inRouteTable } from '../relation-find.js';
 
 export interface PeeringRouteStepSpec {
   id: string;
@@ -43,13 +43,10 @@ export function peeringRouteStep(spec: PeeringRouteStepSpec): Step {
     needs: [spec.routeTableStepId, spec.peeringStepId],
 
     async find(ctx): Promise<FindResult> {
-      const routeTableId = ctx.output(spec.routeTableStepId, 'routeTableId');
-      const peeringId = ctx.output(spec.peeringStepId, 'vpcPeeringConnectionId');
-      if (!routeTableId || !peeringId) return ABSENT;
-      const table = await inventoryOf(ctx).network.routeTable(routeTableId);
-      const route = routeIn(table?.Routes);
-      if (!table || !route) return ABSENT;
-      const ours = tagValue(table.Tags, TAG_PROJECT) === ctx.project;
+      const start = await inRouteTable(ctx, spec.routeTableStepId, { peeringId: [spec.peeringStepId, 'vpcPeeringConnectionId'] });
+      const route = routeIn(start?.holder.Routes);
+      if (!start || !route) return ABSENT;
+      const { ids: { routeTableId, peeringId }, ours } = start;
       const actual = routeTargetId(route);
       if (actual !== peeringId) return present({}, ours, [conflict(routeTableId, actual, peeringId)]);
       return present({ routeTableId, destinationCidrBlock: spec.destination, vpcPeeringConnectionId: peeringId }, ours);
