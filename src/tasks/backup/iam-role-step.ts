@@ -9,26 +9,17 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { shellQuote } from '../../aws/cli.js';
-import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
 import type { Config } from '../../config/schema.js';
-import type { AwsTag, FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
-import { tagOwnership } from '../database/ownership.js';
-import { ABSENT, adoptableOutputs, present, required } from '../found.js';
-import { mutate, removeIdempotently } from '../mutation.js';
+import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
+import { mutate } from '../mutation.js';
 import { stepPreview } from '../preview.js';
 import { bucketNamePlaceholder, STORAGE_STEP_IDS } from '../storage/names.js';
+import { cliIamTags, createOrAdoptIamEntity, destroyIamEntity, findIamEntity, removeFromIam, type IamEntity } from './iam-entity.js';
 import { readRole, type RoleFacts } from './iam-lookup.js';
 import { BACKUP_PREFIX, BACKUP_STEP_IDS, backupRoleName, IAM_PATH, PUT_POLICY_NAME } from './names.js';
 import { putDumpsPolicy, samePolicy, trustPolicy } from './policy.js';
 import { ROLE_NOTES } from './seed-notes.js';
 import { inventoryOf } from '../inventory/of-context.js';
-
-const GONE = ['NoSuchEntity', 'NoSuchEntityException'];
-
-/** `--tags Key=Name,Value=x ...` as the IAM CLI takes them. */
-export function cliIamTags(tags: readonly AwsTag[]): string {
-  return `--tags ${tags.map((t) => shellQuote(`Key=${t.Key},Value=${t.Value}`)).join(' ')}`;
-}
 
 /** What apply still has to change on an existing role of ours (empty: as wanted). */
 export function roleUnfinished(facts: RoleFacts, bucket: string | undefined): string[] {
@@ -42,6 +33,52 @@ export function roleUnfinished(facts: RoleFacts, bucket: string | undefined): st
   return unfinished;
 }
 
+const deleteInlinePolicy = (ctx: StepContext, role: string, policyName: string) =>
+  removeFromIam(ctx, 'DeleteRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName }), { abortSignal }));
+const detachManagedPolicy = (ctx: StepContext, role: string, arn: string) =>
+  removeFromIam(ctx, 'DetachRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: arn }), { abortSignal }));
+
+/** The role as an IAM entity: found, created, emptied and deleted as iam-entity.ts says. */
+function backupRole(bucketStep: string): IamEntity<RoleFacts> {
+  return {
+    stepId: BACKUP_STEP_IDS.role,
+    kind: 'IAM role',
+    nameKey: 'roleName',
+    arnKey: 'roleArn',
+    inPlan: (ctx, name) => inventoryOf(ctx).iam.role(name),
+    live: (ctx, name) => readRole(ctx.aws, name, ctx.signal),
+    unfinished: (ctx, facts) => roleUnfinished(facts, ctx.output(bucketStep, 'bucketName')),
+    createAction: 'CreateRole',
+    create: (ctx, name, abortSignal) =>
+      ctx.aws.iamOnce.send(
+        new CreateRoleCommand({
+          RoleName: name,
+          Path: IAM_PATH,
+          AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
+          Description: `aws-runbook ${ctx.project}: the shop instance writes database dumps to S3`,
+          Tags: ctx.tags(name),
+        }),
+        { abortSignal },
+      ),
+    whenTaken: 'Delete or rename that role (aws iam delete-role), or change the suffix in the config.',
+    async empty(ctx, facts, name) {
+      for (const policyName of facts.inline.keys()) await deleteInlinePolicy(ctx, name, policyName);
+      for (const arn of facts.attached) await detachManagedPolicy(ctx, name, arn);
+      // DeleteRole refuses while an instance profile holds the role (ours is emptied by its own step first).
+      const profiles = await ctx.aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: name }), { abortSignal: ctx.signal });
+      for (const profile of profiles.InstanceProfiles ?? []) {
+        const profileName = profile.InstanceProfileName;
+        if (!profileName) continue;
+        await removeFromIam(ctx, 'RemoveRoleFromInstanceProfile', (abortSignal) =>
+          ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profileName, RoleName: name }), { abortSignal }),
+        );
+      }
+    },
+    deleteAction: 'DeleteRole',
+    delete: (ctx, name, abortSignal) => ctx.aws.iamOnce.send(new DeleteRoleCommand({ RoleName: name }), { abortSignal }),
+  };
+}
+
 /**
  * `backup.iam-role` — outputs `roleName`, `roleArn`. The shop instance's role: EC2 may assume it, and its
  * one inline policy allows `s3:PutObject` on `<bucket>/backups/*` and nothing else. Found by its
@@ -50,40 +87,11 @@ export function roleUnfinished(facts: RoleFacts, bucket: string | undefined): st
 export function iamRoleStep(config: Config): Step {
   const id = BACKUP_STEP_IDS.role;
   const bucketStep = STORAGE_STEP_IDS.bucket;
+  const role = backupRole(bucketStep);
 
   const policyLines = (name: string, bucket: string) => [
     `aws iam put-role-policy --role-name ${name} --policy-name ${PUT_POLICY_NAME} --policy-document ${shellQuote(JSON.stringify(putDumpsPolicy(bucket)))}`,
   ];
-
-  async function create(ctx: StepContext, name: string): Promise<void> {
-    await mutate(
-      ctx,
-      'CreateRole',
-      async (abortSignal) => {
-        try {
-          await ctx.aws.iamOnce.send(
-            new CreateRoleCommand({
-              RoleName: name,
-              Path: IAM_PATH,
-              AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
-              Description: `aws-runbook ${ctx.project}: the shop instance writes database dumps to S3`,
-              Tags: ctx.tags(name),
-            }),
-            { abortSignal },
-          );
-        } catch (error) {
-          if (!isAwsErrorCode(error, 'EntityAlreadyExists', 'EntityAlreadyExistsException')) throw error;
-          const facts = await readRole(ctx.aws, name, ctx.signal);
-          const owner = tagOwnership('IAM role', name, facts?.tags ?? [], ctx.project, id);
-          if (!owner.ours || owner.problems.length > 0) {
-            throw new RunbookConflictError(owner.problems.join('; '), 'Delete or rename that role (aws iam delete-role), or change the suffix in the config.');
-          }
-        }
-        return true;
-      },
-      { refind: async () => ((await readRole(ctx.aws, name, ctx.signal)) ? true : undefined) },
-    );
-  }
 
   return {
     id,
@@ -92,12 +100,7 @@ export function iamRoleStep(config: Config): Step {
     needs: [bucketStep],
 
     async find(ctx): Promise<FindResult> {
-      const name = backupRoleName(config, ctx.aws.region);
-      const facts = await inventoryOf(ctx).iam.role(name);
-      if (!facts) return ABSENT;
-      const owner = tagOwnership('IAM role', name, facts.tags, ctx.project, id);
-      if (!owner.ours) return present({}, false, owner.problems);
-      return present({ roleName: name, roleArn: facts.arn }, true, owner.problems, roleUnfinished(facts, ctx.output(bucketStep, 'bucketName')));
+      return findIamEntity(ctx, role, backupRoleName(config, ctx.aws.region));
     },
 
     preview(ctx, found) {
@@ -118,11 +121,7 @@ export function iamRoleStep(config: Config): Step {
     async apply(ctx, found): Promise<Outputs> {
       const name = backupRoleName(config, ctx.aws.region);
       const bucket = ctx.need(bucketStep, 'bucketName');
-      if (found.kind === 'present') adoptableOutputs(found, id, 'roleArn');
-      else await create(ctx, name);
-      const facts = required(await readRole(ctx.aws, name, ctx.signal), `the role ${name} just created`);
-      const outputs = { roleName: name, roleArn: facts.arn };
-      await ctx.recordOutputs(outputs);
+      const { facts, outputs } = await createOrAdoptIamEntity(ctx, role, found, name);
       if (!samePolicy(facts.trust, trustPolicy())) {
         await mutate(ctx, 'UpdateAssumeRolePolicy', (abortSignal) =>
           ctx.aws.iamOnce.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy()) }), { abortSignal }),
@@ -135,39 +134,13 @@ export function iamRoleStep(config: Config): Step {
           ctx.aws.iamOnce.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: PUT_POLICY_NAME, PolicyDocument: JSON.stringify(wanted) }), { abortSignal }),
         );
       }
-      for (const policyName of facts.inline.keys()) {
-        if (policyName === PUT_POLICY_NAME) continue;
-        await removeIdempotently(ctx, 'DeleteRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }), { abortSignal }), GONE);
-      }
-      for (const arn of facts.attached) {
-        await removeIdempotently(ctx, 'DetachRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }), { abortSignal }), GONE);
-      }
+      for (const policyName of facts.inline.keys()) if (policyName !== PUT_POLICY_NAME) await deleteInlinePolicy(ctx, name, policyName);
+      for (const arn of facts.attached) await detachManagedPolicy(ctx, name, arn);
       return outputs;
     },
 
     async destroy(ctx, outputs) {
-      const name = outputs.roleName ?? backupRoleName(config, ctx.aws.region);
-      const facts = await readRole(ctx.aws, name, ctx.signal);
-      if (!facts) return;
-      for (const policyName of facts.inline.keys()) {
-        await removeIdempotently(ctx, 'DeleteRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }), { abortSignal }), GONE);
-      }
-      for (const arn of facts.attached) {
-        await removeIdempotently(ctx, 'DetachRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }), { abortSignal }), GONE);
-      }
-      // DeleteRole refuses while an instance profile holds the role (ours is emptied by its own step first).
-      const profiles = await ctx.aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: name }), { abortSignal: ctx.signal });
-      for (const profile of profiles.InstanceProfiles ?? []) {
-        const profileName = profile.InstanceProfileName;
-        if (!profileName) continue;
-        await removeIdempotently(
-          ctx,
-          'RemoveRoleFromInstanceProfile',
-          (abortSignal) => ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profileName, RoleName: name }), { abortSignal }),
-          GONE,
-        );
-      }
-      await removeIdempotently(ctx, 'DeleteRole', (abortSignal) => ctx.aws.iamOnce.send(new DeleteRoleCommand({ RoleName: name }), { abortSignal }), GONE);
+      await destroyIamEntity(ctx, role, outputs.roleName ?? backupRoleName(config, ctx.aws.region));
     },
 
     destroyPreview(ctx, outputs) {

@@ -4,19 +4,15 @@ import {
   DeleteInstanceProfileCommand,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
-import { isAwsErrorCode, RunbookConflictError } from '../../aws/errors.js';
+import { isAwsErrorCode } from '../../aws/errors.js';
 import type { Config } from '../../config/schema.js';
 import type { FindResult, Outputs, Step, StepContext } from '../../engine/types.js';
-import { tagOwnership } from '../database/ownership.js';
-import { ABSENT, adoptableOutputs, present, required } from '../found.js';
-import { mutate, removeIdempotently } from '../mutation.js';
+import { mutate } from '../mutation.js';
 import { stepPreview } from '../preview.js';
+import { cliIamTags, createOrAdoptIamEntity, destroyIamEntity, findIamEntity, removeFromIam, type IamEntity } from './iam-entity.js';
 import { readInstanceProfile, type ProfileFacts } from './iam-lookup.js';
-import { cliIamTags } from './iam-role-step.js';
 import { BACKUP_STEP_IDS, backupRoleName, IAM_PATH } from './names.js';
 import { inventoryOf } from '../inventory/of-context.js';
-
-const GONE = ['NoSuchEntity', 'NoSuchEntityException'];
 
 /** What apply still has to change on an existing profile of ours: hold exactly our role. */
 export function profileUnfinished(facts: ProfileFacts, role: string): string[] {
@@ -26,6 +22,32 @@ export function profileUnfinished(facts: ProfileFacts, role: string): string[] {
   ];
 }
 
+const removeRole = (ctx: StepContext, profile: string, role: string) =>
+  removeFromIam(ctx, 'RemoveRoleFromInstanceProfile', (abortSignal) =>
+    ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role }), { abortSignal }),
+  );
+
+/** The instance profile as an IAM entity: found, created, emptied and deleted as iam-entity.ts says. */
+const backupInstanceProfile: IamEntity<ProfileFacts> = {
+  stepId: BACKUP_STEP_IDS.profile,
+  kind: 'instance profile',
+  nameKey: 'profileName',
+  arnKey: 'profileArn',
+  inPlan: (ctx, name) => inventoryOf(ctx).iam.profile(name),
+  live: (ctx, name) => readInstanceProfile(ctx.aws, name, ctx.signal),
+  // Same name as the role it holds.
+  unfinished: (_ctx, facts, name) => profileUnfinished(facts, name),
+  createAction: 'CreateInstanceProfile',
+  create: (ctx, name, abortSignal) =>
+    ctx.aws.iamOnce.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: IAM_PATH, Tags: ctx.tags(name) }), { abortSignal }),
+  whenTaken: 'Delete or rename that instance profile (aws iam delete-instance-profile), or change the suffix in the config.',
+  async empty(ctx, facts, name) {
+    for (const role of facts.roles) await removeRole(ctx, name, role);
+  },
+  deleteAction: 'DeleteInstanceProfile',
+  delete: (ctx, name, abortSignal) => ctx.aws.iamOnce.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name }), { abortSignal }),
+};
+
 /**
  * `backup.instance-profile` — outputs `profileName`, `profileArn`. What EC2 attaches to an instance to
  * hand it the backup role's credentials. Same name as the role; tagged in CreateInstanceProfile.
@@ -34,36 +56,6 @@ export function instanceProfileStep(config: Config): Step {
   const id = BACKUP_STEP_IDS.profile;
   const roleStep = BACKUP_STEP_IDS.role;
 
-  async function create(ctx: StepContext, name: string): Promise<void> {
-    await mutate(
-      ctx,
-      'CreateInstanceProfile',
-      async (abortSignal) => {
-        try {
-          await ctx.aws.iamOnce.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: IAM_PATH, Tags: ctx.tags(name) }), { abortSignal });
-        } catch (error) {
-          if (!isAwsErrorCode(error, 'EntityAlreadyExists', 'EntityAlreadyExistsException')) throw error;
-          const facts = await readInstanceProfile(ctx.aws, name, ctx.signal);
-          const owner = tagOwnership('instance profile', name, facts?.tags ?? [], ctx.project, id);
-          if (!owner.ours || owner.problems.length > 0) {
-            throw new RunbookConflictError(owner.problems.join('; '), 'Delete or rename that instance profile (aws iam delete-instance-profile), or change the suffix in the config.');
-          }
-        }
-        return true;
-      },
-      { refind: async () => ((await readInstanceProfile(ctx.aws, name, ctx.signal)) ? true : undefined) },
-    );
-  }
-
-  async function removeRole(ctx: StepContext, profile: string, role: string): Promise<void> {
-    await removeIdempotently(
-      ctx,
-      'RemoveRoleFromInstanceProfile',
-      (abortSignal) => ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role }), { abortSignal }),
-      GONE,
-    );
-  }
-
   return {
     id,
     section: 'backup',
@@ -71,12 +63,7 @@ export function instanceProfileStep(config: Config): Step {
     needs: [roleStep],
 
     async find(ctx): Promise<FindResult> {
-      const name = backupRoleName(config, ctx.aws.region);
-      const facts = await inventoryOf(ctx).iam.profile(name);
-      if (!facts) return ABSENT;
-      const owner = tagOwnership('instance profile', name, facts.tags, ctx.project, id);
-      if (!owner.ours) return present({}, false, owner.problems);
-      return present({ profileName: name, profileArn: facts.arn }, true, owner.problems, profileUnfinished(facts, name));
+      return findIamEntity(ctx, backupInstanceProfile, backupRoleName(config, ctx.aws.region));
     },
 
     preview(ctx, found) {
@@ -93,11 +80,7 @@ export function instanceProfileStep(config: Config): Step {
     async apply(ctx, found): Promise<Outputs> {
       const name = backupRoleName(config, ctx.aws.region);
       const role = ctx.need(roleStep, 'roleName');
-      if (found.kind === 'present') adoptableOutputs(found, id, 'profileArn');
-      else await create(ctx, name);
-      const facts = required(await readInstanceProfile(ctx.aws, name, ctx.signal), `the instance profile ${name} just created`);
-      const outputs = { profileName: name, profileArn: facts.arn };
-      await ctx.recordOutputs(outputs);
+      const { facts, outputs } = await createOrAdoptIamEntity(ctx, backupInstanceProfile, found, name);
       // A profile holds at most one role: make room before adding ours.
       for (const other of facts.roles.filter((r) => r !== role)) await removeRole(ctx, name, other);
       if (!facts.roles.includes(role)) {
@@ -119,11 +102,7 @@ export function instanceProfileStep(config: Config): Step {
     },
 
     async destroy(ctx, outputs) {
-      const name = outputs.profileName ?? backupRoleName(config, ctx.aws.region);
-      const facts = await readInstanceProfile(ctx.aws, name, ctx.signal);
-      if (!facts) return;
-      for (const role of facts.roles) await removeRole(ctx, name, role);
-      await removeIdempotently(ctx, 'DeleteInstanceProfile', (abortSignal) => ctx.aws.iamOnce.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name }), { abortSignal }), GONE);
+      await destroyIamEntity(ctx, backupInstanceProfile, outputs.profileName ?? backupRoleName(config, ctx.aws.region));
     },
 
     destroyPreview(ctx, outputs) {
