@@ -11,12 +11,12 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { stepTagFilters, tagSpecifications, tagValue } from '../../src/aws/tags.js';
 import { createStepContext } from '../../src/engine/context.js';
-import type { FindResult, Outputs, Step } from '../../src/engine/types.js';
+import type { FindResult, Step } from '../../src/engine/types.js';
 import { databaseSteps, setDatabaseFinalSnapshot, setDatabaseWait } from '../../src/tasks/database.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import { ABSENT, present } from '../../src/tasks/found.js';
@@ -24,15 +24,13 @@ import {
   destroySteps,
   loseFirstAnswer,
   MemoryHost,
-  motoClients,
   mutatingCalls,
   runSteps,
   testConfig,
   type JournalEntry,
-  type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
-import { journalCalls, type SentCommand } from '../helpers/call-journal.js';
+import type { SentCommand } from '../helpers/call-journal.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
@@ -105,7 +103,6 @@ describe('databaseSteps (shape)', () => {
 });
 
 describe('database section against moto', () => {
-  let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
   let sent: SentCommand[];
@@ -117,40 +114,25 @@ describe('database section against moto', () => {
     return value;
   };
   const ctxOf = (id: string) => createStepContext(host, id);
-  let network: Map<string, Outputs>;
   /** The steps with only the database ones destroyable: the shared network stays. */
   const databaseOnly = () => steps().map((s) => (s.section === 'database' ? s : { ...s, destroy: undefined }));
   const liveInstance = async (): Promise<DBInstance | undefined> =>
     (await clients.rds.send(new DescribeDBInstancesCommand({}))).DBInstances?.find((i) => i.DBInstanceIdentifier === 'database-1-bfhk');
 
   // The network and the stand-in security group are built once; each test starts without any RDS resource.
-  beforeAll(async () => {
-    moto = await workerMoto();
-    const setup = motoClients(moto);
-    const base = new MemoryHost(config, setup);
-    await runSteps(steps().filter((s) => s.section !== 'database'), base);
-    network = new Map(base.outputs);
-    setup.destroy();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    clients = motoClients(moto);
-    await removeAllDatabaseResources(clients);
-    journal = [];
-    sent = [];
-    for (const [name, client] of [['ec2', clients.ec2], ['ec2Once', clients.ec2Once], ['rds', clients.rds], ['rdsOnce', clients.rdsOnce]] as const) {
-      journalCalls(client, name, journal, sent);
-    }
-    host = new MemoryHost(config, clients, journal);
-    for (const [stepId, outputs] of network) host.outputs.set(stepId, outputs);
-  });
-  afterEach(() => {
-    clients.destroy();
-    setDatabaseWait({ intervalMs: undefined });
-    setDatabaseFinalSnapshot(false);
-  });
+  useMotoTasks(
+    {
+      config,
+      journaled: ['ec2', 'ec2Once', 'rds', 'rdsOnce'],
+      buildOnce: () => steps().filter((s) => s.section !== 'database'),
+      cleanBefore: removeAllDatabaseResources,
+      cleanAfter: async () => {
+        setDatabaseWait({ intervalMs: undefined });
+        setDatabaseFinalSnapshot(false);
+      },
+    },
+    (rig) => ({ clients, journal, sent, host } = rig),
+  );
 
   it('creates the subnet group on the two private subnets and a private, encrypted, Multi-AZ MariaDB whose password RDS keeps', async () => {
     const report = await runSteps(steps(), host);

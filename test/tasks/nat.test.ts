@@ -5,7 +5,7 @@ import {
   type CreateNatGatewayCommandInput,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs } from '../../src/aws/ec2-describe.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
@@ -18,18 +18,14 @@ import { formatElapsed } from '../../src/tasks/nat/wait-nat.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
-  journalEc2Calls,
   loseFirstAnswer,
   MemoryHost,
-  motoClients,
   mutatingCalls,
-  resetMoto,
   runSteps,
   testConfig,
   type JournalEntry,
-  type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
@@ -72,24 +68,14 @@ describe('natSteps (shape)', () => {
 });
 
 describe('Elastic IP + NAT gateway against moto', () => {
-  let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
   let host: MemoryHost;
   let natRequests: CreateNatGatewayCommandInput[];
 
-  beforeAll(async () => {
-    moto = await workerMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await resetMoto(moto);
-    journal = [];
+  useMotoTasks({ config }, (rig) => {
+    ({ clients, journal, host } = rig);
     natRequests = [];
-    clients = motoClients(moto);
-    journalEc2Calls(clients, journal);
     clients.ec2Once.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'CreateNatGatewayCommand') natRequests.push(args.input as CreateNatGatewayCommandInput);
@@ -97,9 +83,7 @@ describe('Elastic IP + NAT gateway against moto', () => {
       },
       { step: 'initialize', name: 'captureCreateNatGateway' },
     );
-    host = new MemoryHost(config, clients, journal);
   });
-  afterEach(() => clients.destroy());
 
   const out = (stepId: string, key: string) => {
     const value = host.outputsOf(stepId)?.[key];

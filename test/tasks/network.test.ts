@@ -10,7 +10,7 @@ import {
   ModifyVpcAttributeCommand,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs } from '../../src/aws/ec2-describe.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
@@ -19,18 +19,14 @@ import { createStepContext } from '../../src/engine/context.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
-  journalEc2Calls,
   loseFirstAnswer,
   MemoryHost,
-  motoClients,
   mutatingCalls,
-  resetMoto,
   runSteps,
   testConfig,
   type JournalEntry,
-  type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
@@ -77,25 +73,10 @@ describe('vpcNetworkSteps (shape)', () => {
 });
 
 describe('MVP network against moto', () => {
-  let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
   let host: MemoryHost;
-
-  beforeAll(async () => {
-    moto = await workerMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await resetMoto(moto);
-    journal = [];
-    clients = motoClients(moto);
-    journalEc2Calls(clients, journal);
-    host = new MemoryHost(config, clients, journal);
-  });
-  afterEach(() => clients.destroy());
+  useMotoTasks({ config }, (rig) => ({ clients, journal, host } = rig));
 
   const out = (stepId: string, key: string) => {
     const value = host.outputsOf(stepId)?.[key];

@@ -6,7 +6,7 @@ import {
   type RouteTable,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs } from '../../src/aws/ec2-describe.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
@@ -20,17 +20,14 @@ import { peeringStepIds, peeringSteps } from '../../src/tasks/peering.js';
 import { describePeerings } from '../../src/tasks/peering/describe.js';
 import {
   destroySteps,
-  journalEc2Calls,
   loseFirstAnswer,
   MemoryHost,
-  motoClients,
   mutatingCalls,
   runSteps,
   testConfig,
   type JournalEntry,
-  type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 import { stepById } from '../helpers/step-by-id.js';
 
 const config = testConfig();
@@ -107,44 +104,31 @@ describe('peeringSteps (shape)', () => {
 });
 
 describe('peering against moto (networks built once)', () => {
-  let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
   let host: MemoryHost;
-  let networkOutputs: Map<string, Outputs>;
+  let networkOutputs: ReadonlyMap<string, Outputs>;
 
-  beforeAll(async () => {
-    moto = await workerMoto();
-    const setup = motoClients(moto);
-    const builder = new MemoryHost(config, setup);
-    const report = await runSteps(networkSteps(), builder);
-    if (report.conflict) throw new Error(`network build stopped at ${report.conflict.stepId}`);
-    networkOutputs = new Map(builder.outputs);
-    setup.destroy();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(() => {
-    journal = [];
-    clients = motoClients(moto);
-    journalEc2Calls(clients, journal);
-    host = new MemoryHost(config, clients, journal);
-    for (const [stepId, outputs] of networkOutputs) host.outputs.set(stepId, { ...outputs });
-  });
-  afterEach(async () => {
-    // Back to the bare networks: no peering, no route but local and 0.0.0.0/0.
-    for (const table of await tablesOf(VPCS)) {
-      for (const route of table.Routes ?? []) {
-        if (route.GatewayId === 'local' || route.DestinationCidrBlock === '0.0.0.0/0') continue;
-        await clients.ec2.send(new DeleteRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: route.DestinationCidrBlock }));
-      }
-    }
-    for (const peering of await livePeerings(clients)) {
-      await clients.ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: peering.VpcPeeringConnectionId }));
-    }
-    clients.destroy();
-  });
+  useMotoTasks(
+    {
+      config,
+      buildOnce: networkSteps,
+      cleanBefore: 'nothing',
+      // Back to the bare networks: no peering, no route but local and 0.0.0.0/0.
+      cleanAfter: async () => {
+        for (const table of await tablesOf(VPCS)) {
+          for (const route of table.Routes ?? []) {
+            if (route.GatewayId === 'local' || route.DestinationCidrBlock === '0.0.0.0/0') continue;
+            await clients.ec2.send(new DeleteRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: route.DestinationCidrBlock }));
+          }
+        }
+        for (const peering of await livePeerings(clients)) {
+          await clients.ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: peering.VpcPeeringConnectionId }));
+        }
+      },
+    },
+    (rig) => ({ clients, journal, host, built: networkOutputs } = rig),
+  );
 
   const out = (stepId: string, key: string) => {
     const value = host.outputsOf(stepId)?.[key];

@@ -8,7 +8,7 @@ import {
   type IpPermission,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
@@ -19,18 +19,14 @@ import { securityGroupRules, securitySteps } from '../../src/tasks/security.js';
 import { describeSecurityGroups } from '../../src/tasks/security/describe.js';
 import {
   destroySteps,
-  journalEc2Calls,
   loseFirstAnswer,
   MemoryHost,
-  motoClients,
   mutatingCalls,
-  resetMoto,
   runSteps,
   testConfig,
   type JournalEntry,
-  type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 import { stepById } from '../helpers/step-by-id.js';
 
 const ADMIN = '203.0.113.7/32';
@@ -112,27 +108,15 @@ describe('securitySteps (shape and table)', () => {
 });
 
 describe('security groups against moto', () => {
-  let moto: MotoServer;
   let clients: AwsClients;
   let journal: JournalEntry[];
   let host: MemoryHost;
 
-  beforeAll(async () => {
-    moto = await workerMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await resetMoto(moto);
-    journal = [];
-    clients = motoClients(moto);
-    journalEc2Calls(clients, journal);
-    host = new MemoryHost(config, clients, journal);
+  useMotoTasks({ config }, async (rig) => {
+    ({ clients, journal, host } = rig);
     await runSteps(VPC_STEPS, host);
     journal.length = 0;
   });
-  afterEach(() => clients.destroy());
 
   const out = (stepId: string, key: string) => {
     const value = host.outputsOf(stepId)?.[key];

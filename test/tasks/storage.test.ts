@@ -15,7 +15,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { createStepContext } from '../../src/engine/context.js';
@@ -35,8 +35,8 @@ import {
   type JournalEntry,
   type MotoServer,
 } from '../helpers/moto.js';
-import { workerMoto } from '../helpers/worker-moto.js';
-import { journalCalls, type SentCommand } from '../helpers/call-journal.js';
+import type { SentCommand } from '../helpers/call-journal.js';
+import { useMotoTasks } from '../helpers/moto-tasks.js';
 
 const config = testConfig();
 const BUCKET = 'bfhk-backups-123456789012-us-east-2';
@@ -62,23 +62,10 @@ describe('storage section against moto', () => {
   let step: Step;
   const ctx = () => createStepContext(host, STEP);
 
-  beforeAll(async () => {
-    moto = await workerMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    await resetMoto(moto);
-    journal = [];
-    sent = [];
-    clients = motoClients(moto);
-    journalCalls(clients.s3, 's3', journal, sent);
-    journalCalls(clients.sts, 'sts', journal, sent);
-    host = new MemoryHost(config, clients, journal);
+  useMotoTasks({ config, journaled: ['s3', 'sts'] }, (rig) => {
+    ({ moto, clients, journal, sent, host } = rig);
     [step] = storageSteps(config) as [Step];
   });
-  afterEach(() => clients.destroy());
 
   /** A bucket made outside the tool, bare as `aws s3 mb` leaves it. */
   const bareBucket = () => clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));

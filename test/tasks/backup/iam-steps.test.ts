@@ -12,14 +12,14 @@ import {
   ListRolesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/clients.js';
 import { createStepContext } from '../../../src/engine/context.js';
 import type { Step } from '../../../src/engine/types.js';
 import { backupSteps } from '../../../src/tasks/backup.js';
 import { decodePolicyDocument, trustPolicy } from '../../../src/tasks/backup/policy.js';
-import { destroySteps, loseFirstAnswer, MemoryHost, motoClients, resetMoto, runSteps, testConfig, type MotoServer } from '../../helpers/moto.js';
-import { workerMoto } from '../../helpers/worker-moto.js';
+import { destroySteps, loseFirstAnswer, MemoryHost, resetMoto, runSteps, testConfig, type MotoServer } from '../../helpers/moto.js';
+import { useMotoTasks } from '../../helpers/moto-tasks.js';
 
 /** The backup section's IAM steps against a real moto: role, instance profile, association. */
 
@@ -37,18 +37,8 @@ const steps = (): Step[] =>
     .filter((s) => IAM_STEPS.includes(s.id))
     .map((s) => ({ ...s, needs: s.needs.filter((need) => IAM_STEPS.includes(need)) }));
 
-beforeAll(async () => {
-  moto = await workerMoto();
-});
-afterAll(async () => {
-  clients?.destroy();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await resetMoto(moto);
-  clients?.destroy();
-  clients = motoClients(moto);
-  host = new MemoryHost(config, clients);
+useMotoTasks({ config, journaled: [] }, async (rig) => {
+  ({ moto, clients, host } = rig);
   host.outputs.set('storage.bucket', { bucketName: 'bfhk-backups-123456789012-us-east-2' });
   const image = (await clients.ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId;
   const launched = await clients.ec2.send(new RunInstancesCommand({ ImageId: image, MinCount: 1, MaxCount: 1, InstanceType: 't3.small' }));
