@@ -39,45 +39,43 @@ const detachManagedPolicy = (ctx: StepContext, role: string, arn: string) =>
   removeFromIam(ctx, 'DetachRolePolicy', (abortSignal) => ctx.aws.iamOnce.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: arn }), { abortSignal }));
 
 /** The role as an IAM entity: found, created, emptied and deleted as iam-entity.ts says. */
-function backupRole(bucketStep: string): IamEntity<RoleFacts> {
-  return {
-    stepId: BACKUP_STEP_IDS.role,
-    kind: 'IAM role',
-    nameKey: 'roleName',
-    arnKey: 'roleArn',
-    inPlan: (ctx, name) => inventoryOf(ctx).iam.role(name),
-    live: (ctx, name) => readRole(ctx.aws, name, ctx.signal),
-    unfinished: (ctx, facts) => roleUnfinished(facts, ctx.output(bucketStep, 'bucketName')),
-    createAction: 'CreateRole',
-    create: (ctx, name, abortSignal) =>
-      ctx.aws.iamOnce.send(
-        new CreateRoleCommand({
-          RoleName: name,
-          Path: IAM_PATH,
-          AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
-          Description: `aws-runbook ${ctx.project}: the shop instance writes database dumps to S3`,
-          Tags: ctx.tags(name),
-        }),
-        { abortSignal },
-      ),
-    whenTaken: 'Delete or rename that role (aws iam delete-role), or change the suffix in the config.',
-    async empty(ctx, facts, name) {
-      for (const policyName of facts.inline.keys()) await deleteInlinePolicy(ctx, name, policyName);
-      for (const arn of facts.attached) await detachManagedPolicy(ctx, name, arn);
-      // DeleteRole refuses while an instance profile holds the role (ours is emptied by its own step first).
-      const profiles = await ctx.aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: name }), { abortSignal: ctx.signal });
-      for (const profile of profiles.InstanceProfiles ?? []) {
-        const profileName = profile.InstanceProfileName;
-        if (!profileName) continue;
-        await removeFromIam(ctx, 'RemoveRoleFromInstanceProfile', (abortSignal) =>
-          ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profileName, RoleName: name }), { abortSignal }),
-        );
-      }
-    },
-    deleteAction: 'DeleteRole',
-    delete: (ctx, name, abortSignal) => ctx.aws.iamOnce.send(new DeleteRoleCommand({ RoleName: name }), { abortSignal }),
-  };
-}
+const backupRole: IamEntity<RoleFacts> = {
+  stepId: BACKUP_STEP_IDS.role,
+  kind: 'IAM role',
+  nameKey: 'roleName',
+  arnKey: 'roleArn',
+  inPlan: (ctx, name) => inventoryOf(ctx).iam.role(name),
+  live: (ctx, name) => readRole(ctx.aws, name, ctx.signal),
+  unfinished: (ctx, facts) => roleUnfinished(facts, ctx.output(STORAGE_STEP_IDS.bucket, 'bucketName')),
+  createAction: 'CreateRole',
+  create: (ctx, name, abortSignal) =>
+    ctx.aws.iamOnce.send(
+      new CreateRoleCommand({
+        RoleName: name,
+        Path: IAM_PATH,
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
+        Description: `aws-runbook ${ctx.project}: the shop instance writes database dumps to S3`,
+        Tags: ctx.tags(name),
+      }),
+      { abortSignal },
+    ),
+  whenTaken: 'Delete or rename that role (aws iam delete-role), or change the suffix in the config.',
+  async empty(ctx, facts, name) {
+    for (const policyName of facts.inline.keys()) await deleteInlinePolicy(ctx, name, policyName);
+    for (const arn of facts.attached) await detachManagedPolicy(ctx, name, arn);
+    // DeleteRole refuses while an instance profile holds the role (ours is emptied by its own step first).
+    const profiles = await ctx.aws.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: name }), { abortSignal: ctx.signal });
+    for (const profile of profiles.InstanceProfiles ?? []) {
+      const profileName = profile.InstanceProfileName;
+      if (!profileName) continue;
+      await removeFromIam(ctx, 'RemoveRoleFromInstanceProfile', (abortSignal) =>
+        ctx.aws.iamOnce.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profileName, RoleName: name }), { abortSignal }),
+      );
+    }
+  },
+  deleteAction: 'DeleteRole',
+  delete: (ctx, name, abortSignal) => ctx.aws.iamOnce.send(new DeleteRoleCommand({ RoleName: name }), { abortSignal }),
+};
 
 /**
  * `backup.iam-role` — outputs `roleName`, `roleArn`. The shop instance's role: EC2 may assume it, and its
@@ -87,7 +85,6 @@ function backupRole(bucketStep: string): IamEntity<RoleFacts> {
 export function iamRoleStep(config: Config): Step {
   const id = BACKUP_STEP_IDS.role;
   const bucketStep = STORAGE_STEP_IDS.bucket;
-  const role = backupRole(bucketStep);
 
   const policyLines = (name: string, bucket: string) => [
     `aws iam put-role-policy --role-name ${name} --policy-name ${PUT_POLICY_NAME} --policy-document ${shellQuote(JSON.stringify(putDumpsPolicy(bucket)))}`,
@@ -100,7 +97,7 @@ export function iamRoleStep(config: Config): Step {
     needs: [bucketStep],
 
     async find(ctx): Promise<FindResult> {
-      return findIamEntity(ctx, role, backupRoleName(config, ctx.aws.region));
+      return findIamEntity(ctx, backupRole, backupRoleName(config, ctx.aws.region));
     },
 
     preview(ctx, found) {
@@ -121,7 +118,7 @@ export function iamRoleStep(config: Config): Step {
     async apply(ctx, found): Promise<Outputs> {
       const name = backupRoleName(config, ctx.aws.region);
       const bucket = ctx.need(bucketStep, 'bucketName');
-      const { facts, outputs } = await createOrAdoptIamEntity(ctx, role, found, name);
+      const { facts, outputs } = await createOrAdoptIamEntity(ctx, backupRole, found, name);
       if (!samePolicy(facts.trust, trustPolicy())) {
         await mutate(ctx, 'UpdateAssumeRolePolicy', (abortSignal) =>
           ctx.aws.iamOnce.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy()) }), { abortSignal }),
@@ -140,7 +137,7 @@ export function iamRoleStep(config: Config): Step {
     },
 
     async destroy(ctx, outputs) {
-      await destroyIamEntity(ctx, role, outputs.roleName ?? backupRoleName(config, ctx.aws.region));
+      await destroyIamEntity(ctx, backupRole, outputs.roleName ?? backupRoleName(config, ctx.aws.region));
     },
 
     destroyPreview(ctx, outputs) {
