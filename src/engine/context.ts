@@ -17,6 +17,8 @@ export interface ContextHost {
   signal: AbortSignal;
   /** Outputs known for a step: recorded in state or produced earlier in this run. */
   outputsOf(stepId: string): Outputs | undefined;
+  /** The outputs the state file records for a step it records as done (absent: nothing is taken as done). */
+  recordedAsDone?(stepId: string): Outputs | undefined;
   beginOperation(stepId: string, action: string, clientToken?: string): Promise<void>;
   recordOutputs(stepId: string, partial: Outputs): Promise<void>;
   progress(stepId: string, message: string): void;
@@ -51,6 +53,9 @@ export function createStepContext(host: ContextHost, stepId: string): StepContex
     signal: host.signal,
     ...(host.inventory ? { inventory: host.inventory } : {}),
     output,
+    recordedAsDone() {
+      return host.recordedAsDone?.(stepId);
+    },
     ref(id, key, placeholder) {
       return output(id, key) ?? placeholder;
     },

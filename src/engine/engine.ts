@@ -101,6 +101,10 @@ export class Engine {
       signal: this.controller.signal,
       ...(this.inventory ? { inventory: this.inventory } : {}),
       outputsOf: (id) => this.outputsOf(id),
+      recordedAsDone: (id) => {
+        const recorded = this.recorded?.steps[id];
+        return recorded?.status === 'done' ? recorded.outputs : undefined;
+      },
       beginOperation: async (stepId, action, clientToken) => {
         if (!store) throw new Error(`step ${stepId} tried to ${action} during a read-only plan`);
         await store.update((draft) => {

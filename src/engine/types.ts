@@ -74,6 +74,12 @@ export interface StepContext {
   readonly inventory?: PlanInventory;
   /** A known output of another step (from state or from this run), or undefined. */
   output(stepId: string, key: string): string | undefined;
+  /**
+   * This step's outputs as the state file records them when it records the step as done (its last apply
+   * finished), else undefined: no record, or one left running or failed by a crash. Read-only. A find may
+   * trust what that apply set and leave drift after it to `verify` (the VPC's DNS attributes).
+   */
+  recordedAsDone(): Outputs | undefined;
   /** A known output of another step, or a readable placeholder (`$VPC_ID`) for previews. */
   ref(stepId: string, key: string, placeholder: string): string;
   /** A known output of a needed step; throws when missing (a bug in `needs`). */

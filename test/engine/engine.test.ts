@@ -142,6 +142,22 @@ describe('Engine', () => {
     expect(cloud.creates).toBe(3);
   });
 
+  it("a step's context sees its own record as done only when the state file says done (not a failed or running one)", async () => {
+    const cloud = new FakeCloud();
+    const denied = () => Object.assign(new Error('You are not authorized to perform: ec2:CreateSubnet'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } });
+    const steps = [
+      fakeStep(cloud, 'vpc'),
+      fakeStep(cloud, 'subnet', { needs: ['vpc'], onApply: (ctx) => ctx.recordOutputs({ id: 'subnet-half' }), fail: denied }),
+    ];
+    const { engine, store } = await engineWith();
+    expect(await engine.apply(await engine.plan(steps, ['network']), ['network'])).toBe('failed');
+    expect(store.state.steps.subnet).toMatchObject({ status: 'failed', outputs: { id: 'subnet-half' } });
+    expect(engine.context('vpc').recordedAsDone()).toEqual({ id: 'vpc-1' });
+    expect(engine.context('subnet').recordedAsDone()).toBeUndefined();
+    expect(engine.context('subnet').output('subnet', 'id')).toBe('subnet-half');
+    expect(engine.context('route').recordedAsDone()).toBeUndefined();
+  });
+
   it('runs independent steps concurrently within the bound', async () => {
     const cloud = new FakeCloud();
     let running = 0;

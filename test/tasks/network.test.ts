@@ -16,6 +16,7 @@ import { describeInternetGateways, describeRouteTables, describeSubnets, describ
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
 import { createStepContext } from '../../src/engine/context.js';
+import type { Outputs } from '../../src/engine/types.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
@@ -47,6 +48,17 @@ const MVP_STEP_IDS = [
   'network.mvp.rt-private-assoc-1',
   'network.mvp.rt-private-assoc-2',
 ];
+
+/** A MemoryHost whose state file records some steps as done (`recordedAsDone`), as the engine's does. */
+class StateRecordingHost extends MemoryHost {
+  readonly done = new Map<string, Outputs>();
+  recordedAsDone(stepId: string): Outputs | undefined {
+    return this.done.get(stepId);
+  }
+}
+
+/** Every EC2 action sent, reads included. */
+const calls = (journal: readonly JournalEntry[]) => journal.flatMap((e) => (e.type === 'call' ? [e.action] : []));
 
 describe('vpcNetworkSteps (shape)', () => {
   it('gives the MVP one step per resource or relation, in the network section, with needs inside the set', () => {
@@ -380,5 +392,50 @@ describe('MVP network against moto', () => {
     await vpcStep.apply(ctx, found);
     expect(mutatingCalls(journal)).toEqual(['ModifyVpcAttribute', 'ModifyVpcAttribute']);
     expect(await vpcStep.find(ctx)).toMatchObject({ kind: 'present', unfinished: [] });
+  });
+
+  it('a VPC its step is recorded done with: find reads no DNS attribute (a change since is verify\'s), so DNS hostnames turned off by hand stay off', async () => {
+    const vpcStep = stepById(vpcNetworkSteps(config, 'mvp'), ids.vpc);
+    await runSteps([vpcStep], host);
+    const vpcId = out(ids.vpc, 'vpcId');
+    await clients.ec2Once.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: false } }));
+    const done = new StateRecordingHost(config, clients, journal);
+    done.outputs.set(ids.vpc, { vpcId });
+    done.done.set(ids.vpc, { vpcId });
+    journal.length = 0;
+    const found = await vpcStep.find(createStepContext(done, ids.vpc));
+    expect(found).toEqual({ kind: 'present', outputs: { vpcId }, ours: true, differences: [], unfinished: [] });
+    expect(calls(journal)).not.toContain('DescribeVpcAttribute');
+    // The same VPC without that record (a state file lost): read, and found unfinished.
+    expect(await vpcStep.find(createStepContext(host, ids.vpc))).toMatchObject({ unfinished: ['enable DNS hostnames'] });
+    expect(calls(journal).filter((a) => a === 'DescribeVpcAttribute')).toHaveLength(2);
+  });
+
+  it('a VPC recorded running after CreateVpc (killed before ModifyVpcAttribute): the resumed find reads DNS and apply turns hostnames on', async () => {
+    const ctxOf = (h: MemoryHost) => createStepContext(h, ids.vpc);
+    const resumed = new StateRecordingHost(config, clients, journal);
+    const made = await clients.ec2Once.send(
+      new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: tagSpecifications('vpc', ctxOf(resumed).tags('VPC-MVP-BFHK')) }),
+    );
+    const vpcId = made.Vpc?.VpcId as string;
+    // What the killed run left: the id recorded (recordOutputs after CreateVpc), the step not done.
+    resumed.outputs.set(ids.vpc, { vpcId });
+    const vpcStep = stepById(vpcNetworkSteps(config, 'mvp'), ids.vpc);
+    journal.length = 0;
+    const found = await vpcStep.find(ctxOf(resumed));
+    expect(found).toMatchObject({ kind: 'present', ours: true, differences: [], unfinished: ['enable DNS hostnames'] });
+    await vpcStep.apply(ctxOf(resumed), found);
+    expect(mutatingCalls(journal)).toEqual(['ModifyVpcAttribute']);
+    const attribute = await clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }));
+    expect(attribute.EnableDnsHostnames?.Value).toBe(true);
+  });
+
+  it('a VPC recorded done under another id (that one deleted, this one adopted): its DNS is read, not trusted', async () => {
+    const ctx = createStepContext(host, ids.vpc);
+    await clients.ec2Once.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: tagSpecifications('vpc', ctx.tags('VPC-MVP-BFHK')) }));
+    const stale = new StateRecordingHost(config, clients, journal);
+    stale.done.set(ids.vpc, { vpcId: 'vpc-0deleted0000000000' });
+    const found = await stepById(vpcNetworkSteps(config, 'mvp'), ids.vpc).find(createStepContext(stale, ids.vpc));
+    expect(found).toMatchObject({ kind: 'present', ours: true, unfinished: ['enable DNS hostnames'] });
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../aws/clients.js';
-import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs } from '../../aws/ec2-describe.js';
+import { describeInternetGateways, describeRouteTables, describeSubnets, describeVpcs, vpcDnsAttributes, type VpcDnsAttributes } from '../../aws/ec2-describe.js';
 import { allPages, sendOptions } from '../../aws/paging.js';
 import { TAG_PROJECT, TAG_STEP, tagValue } from '../../aws/tags.js';
 import { describeInstance } from '../database/rds-describe.js';
@@ -55,6 +55,11 @@ export class LiveInventory {
 
   vpcs(): Promise<Vpc[]> {
     return this.once('vpcs', () => describeVpcs(this.aws.ec2, this.ours, this.signal));
+  }
+
+  /** A VPC's DNS support and DNS hostnames (DescribeVpcAttribute: one call per attribute). */
+  vpcDnsAttributes(vpcId: string): Promise<VpcDnsAttributes> {
+    return this.once(`dns:${vpcId}`, () => vpcDnsAttributes(this.aws.ec2, vpcId, this.signal));
   }
 
   subnets(): Promise<Subnet[]> {

@@ -7,7 +7,7 @@ import { peeringChecks, routeTableChecks } from './network-routes.js';
 import { fail, pass, warn, type Check } from './types.js';
 
 /**
- * The `network` group (docs/design.md#network, docs/design.md#verification-checklist): the three VPCs with their CIDRs, their subnets in their
+ * The `network` group (docs/design.md#network, docs/design.md#verification-checklist): the three VPCs with their CIDRs and DNS attributes, their subnets in their
  * CIDRs and AZs, an IGW attached to each, the NAT gateways of IA and Cyber available, each route
  * table's routes, the peerings active and no MVP↔IA path. Every resource is found live by its
  * aws-runbook:step tag, so one deleted by hand fails its check.
@@ -36,6 +36,35 @@ function vpcCheck(config: Config, vpc: VpcKey): Check {
       }
       if (live.State !== 'available') return fail(`${what} is ${live.State ?? 'in an unknown state'}`, `wait for ${live.VpcId ?? 'it'} to become available, then rerun verify`);
       return pass(`${what} ${cidr}, available`);
+    },
+  };
+}
+
+/**
+ * DNS support and DNS hostnames on (the VPC step turns them on; a plan does not read them again once that
+ * step is recorded done, so a change made by hand afterwards shows here, not in `plan`).
+ */
+function dnsCheck(config: Config, vpc: VpcKey): Check {
+  const name = networkNames(config.suffix, vpc).vpc;
+  return {
+    id: `network.dns.${vpc}`,
+    group: 'network',
+    title: `DNS support and DNS hostnames on in ${name}`,
+    async run(ctx) {
+      const found = await liveVpc(ctx, vpc);
+      if ('result' in found) return found.result;
+      const vpcId = found.item.VpcId ?? '?';
+      const what = named(found.item.Tags, vpcId);
+      const dns = await ctx.live.vpcDnsAttributes(vpcId);
+      // Support first: DNS hostnames need DNS support (one attribute per modify-vpc-attribute call).
+      const off = [
+        ...(dns.dnsSupport ? [] : [{ what: 'DNS support', fix: `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-support Value=true` }]),
+        ...(dns.dnsHostnames ? [] : [{ what: 'DNS hostnames', fix: `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-hostnames Value=true` }]),
+      ];
+      if (off.length > 0) {
+        return fail(`${what} has ${off.map((o) => o.what).join(' and ')} off`, `turn ${off.length > 1 ? 'them' : 'it'} on: ${off.map((o) => o.fix).join(' && ')} (\`aws-runbook up\` does not read them again once the VPC's step is done)`);
+      }
+      return pass(`${what}: DNS support on, DNS hostnames on`);
     },
   };
 }
@@ -158,6 +187,7 @@ function natCheck(config: Config, vpc: NatVpc): Check {
 export function networkChecks(config: Config): Check[] {
   return [
     ...NETWORK_VPCS.map((vpc) => vpcCheck(config, vpc)),
+    ...NETWORK_VPCS.map((vpc) => dnsCheck(config, vpc)),
     ...NETWORK_VPCS.map((vpc) => subnetsCheck(config, vpc)),
     ...NETWORK_VPCS.map((vpc) => igwCheck(config, vpc)),
     ...NAT_VPCS.map((vpc) => natCheck(config, vpc)),

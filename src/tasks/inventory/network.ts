@@ -34,7 +34,8 @@ export const NEW_VPC_DNS: VpcDnsAttributes = { dnsSupport: true, dnsHostnames: f
  *  - subnets and route tables: everything in the project's VPCs (`vpc-id` filter): the untagged ones
  *    matter too (a subnet already using our CIDR; another table holding our subnet), one call for all VPCs;
  *  - internet gateways: all of them (a region holds a handful): an untagged gateway attached to our VPC matters;
- *  - DNS attributes: per VPC (DescribeVpcAttribute takes one VPC and one attribute).
+ *  - DNS attributes: per VPC (DescribeVpcAttribute takes one VPC and one attribute), asked only for a VPC
+ *    whose step the state file does not record as done (see the VPC step's find).
  * A VPC this run made is known to hold nothing but what the run puts in it: no read for its contents.
  */
 export class NetworkInventory {

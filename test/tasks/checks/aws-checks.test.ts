@@ -8,6 +8,7 @@ import {
   DescribeRouteTablesCommand,
   DetachInternetGatewayCommand,
   ModifyInstanceMetadataOptionsCommand,
+  ModifyVpcAttributeCommand,
   RevokeSecurityGroupIngressCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -35,7 +36,7 @@ describe('the AWS checks after a full up', () => {
     const ids = f.checks.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(f.checks.map((c) => c.group))).toEqual(new Set(CHECK_GROUPS.filter((g) => g !== 'apps')));
-    expect(ids).toEqual(expect.arrayContaining(['network.vpc.mvp', 'network.routes.cyber-private', 'network.no-mvp-ia-path', 'security.ec2-8.imdsv2-required', 'security.rds-11.backups-retained']));
+    expect(ids).toEqual(expect.arrayContaining(['network.vpc.mvp', 'network.dns.mvp', 'network.dns.ia', 'network.dns.cyber', 'network.routes.cyber-private', 'network.no-mvp-ia-path', 'security.ec2-8.imdsv2-required', 'security.rds-11.backups-retained']));
     expect(ids).toEqual(expect.arrayContaining(['security.s3-8.public-access-blocked', 'security.s3.bucket-encryption', 'security.s3.bucket-versioning', 'storage.bucket.lifecycle']));
     expect(ids).toEqual(expect.arrayContaining(['database.instance.managed-password', 'hosts.ia.running', 'storage.backups.fresh', 'connectivity.predicted-matches-design']));
   });
@@ -145,6 +146,39 @@ describe('the AWS checks after a full up', () => {
       expect(outcome(report, 'network.igw.mvp').hint).toContain(`aws ec2 attach-internet-gateway --internet-gateway-id ${igw} --vpc-id ${vpc}`);
     } finally {
       await f.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+    }
+    expect(notPassing(await f.verify())).toEqual([]);
+  });
+
+  it('DNS hostnames turned off in the IA VPC: only its DNS check fails, the hint turns them on again', async () => {
+    const vpc = f.out('network.ia.vpc', 'vpcId');
+    await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: false } }));
+    try {
+      const report = await f.verify();
+      expect(failing(report)).toEqual(['network.dns.ia']);
+      expect(outcome(report, 'network.dns.ia').evidence).toBe(`VPC-IA-Chk (${vpc}) has DNS hostnames off`);
+      expect(outcome(report, 'network.dns.ia').hint).toMatch(new RegExp(`^turn it on: aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-hostnames Value=true \\(`));
+      expect(outcome(report, 'network.dns.mvp').evidence).toBe(`VPC-MVP-Chk (${f.out('network.mvp.vpc', 'vpcId')}): DNS support on, DNS hostnames on`);
+    } finally {
+      await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
+    }
+    expect(notPassing(await f.verify())).toEqual([]);
+  });
+
+  it('DNS support and hostnames both off in the Cyber VPC: its DNS check names both, support first in the fix', async () => {
+    const vpc = f.out('network.cyber.vpc', 'vpcId');
+    await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: false } }));
+    await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsSupport: { Value: false } }));
+    try {
+      const report = await f.verify();
+      expect(failing(report)).toEqual(['network.dns.cyber']);
+      expect(outcome(report, 'network.dns.cyber').evidence).toBe(`VPC-Cyber-Chk (${vpc}) has DNS support and DNS hostnames off`);
+      expect(outcome(report, 'network.dns.cyber').hint).toContain(
+        `turn them on: aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-support Value=true && aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-hostnames Value=true`,
+      );
+    } finally {
+      await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsSupport: { Value: true } }));
+      await f.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
     }
     expect(notPassing(await f.verify())).toEqual([]);
   });
