@@ -58,6 +58,13 @@ export class MemoryHost implements ContextHost {
     return this.outputs.get(stepId);
   }
 
+  /** Steps the state file would record as done, with their outputs (`runSteps` adds none: a test says which). */
+  readonly done = new Map<string, Outputs>();
+
+  recordedAsDone(stepId: string): Outputs | undefined {
+    return this.done.get(stepId);
+  }
+
   async beginOperation(stepId: string, action: string, clientToken?: string): Promise<void> {
     this.journal.push({ type: 'begin', stepId, action, ...(clientToken ? { clientToken } : {}) });
   }

@@ -16,7 +16,6 @@ import { describeInternetGateways, describeRouteTables, describeSubnets, describ
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { tagSpecifications, tagValue } from '../../src/aws/tags.js';
 import { createStepContext } from '../../src/engine/context.js';
-import type { Outputs } from '../../src/engine/types.js';
 import { networkStepIds, vpcNetworkSteps } from '../../src/tasks/network.js';
 import {
   destroySteps,
@@ -48,14 +47,6 @@ const MVP_STEP_IDS = [
   'network.mvp.rt-private-assoc-1',
   'network.mvp.rt-private-assoc-2',
 ];
-
-/** A MemoryHost whose state file records some steps as done (`recordedAsDone`), as the engine's does. */
-class StateRecordingHost extends MemoryHost {
-  readonly done = new Map<string, Outputs>();
-  recordedAsDone(stepId: string): Outputs | undefined {
-    return this.done.get(stepId);
-  }
-}
 
 /** Every EC2 action sent, reads included. */
 const calls = (journal: readonly JournalEntry[]) => journal.flatMap((e) => (e.type === 'call' ? [e.action] : []));
@@ -399,7 +390,7 @@ describe('MVP network against moto', () => {
     await runSteps([vpcStep], host);
     const vpcId = out(ids.vpc, 'vpcId');
     await clients.ec2Once.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: false } }));
-    const done = new StateRecordingHost(config, clients, journal);
+    const done = new MemoryHost(config, clients, journal);
     done.outputs.set(ids.vpc, { vpcId });
     done.done.set(ids.vpc, { vpcId });
     journal.length = 0;
@@ -413,7 +404,7 @@ describe('MVP network against moto', () => {
 
   it('a VPC recorded running after CreateVpc (killed before ModifyVpcAttribute): the resumed find reads DNS and apply turns hostnames on', async () => {
     const ctxOf = (h: MemoryHost) => createStepContext(h, ids.vpc);
-    const resumed = new StateRecordingHost(config, clients, journal);
+    const resumed = new MemoryHost(config, clients, journal);
     const made = await clients.ec2Once.send(
       new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: tagSpecifications('vpc', ctxOf(resumed).tags('VPC-MVP-BFHK')) }),
     );
@@ -433,7 +424,7 @@ describe('MVP network against moto', () => {
   it('a VPC recorded done under another id (that one deleted, this one adopted): its DNS is read, not trusted', async () => {
     const ctx = createStepContext(host, ids.vpc);
     await clients.ec2Once.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: tagSpecifications('vpc', ctx.tags('VPC-MVP-BFHK')) }));
-    const stale = new StateRecordingHost(config, clients, journal);
+    const stale = new MemoryHost(config, clients, journal);
     stale.done.set(ids.vpc, { vpcId: 'vpc-0deleted0000000000' });
     const found = await stepById(vpcNetworkSteps(config, 'mvp'), ids.vpc).find(createStepContext(stale, ids.vpc));
     expect(found).toMatchObject({ kind: 'present', ours: true, unfinished: ['enable DNS hostnames'] });

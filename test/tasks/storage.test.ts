@@ -9,11 +9,13 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   ListBucketsCommand,
+  PutBucketAclCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
@@ -22,6 +24,7 @@ import { createStepContext } from '../../src/engine/context.js';
 import type { Step } from '../../src/engine/types.js';
 import { ABSENT } from '../../src/tasks/found.js';
 import { backupBucketName, countBucketVersions, storageSteps } from '../../src/tasks/storage.js';
+import { BLOCK_ALL_PUBLIC_ACCESS, SETTING } from '../../src/tasks/storage/bucket-settings.js';
 import { DELETE_BATCH, emptyBucket } from '../../src/tasks/storage/empty-bucket.js';
 import {
   destroySteps,
@@ -42,6 +45,13 @@ const config = testConfig();
 const BUCKET = 'bfhk-backups-123456789012-us-east-2';
 const STEP = 'storage.bucket';
 const ALL_PUTS = ['PutBucketTagging', 'PutPublicAccessBlock', 'PutBucketEncryption', 'PutBucketVersioning', 'PutBucketLifecycleConfiguration'];
+
+/** Block Public Access with every setting off (loosened by hand). */
+const NO_BLOCK = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+const BLOCK_UNFINISHED = SETTING.publicAccessBlock;
+
+/** The reads sent (S3's GET, HEAD and LIST calls), in order. */
+const reads = (journal: readonly JournalEntry[]) => journal.flatMap((e) => (e.type === 'call' && !e.mutating ? [e.action] : []));
 
 describe('backupBucketName', () => {
   it('is lower-case, carries the account and region, and is a valid S3 name', () => {
@@ -66,6 +76,20 @@ describe('storage section against moto', () => {
     ({ moto, clients, journal, sent, host } = rig);
     [step] = storageSteps(config) as [Step];
   });
+
+  /** The bucket's name taken by another account (moto's x-moto-account-id header). */
+  async function otherAccountsBucket(): Promise<void> {
+    const other = motoClients(moto);
+    other.s3.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = '111111111111';
+        return next(args);
+      },
+      { step: 'build', name: 'anotherAccount' },
+    );
+    await other.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
+    other.destroy();
+  }
 
   /** A bucket made outside the tool, bare as `aws s3 mb` leaves it. */
   const bareBucket = () => clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
@@ -191,16 +215,7 @@ describe('storage section against moto', () => {
   });
 
   it('names the conflicts: a name held by another account, another project’s bucket, a public policy', async () => {
-    const other = motoClients(moto);
-    other.s3.middlewareStack.add(
-      (next) => async (args) => {
-        (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = '111111111111';
-        return next(args);
-      },
-      { step: 'build', name: 'anotherAccount' },
-    );
-    await other.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
-    other.destroy();
+    await otherAccountsBucket();
     journal.length = 0;
     const taken = await step.find(ctx());
     expect(taken).toEqual({ kind: 'present', outputs: {}, ours: false, differences: [`bucket ${BUCKET} exists but does not belong to account 123456789012`], unfinished: [] });
@@ -231,14 +246,60 @@ describe('storage section against moto', () => {
     expect(foreign.kind === 'present' && foreign.differences[0]).toContain('tag is "other", not "bfhk"');
     await expect(step.apply(ctx(), ABSENT)).rejects.toMatchObject({ name: 'RunbookConflict' });
 
+    // A public policy is put where Block Public Access was loosened first (with BlockPublicPolicy on, S3
+    // refuses a public policy; moto does not enforce it).
     await resetMoto(moto);
     await runSteps([step], host);
+    await clients.s3.send(new PutPublicAccessBlockCommand({ Bucket: BUCKET, PublicAccessBlockConfiguration: NO_BLOCK }));
     const policy = { Version: '2012-10-17', Statement: [{ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] };
     await clients.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify(policy) }));
     const open = await step.find(ctx());
-    expect(open).toMatchObject({ kind: 'present', ours: true, unfinished: [] });
+    expect(open).toMatchObject({ kind: 'present', ours: true, unfinished: [BLOCK_UNFINISHED] });
     expect(open.kind === 'present' && open.differences[0]).toContain('its bucket policy allows everyone (Principal "*") in statement Open');
     expect(step.preview(ctx(), open).summary).toMatch(/^Conflict: /);
+  });
+
+  it('a public ACL is a conflict while Block Public Access is loosened; with all four settings on, policy and ACL are not read (they cannot make it public)', async () => {
+    await runSteps([step], host);
+    await clients.s3.send(new PutPublicAccessBlockCommand({ Bucket: BUCKET, PublicAccessBlockConfiguration: NO_BLOCK }));
+    await clients.s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'public-read' }));
+    journal.length = 0;
+    const open = await step.find(ctx());
+    expect(open).toMatchObject({ kind: 'present', ours: true, unfinished: [BLOCK_UNFINISHED] });
+    expect(open.kind === 'present' && open.differences).toEqual([
+      `bucket ${BUCKET} must be private but its ACL grants AllUsers (READ): aws s3api put-bucket-acl --bucket ${BUCKET} --acl private, then rerun`,
+    ]);
+    expect(reads(journal)).toEqual(expect.arrayContaining(['GetPublicAccessBlock', 'GetBucketPolicy', 'GetBucketAcl']));
+
+    // The block put back (the ACL stays: S3 then ignores it, IgnorePublicAcls): private, and two reads fewer.
+    await clients.s3.send(new PutPublicAccessBlockCommand({ Bucket: BUCKET, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }));
+    journal.length = 0;
+    expect(await step.find(ctx())).toMatchObject({ kind: 'present', ours: true, differences: [], unfinished: [] });
+    expect(reads(journal)).toContain('GetPublicAccessBlock');
+    expect(reads(journal)).not.toContain('GetBucketPolicy');
+    expect(reads(journal)).not.toContain('GetBucketPolicyStatus');
+    expect(reads(journal)).not.toContain('GetBucketAcl');
+  });
+
+  it('a bucket its step is recorded done with: one ListBuckets for this account and region stands for HeadBucket; a name not listed still gets HeadBucket', async () => {
+    await runSteps([step], host);
+    const recorded = new MemoryHost(config, clients, journal);
+    recorded.done.set(STEP, { bucketName: BUCKET, bucketArn: `arn:aws:s3:::${BUCKET}` });
+    const find = () => step.find(createStepContext(recorded, STEP));
+    journal.length = 0;
+    sent.length = 0;
+    expect(await find()).toEqual({ kind: 'present', outputs: { bucketName: BUCKET, bucketArn: `arn:aws:s3:::${BUCKET}` }, ours: true, differences: [], unfinished: [] });
+    expect(reads(journal)).not.toContain('HeadBucket');
+    expect(sent.filter((c) => c.action === 'ListBuckets').map((c) => c.input)).toEqual([{ Prefix: BUCKET, BucketRegion: 'us-east-2' }]);
+
+    // Deleted since, and the name taken by another account: not in our list, so HeadBucket and the
+    // unfiltered list are asked as without a record, and the conflict is the same.
+    await resetMoto(moto);
+    expect(await find()).toEqual(ABSENT);
+    await otherAccountsBucket();
+    journal.length = 0;
+    expect(await find()).toEqual({ kind: 'present', outputs: {}, ours: false, differences: [`bucket ${BUCKET} exists but does not belong to account 123456789012`], unfinished: [] });
+    expect(reads(journal)).toEqual(['ListBuckets', 'HeadBucket', 'ListBuckets']);
   });
 
   it('previews the CLI (placeholder before the account is known), the seed slip, SSE-S3 and a usage-based cost', async () => {

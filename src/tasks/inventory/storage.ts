@@ -1,4 +1,4 @@
-import { headBucket, ownedByAccount, type BucketPresence } from '../storage/bucket-lookup.js';
+import { headBucket, listedInRegion, ownedByAccount, type BucketPresence } from '../storage/bucket-lookup.js';
 import { readBucketSettings, type BucketSettings } from '../storage/bucket-settings.js';
 import { Memo, type InventorySource } from './source.js';
 
@@ -11,11 +11,13 @@ export const NEW_BUCKET: BucketSettings = { lifecycleRules: [], tags: [] };
 
 /**
  * The backup bucket, read once per plan: whether it exists and where (HeadBucket), whether it is this
- * account's (ListBuckets), and its settings (one GET per setting: S3 has no call that returns them together).
+ * account's (ListBuckets), or both at once for a bucket expected there (ListBuckets filtered to the region),
+ * and its settings (one GET per setting: S3 has no call that returns them together).
  */
 export class StorageInventory {
   private readonly presence: Memo<BucketPresence>;
   private readonly owned: Memo<boolean>;
+  private readonly listed: Memo<boolean>;
   private readonly settingsOf: Memo<BucketSettings>;
 
   constructor(source: InventorySource) {
@@ -26,6 +28,7 @@ export class StorageInventory {
       return headBucket(aws.s3, bucket, account, signal);
     });
     this.owned = new Memo('bucket owner', source.ledger, (bucket) => ownedByAccount(aws.s3, bucket, signal));
+    this.listed = new Memo('bucket listed here', source.ledger, (bucket) => listedInRegion(aws.s3, bucket, aws.region, signal));
     this.settingsOf = new Memo('bucket settings', source.ledger, (bucket) => readBucketSettings(aws.s3, bucket, signal));
   }
 
@@ -37,6 +40,11 @@ export class StorageInventory {
     return this.owned.get(bucket);
   }
 
+  /** Listed among this account's buckets in the clients' region (exists, ours, here). */
+  listedHere(bucket: string): Promise<boolean> {
+    return this.listed.get(bucket);
+  }
+
   settings(bucket: string): Promise<BucketSettings> {
     return this.settingsOf.get(bucket);
   }
@@ -45,6 +53,7 @@ export class StorageInventory {
   bucketMade(bucket: string, account: string): void {
     this.presence.set(`${account}:${bucket}`, 'accessible');
     this.owned.set(bucket, true);
+    this.listed.set(bucket, true);
     this.settingsOf.set(bucket, NEW_BUCKET);
   }
 
@@ -57,6 +66,7 @@ export class StorageInventory {
   forget(bucket: string, account: string): void {
     this.presence.forget(`${account}:${bucket}`);
     this.owned.forget(bucket);
+    this.listed.forget(bucket);
     this.settingsOf.forget(bucket);
   }
 }

@@ -33,3 +33,18 @@ export async function ownedByAccount(s3: S3Client, bucket: string, signal?: Abor
   } while (token);
   return false;
 }
+
+/**
+ * Whether this account's own bucket list, filtered to one region, names the bucket: it exists, is this
+ * account's and is in that region (what HeadBucket and `ownedByAccount` tell together, in one call). A name
+ * not listed may be absent, another account's or ours elsewhere: only HeadBucket tells which.
+ */
+export async function listedInRegion(s3: S3Client, bucket: string, region: string, signal?: AbortSignal): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const answer = await s3.send(new ListBucketsCommand({ Prefix: bucket, BucketRegion: region, ContinuationToken: token }), signal ? { abortSignal: signal } : {});
+    if ((answer.Buckets ?? []).some((b) => b.Name === bucket && (b.BucketRegion === undefined || b.BucketRegion === region))) return true;
+    token = answer.ContinuationToken;
+  } while (token);
+  return false;
+}

@@ -94,6 +94,9 @@ const PUBLIC_GROUPS: Record<string, string> = {
   'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
 };
 
+const blocksAll = (block: PublicAccessBlockConfiguration | undefined) =>
+  block !== undefined && Object.keys(BLOCK_ALL_PUBLIC_ACCESS).every((key) => block[key as keyof PublicAccessBlockConfiguration] === true);
+
 export async function readBucketSettings(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<BucketSettings> {
   const o = signal ? { abortSignal: signal } : {};
   // S3 reports a policy's status only for a bucket that has a policy (NoSuchBucketPolicy otherwise):
@@ -103,18 +106,26 @@ export async function readBucketSettings(s3: S3Client, bucket: string, signal?: 
     const status = policy?.Policy ? await orUndefined(() => s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucket }), o), 'NoSuchBucketPolicy') : undefined;
     return [status, policy] as const;
   };
-  const [block, encryption, versioning, lifecycle, tagging, [policyStatus, policy], acl] = await Promise.all([
-    orUndefined(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }), o), 'NoSuchPublicAccessBlockConfiguration'),
+  // With all four Block Public Access settings on, neither the policy nor the ACL can make the bucket public:
+  // IgnorePublicAcls makes S3 ignore every public ACL, RestrictPublicBuckets limits access under a public
+  // policy to AWS service principals and the bucket owner's account (and BlockPublicPolicy, BlockPublicAcls
+  // refuse new public ones). They are read only when the block is not fully on, so a public one is named.
+  const publicAccess = async () => {
+    const block = await orUndefined(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }), o), 'NoSuchPublicAccessBlockConfiguration');
+    if (blocksAll(block?.PublicAccessBlockConfiguration)) return { block } as const;
+    const [[policyStatus, policy], acl] = await Promise.all([policyAndStatus(), s3.send(new GetBucketAclCommand({ Bucket: bucket }), o)]);
+    return { block, policyStatus, policy, acl } as const;
+  };
+  const [{ block, policyStatus, policy, acl }, encryption, versioning, lifecycle, tagging] = await Promise.all([
+    publicAccess(),
     orUndefined(() => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }), o), 'ServerSideEncryptionConfigurationNotFoundError'),
     s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), o),
     orUndefined(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }), o), 'NoSuchLifecycleConfiguration'),
     orUndefined(() => s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), o), 'NoSuchTagSet'),
-    policyAndStatus(),
-    s3.send(new GetBucketAclCommand({ Bucket: bucket }), o),
   ]);
   const algorithm = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
   const publicPolicy = policyStatus?.PolicyStatus?.IsPublic === true ? 'S3 reports its bucket policy as public' : policy?.Policy ? publicStatement(policy.Policy) : undefined;
-  const publicGrant = acl.Grants?.find((g) => g.Grantee?.URI !== undefined && PUBLIC_GROUPS[g.Grantee.URI] !== undefined);
+  const publicGrant = acl?.Grants?.find((g) => g.Grantee?.URI !== undefined && PUBLIC_GROUPS[g.Grantee.URI] !== undefined);
   return {
     ...(block?.PublicAccessBlockConfiguration ? { publicAccessBlock: block.PublicAccessBlockConfiguration } : {}),
     ...(algorithm ? { encryption: algorithm } : {}),
@@ -142,9 +153,6 @@ function ruleIsWanted(rule: LifecycleRule): boolean {
     rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation === LIFECYCLE_DAYS.abortIncompleteMultipartUpload
   );
 }
-
-const blocksAll = (block: PublicAccessBlockConfiguration | undefined) =>
-  block !== undefined && Object.keys(BLOCK_ALL_PUBLIC_ACCESS).every((key) => block[key as keyof PublicAccessBlockConfiguration] === true);
 
 export const hasTags = (tags: readonly Tag[], wanted: readonly AwsTag[]) => wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value));
 

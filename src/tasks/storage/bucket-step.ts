@@ -81,15 +81,21 @@ export function bucketStep(config: Config): Step {
       const account = await accountId(ctx.aws, ctx.signal);
       const bucket = backupBucketName(config, account, ctx.aws.region);
       const storage = inventoryOf(ctx).storage;
-      const presence = await storage.bucketPresence(bucket, account);
-      if (presence === 'absent') return ABSENT;
-      if (presence === 'forbidden') {
-        return present({}, false, [`bucket ${bucket} exists but HeadBucket is refused (403): it belongs to another account, or this identity may not read it`]);
+      // A bucket its step is recorded done with is most likely there: this account's bucket list for this
+      // region naming it says all that HeadBucket and the unfiltered list would (exists, ours, here) in one
+      // call. Otherwise (and when it is not listed) HeadBucket first: it tells absent from someone else's.
+      const listedHere = ctx.recordedAsDone()?.bucketName === bucket && (await storage.listedHere(bucket));
+      if (!listedHere) {
+        const presence = await storage.bucketPresence(bucket, account);
+        if (presence === 'absent') return ABSENT;
+        if (presence === 'forbidden') {
+          return present({}, false, [`bucket ${bucket} exists but HeadBucket is refused (403): it belongs to another account, or this identity may not read it`]);
+        }
+        if (!(await storage.ownedByAccount(bucket))) {
+          return present({}, false, [`bucket ${bucket} exists but does not belong to account ${account}`]);
+        }
+        if (presence === 'other-region') return present({}, false, [`bucket ${bucket} exists in another region than ${ctx.aws.region}`]);
       }
-      if (!(await storage.ownedByAccount(bucket))) {
-        return present({}, false, [`bucket ${bucket} exists but does not belong to account ${account}`]);
-      }
-      if (presence === 'other-region') return present({}, false, [`bucket ${bucket} exists in another region than ${ctx.aws.region}`]);
       const settings = await storage.settings(bucket);
       const owner = ownership(ctx, bucket, settings.tags);
       const review = reviewBucket(bucket, settings, ctx.tags(bucket));
