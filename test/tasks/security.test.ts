@@ -137,6 +137,9 @@ describe('security groups against moto', () => {
       .map((r) => `${r.IpProtocol} ${r.FromPort}-${r.ToPort} from ${r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId ?? '?'}`)
       .sort();
 
+  /** The mutating calls the steps sent (through the no-retry client: a test's own calls use the other). */
+  const ourCalls = (entries: readonly JournalEntry[]) => entries.flatMap((e) => (e.type === 'call' && e.mutating && e.client === 'ec2Once' ? [e.action] : []));
+
   /** Records the IpPermissions of every AuthorizeSecurityGroupIngress sent. */
   function captureAuthorizations(): IpPermission[][] {
     const sent: IpPermission[][] = [];
@@ -151,6 +154,7 @@ describe('security groups against moto', () => {
   }
 
   it('creates the four groups in their VPCs and exactly the rules of the table, tagged, egress left as AWS makes it', async () => {
+    const sent = captureAuthorizations();
     const report = await run(securitySteps(config));
     expect(report.conflict).toBeUndefined();
     const web = out('security.web', 'groupId');
@@ -185,11 +189,13 @@ describe('security groups against moto', () => {
 
     const calls = mutatingCalls(journal);
     expect(calls.filter((c) => c === 'CreateSecurityGroup')).toHaveLength(4);
-    expect(calls.filter((c) => c === 'AuthorizeSecurityGroupIngress')).toHaveLength(5 + 1 + 6 + 2);
+    // One AuthorizeSecurityGroupIngress per group, carrying all of its rules: web 5, rds 1, cyber 6, ia 2.
+    expect(calls.filter((c) => c === 'AuthorizeSecurityGroupIngress')).toHaveLength(4);
+    expect(sent.map((permissions) => permissions.length).sort()).toEqual([1, 2, 5, 6]);
     // The three default groups (EC2.2): moto makes them with the allow-all outbound rule only (AWS also adds
     // an inbound rule from the group itself, which the same step revokes).
     expect(calls.filter((c) => c === 'RevokeSecurityGroupEgress')).toHaveLength(3);
-    expect(calls).toHaveLength(18 + 3);
+    expect(calls).toHaveLength(4 + 4 + 3);
     for (const vpc of ['mvp', 'ia', 'cyber']) {
       const [group] = await describeSecurityGroups(clients.ec2, [{ Name: 'vpc-id', Values: [out(`network.${vpc}.vpc`, 'vpcId')] }, { Name: 'group-name', Values: ['default'] }]);
       expect(out(`security.default-sg.${vpc}`, 'groupId'), vpc).toBe(group?.GroupId);
@@ -269,13 +275,11 @@ describe('security groups against moto', () => {
     expect(cli.join('\n')).not.toContain('FromPort=443');
 
     const outputs = await ingress.apply(ctx, found);
-    expect(sent.map((p) => `${p[0]?.IpProtocol} ${p[0]?.FromPort} ${p[0]?.IpRanges?.[0]?.CidrIp}`)).toEqual([
-      'tcp 80 0.0.0.0/0',
-      'tcp 5085 0.0.0.0/0',
-      'tcp 22 10.3.1.0/24',
-      'icmp -1 10.3.0.0/16',
+    // The four missing rules, in table order, in one call; 443 (there already) is not sent.
+    expect(sent.map((call) => call.map((p) => `${p.IpProtocol} ${p.FromPort} ${p.IpRanges?.[0]?.CidrIp}`))).toEqual([
+      ['tcp 80 0.0.0.0/0', 'tcp 5085 0.0.0.0/0', 'tcp 22 10.3.1.0/24', 'icmp -1 10.3.0.0/16'],
     ]);
-    expect(mutatingCalls(journal)).toEqual(Array(4).fill('AuthorizeSecurityGroupIngress'));
+    expect(mutatingCalls(journal)).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(await ruleLines(web)).toHaveLength(5);
     expect(outputs.ruleIds?.split(',')).toHaveLength(5);
   });
@@ -294,11 +298,14 @@ describe('security groups against moto', () => {
       },
       { step: 'initialize', name: 'dropFirstAnswers' },
     );
+    const sent = captureAuthorizations();
     const steps = securitySteps(config).filter((s) => s.id.startsWith('security.ia'));
     const report = await run(steps);
     expect(dropped.size).toBe(2);
     expect(report.conflict).toBeUndefined();
-    expect(mutatingCalls(journal)).toEqual(['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress']);
+    // The one call carried both IA rules; its answer was lost, both were found, and it was not sent again.
+    expect(sent.map((permissions) => permissions.length)).toEqual([2]);
+    expect(mutatingCalls(journal)).toEqual(['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress']);
     const tagged = await describeSecurityGroups(clients.ec2, OURS);
     expect(tagged.map((g) => g.GroupId)).toEqual([out('security.ia', 'groupId')]);
     expect(await ruleLines(out('security.ia', 'groupId'))).toEqual(['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24']);
@@ -320,11 +327,63 @@ describe('security groups against moto', () => {
       },
       { step: 'initialize', name: 'raceFirstAuthorize' },
     );
+    journal.length = 0;
     const outputs = await stepById(steps, 'security.ia.ingress').apply(ctxOf('security.ia.ingress'), { kind: 'absent' });
     expect(raced).toBe(true);
     expect(host.progressLines).toContain('security.ia.ingress: tcp 22 from 10.3.1.0/24: already there');
     expect(await ruleLines(ia)).toEqual(['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24']);
     expect(outputs.ruleIds?.split(',').sort()).toEqual((await rulesOf(ia)).map((r) => r.SecurityGroupRuleId).sort());
+    // Both rules were added meanwhile (the racer's call went through the other client): nothing left to send.
+    expect(ourCalls(journal)).toEqual(['AuthorizeSecurityGroupIngress']);
+  });
+
+  it('InvalidPermission.Duplicate for one rule of the call (added meanwhile): the next call sends only the rules still missing', async () => {
+    const steps = securitySteps(config).filter((s) => s.id.startsWith('security.ia'));
+    await run([stepById(steps, 'security.ia')]);
+    const ia = out('security.ia', 'groupId');
+    let raced = false;
+    clients.ec2Once.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'AuthorizeSecurityGroupIngressCommand' && !raced) {
+          raced = true;
+          // Someone else adds the first rule (tcp 22) between our describe and our call.
+          const input = args.input as { GroupId: string; IpPermissions: IpPermission[] };
+          await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: input.GroupId, IpPermissions: input.IpPermissions.slice(0, 1) }));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceFirstRule' },
+    );
+    const sent = captureAuthorizations();
+    journal.length = 0;
+    const outputs = await stepById(steps, 'security.ia.ingress').apply(ctxOf('security.ia.ingress'), { kind: 'absent' });
+    expect(raced).toBe(true);
+    expect(sent.map((call) => call.map((p) => `${p.IpProtocol} ${p.FromPort}`))).toEqual([['tcp 22', 'icmp -1'], ['icmp -1']]);
+    expect(host.progressLines).toContain('security.ia.ingress: tcp 22 from 10.3.1.0/24: already there');
+    expect(host.progressLines.some((l) => l.includes('ICMP') && l.includes('already there'))).toBe(false);
+    // Each call announced in the state first.
+    expect(journal.filter((e) => e.type === 'begin' || (e.type === 'call' && e.mutating && e.client === 'ec2Once')).map((e) => e.type)).toEqual(['begin', 'call', 'begin', 'call']);
+    expect(await ruleLines(ia)).toEqual(['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24']);
+    expect(outputs.ruleIds?.split(',').sort()).toEqual((await rulesOf(ia)).map((r) => r.SecurityGroupRuleId).sort());
+  });
+
+  it('InvalidPermission.Duplicate while no wanted rule is listed is a conflict naming the rules, not a loop', async () => {
+    const steps = securitySteps(config).filter((s) => s.id.startsWith('security.ia'));
+    await run([stepById(steps, 'security.ia')]);
+    const ia = out('security.ia', 'groupId');
+    const sent = captureAuthorizations();
+    clients.ec2Once.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'AuthorizeSecurityGroupIngressCommand') return next(args);
+        throw Object.assign(new Error('the specified rule already exists'), { name: 'InvalidPermission.Duplicate', $metadata: { httpStatusCode: 400 } });
+      },
+      { step: 'initialize', name: 'alwaysDuplicate' },
+    );
+    await expect(stepById(steps, 'security.ia.ingress').apply(ctxOf('security.ia.ingress'), { kind: 'absent' })).rejects.toMatchObject({
+      name: 'RunbookConflict',
+      message: `SG-IA-BFHK (${ia}) answers that tcp 22 from 10.3.1.0/24, ICMP (all types) from 10.3.0.0/16 are duplicates, but no such rule is listed`,
+    });
+    expect(sent).toHaveLength(1);
   });
 
   it("a group of someone else with our group name in our VPC is a conflict naming it", async () => {

@@ -24,7 +24,7 @@ const AUTHORIZE = 'authorize ';
 
 /**
  * Outputs: `groupId`, `ruleIds` (comma-separated, table order). Authorizes exactly the table rules
- * that are missing; a live rule the table does not have is a conflict, never revoked silently.
+ * that are missing, all in one call; a live rule the table does not have is a conflict, never revoked silently.
  */
 export function ingressStep(spec: IngressStepSpec): Step {
   const { design } = spec;
@@ -67,38 +67,60 @@ export function ingressStep(spec: IngressStepSpec): Step {
     return `aws ec2 authorize-security-group-ingress --group-id ${groupRef} ${cliIpPermissions(resolved, sourceRef)} ${cliTagSpecifications('security-group-rule', ctx.tags(design.name))}`;
   }
 
-  async function authorize(ctx: StepContext, groupId: string, resolved: ResolvedRule): Promise<string> {
-    const key = wantedRuleKey(resolved);
-    const liveMatch = async () => (await ingressRulesOf(ctx.aws.ec2, groupId, ctx.signal)).find((l) => liveRuleKey(l) === key);
+  /** Key → id of each of `wanted` found among `live` (those not there are left out). */
+  function idsAmong(wanted: readonly ResolvedRule[], live: readonly SecurityGroupRule[]): Map<string, string> {
+    const ids = new Map<string, string>();
+    for (const { wanted: rule, live: match } of compareRules(wanted, live).matched) {
+      if (match.SecurityGroupRuleId) ids.set(wantedRuleKey(rule) ?? '', match.SecurityGroupRuleId);
+    }
+    return ids;
+  }
+
+  /**
+   * One AuthorizeSecurityGroupIngress for every rule in `missing` (EC2 takes a list of permissions): the id
+   * of each rule now there, by key. A lost answer: the group's rules are read again, and the call counts as
+   * done only when all of them are there (else it is sent again, and a Duplicate answer tells which were).
+   * InvalidPermission.Duplicate (one was added meanwhile; AWS then adds none of the list): the ids of those
+   * there, read again; the caller sends the rest.
+   */
+  async function authorizeAll(ctx: StepContext, groupId: string, missing: readonly ResolvedRule[]): Promise<Map<string, string>> {
+    const security = inventoryOf(ctx).security;
+    const liveIds = async () => {
+      const live = await ingressRulesOf(ctx.aws.ec2, groupId, ctx.signal);
+      for (const rule of live) security.rules.put(rule);
+      return idsAmong(missing, live);
+    };
     return mutate(
       ctx,
       'AuthorizeSecurityGroupIngress',
       async (abortSignal) => {
         const command = new AuthorizeSecurityGroupIngressCommand({
           GroupId: groupId,
-          IpPermissions: [ipPermission(resolved)],
+          IpPermissions: missing.map(ipPermission),
           TagSpecifications: tagSpecifications('security-group-rule', ctx.tags(design.name)),
         });
         try {
-          const answer = await ctx.aws.ec2Once.send(command, { abortSignal });
-          const rule = answer.SecurityGroupRules?.[0] ?? (await liveMatch());
-          if (rule) inventoryOf(ctx).security.rules.put(rule);
-          return required(rule?.SecurityGroupRuleId, 'a SecurityGroupRuleId (AuthorizeSecurityGroupIngress)');
+          const answered = (await ctx.aws.ec2Once.send(command, { abortSignal })).SecurityGroupRules ?? [];
+          for (const rule of answered) security.rules.put(rule);
+          const ids = idsAmong(missing, answered);
+          // An answer may leave rules out (moto lists only the last permission's): those are read back.
+          if (ids.size < missing.length) for (const [key, id] of await liveIds()) if (!ids.has(key)) ids.set(key, id);
+          for (const rule of missing) required(ids.get(wantedRuleKey(rule) ?? ''), 'a SecurityGroupRuleId (AuthorizeSecurityGroupIngress)');
+          return ids;
         } catch (error) {
           if (!isAwsErrorCode(error, 'InvalidPermission.Duplicate')) throw error;
-          // AWS calls a rule a duplicate on protocol, ports and source: the one there is the one wanted.
-          const existing = await liveMatch();
-          if (existing?.SecurityGroupRuleId) {
-            ctx.progress(`${wantedRuleText(resolved)}: already there`);
-            return existing.SecurityGroupRuleId;
-          }
-          throw new RunbookConflictError(
-            `${design.name} (${groupId}) answers that ${wantedRuleText(resolved)} is a duplicate, but no such rule is listed`,
-            `Check the group (\`aws ec2 describe-security-group-rules --filters Name=group-id,Values=${groupId}\`), then rerun.`,
-          );
+          // AWS calls a rule a duplicate on protocol, ports and source: one there is the one wanted.
+          const ids = await liveIds();
+          for (const rule of missing) if (ids.has(wantedRuleKey(rule) ?? '')) ctx.progress(`${wantedRuleText(rule)}: already there`);
+          return ids;
         }
       },
-      { refind: async () => (await liveMatch())?.SecurityGroupRuleId },
+      {
+        refind: async () => {
+          const ids = await liveIds();
+          return ids.size === missing.length ? ids : undefined;
+        },
+      },
     );
   }
 
@@ -156,9 +178,18 @@ export function ingressStep(spec: IngressStepSpec): Step {
         );
       }
       const ids = new Map(comparison.matched.map((m) => [liveRuleKey(m.live), m.live.SecurityGroupRuleId ?? '']));
-      for (const rule of comparison.missing) {
-        ids.set(wantedRuleKey(rule) ?? '', await authorize(ctx, groupId, rule));
+      // All the missing rules in one call; after a Duplicate answer, again with those still missing.
+      for (let missing = comparison.missing; missing.length > 0; ) {
+        for (const [key, id] of await authorizeAll(ctx, groupId, missing)) ids.set(key, id);
         await ctx.recordOutputs(outputsOf(groupId, resolved, ids));
+        const still = missing.filter((rule) => !ids.has(wantedRuleKey(rule) ?? ''));
+        if (still.length === missing.length) {
+          throw new RunbookConflictError(
+            `${design.name} (${groupId}) answers that ${still.map(wantedRuleText).join(', ')} ${still.length > 1 ? 'are duplicates' : 'is a duplicate'}, but no such rule is listed`,
+            `Check the group (\`aws ec2 describe-security-group-rules --filters Name=group-id,Values=${groupId}\`), then rerun.`,
+          );
+        }
+        missing = still;
       }
       return outputsOf(groupId, resolved, ids);
     },
