@@ -108,6 +108,17 @@ async function untilZombie(pid: number): Promise<number> {
 }
 
 /**
+ * Until the gateway has logged nothing new for a moment: a call the killed run wrote to its socket just
+ * before the kill still reaches the gateway after the kill, and must not be taken for the next run's.
+ */
+async function gatewayQuiet(sandbox: Sandbox, quietMs = 250): Promise<void> {
+  for (let seen = -1; seen !== sandbox.gateway.log.length; ) {
+    seen = sandbox.gateway.log.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+/**
  * A chain of crashes at every mutating call, each run under a parent that never reaps it (as in a container
  * whose PID 1 is a shell): `sh -c 'node aws-runbook … & exec sleep'` makes sleep the tool's parent, so a
  * killed tool stays a zombie, its pid alive to kill(pid, 0), while the next run starts. Each run is killed
@@ -144,6 +155,7 @@ export async function crashAtEveryCallUnreaped(sandbox: Sandbox, cwd: string, ar
       const mutating = sandbox.gateway.log.slice(since).filter((entry) => entry.mutating).map((entry) => entry.action);
       runs.push({ pid, status, killed, stderr, mutating });
       if (!killed) break;
+      await gatewayQuiet(sandbox);
     }
   } finally {
     for (const parent of parents) parent.kill('SIGKILL');
