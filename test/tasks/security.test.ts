@@ -153,6 +153,27 @@ describe('security groups against moto', () => {
     return sent;
   }
 
+  /**
+   * Someone else's AuthorizeSecurityGroupIngress (through the other client) between our describe and our
+   * first authorize: `rivalPermissions` picks which of our call's permissions the rival adds. Returns
+   * whether the race happened.
+   */
+  function raceFirstAuthorize(rivalPermissions: (ours: IpPermission[]) => IpPermission[]): () => boolean {
+    let raced = false;
+    clients.ec2Once.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'AuthorizeSecurityGroupIngressCommand' && !raced) {
+          raced = true;
+          const input = args.input as { GroupId: string; IpPermissions: IpPermission[] };
+          await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: input.GroupId, IpPermissions: rivalPermissions(input.IpPermissions) }));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceFirstAuthorize' },
+    );
+    return () => raced;
+  }
+
   it('creates the four groups in their VPCs and exactly the rules of the table, tagged, egress left as AWS makes it', async () => {
     const sent = captureAuthorizations();
     const report = await run(securitySteps(config));
@@ -315,21 +336,11 @@ describe('security groups against moto', () => {
     const steps = securitySteps(config).filter((s) => s.id.startsWith('security.ia'));
     await run([stepById(steps, 'security.ia')]);
     const ia = out('security.ia', 'groupId');
-    let raced = false;
-    clients.ec2Once.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'AuthorizeSecurityGroupIngressCommand' && !raced) {
-          raced = true;
-          // Someone else adds the same rule between our describe and our call.
-          await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(args.input as { GroupId: string; IpPermissions: IpPermission[] }));
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'raceFirstAuthorize' },
-    );
+    // Someone else adds the same rules between our describe and our call.
+    const raced = raceFirstAuthorize((ours) => ours);
     journal.length = 0;
     const outputs = await stepById(steps, 'security.ia.ingress').apply(ctxOf('security.ia.ingress'), { kind: 'absent' });
-    expect(raced).toBe(true);
+    expect(raced()).toBe(true);
     expect(host.progressLines).toContain('security.ia.ingress: tcp 22 from 10.3.1.0/24: already there');
     expect(await ruleLines(ia)).toEqual(['icmp -1--1 from 10.3.0.0/16', 'tcp 22-22 from 10.3.1.0/24']);
     expect(outputs.ruleIds?.split(',').sort()).toEqual((await rulesOf(ia)).map((r) => r.SecurityGroupRuleId).sort());
@@ -341,23 +352,12 @@ describe('security groups against moto', () => {
     const steps = securitySteps(config).filter((s) => s.id.startsWith('security.ia'));
     await run([stepById(steps, 'security.ia')]);
     const ia = out('security.ia', 'groupId');
-    let raced = false;
-    clients.ec2Once.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'AuthorizeSecurityGroupIngressCommand' && !raced) {
-          raced = true;
-          // Someone else adds the first rule (tcp 22) between our describe and our call.
-          const input = args.input as { GroupId: string; IpPermissions: IpPermission[] };
-          await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: input.GroupId, IpPermissions: input.IpPermissions.slice(0, 1) }));
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'raceFirstRule' },
-    );
+    // Someone else adds the first rule (tcp 22) between our describe and our call.
+    const raced = raceFirstAuthorize((ours) => ours.slice(0, 1));
     const sent = captureAuthorizations();
     journal.length = 0;
     const outputs = await stepById(steps, 'security.ia.ingress').apply(ctxOf('security.ia.ingress'), { kind: 'absent' });
-    expect(raced).toBe(true);
+    expect(raced()).toBe(true);
     expect(sent.map((call) => call.map((p) => `${p.IpProtocol} ${p.FromPort}`))).toEqual([['tcp 22', 'icmp -1'], ['icmp -1']]);
     expect(host.progressLines).toContain('security.ia.ingress: tcp 22 from 10.3.1.0/24: already there');
     expect(host.progressLines.some((l) => l.includes('ICMP') && l.includes('already there'))).toBe(false);

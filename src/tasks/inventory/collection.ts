@@ -46,6 +46,12 @@ class Items<T> {
     this.edits.set(id, item);
   }
 
+  /** Changes a known item (nothing when it is not known). */
+  update(id: string, change: (item: T) => T): void {
+    const item = this.byId.get(id);
+    if (item !== undefined) this.put(change(item));
+  }
+
   drop(id: string): void {
     this.byId.delete(id);
     this.edits.set(id, null);
@@ -117,8 +123,7 @@ export class Collection<T> {
 
   /** Changes a known item (nothing when it is not known). */
   update(id: string, change: (item: T) => T): void {
-    const item = this.items.get(id);
-    if (item !== undefined) this.items.put(change(item));
+    this.items.update(id, change);
   }
 
   drop(id: string): void {
@@ -193,8 +198,7 @@ export class ScopedCollection<T> {
   }
 
   update(id: string, change: (item: T) => T): void {
-    const item = this.items.get(id);
-    if (item !== undefined) this.items.put(change(item));
+    this.items.update(id, change);
   }
 
   drop(id: string): void {
