@@ -71,9 +71,35 @@ class Items<T> {
   }
 }
 
+/** What both collections hold, and what a write of this run does to it. */
+abstract class HeldItems<T> {
+  protected readonly items: Items<T>;
+
+  constructor(idOf: (item: T) => string | undefined) {
+    this.items = new Items(idOf);
+  }
+
+  /** Whether this run removed it, so that no fallback read brings it back. */
+  dropped(id: string): boolean {
+    return this.items.dropped(id);
+  }
+
+  put(item: T): void {
+    this.items.put(item);
+  }
+
+  /** Changes a known item (nothing when it is not known). */
+  update(id: string, change: (item: T) => T): void {
+    this.items.update(id, change);
+  }
+
+  drop(id: string): void {
+    this.items.drop(id);
+  }
+}
+
 /** One kind read whole, once. */
-export class Collection<T> {
-  private readonly items: Items<T>;
+export class Collection<T> extends HeldItems<T> {
   private reading: Promise<void> | undefined;
 
   constructor(
@@ -82,7 +108,7 @@ export class Collection<T> {
     private readonly read: () => Promise<T[]>,
     private readonly ledger: ReadLedger,
   ) {
-    this.items = new Items(idOf);
+    super(idOf);
   }
 
   /** Reads the kind unless it was read already (or is being read). */
@@ -108,32 +134,14 @@ export class Collection<T> {
     return this.items.get(id);
   }
 
-  dropped(id: string): boolean {
-    return this.items.dropped(id);
-  }
-
   /** The item if the read (or this run) already holds it: never reads. */
   peek(id: string): T | undefined {
     return this.items.get(id);
   }
-
-  put(item: T): void {
-    this.items.put(item);
-  }
-
-  /** Changes a known item (nothing when it is not known). */
-  update(id: string, change: (item: T) => T): void {
-    this.items.update(id, change);
-  }
-
-  drop(id: string): void {
-    this.items.drop(id);
-  }
 }
 
 /** One kind read per scope (VPC ids, group ids): every scope asked for so far, and the defaults, in one call. */
-export class ScopedCollection<T> {
-  private readonly items: Items<T>;
+export class ScopedCollection<T> extends HeldItems<T> {
   private readonly scopes = new Map<string, Promise<void>>();
 
   constructor(
@@ -143,7 +151,7 @@ export class ScopedCollection<T> {
     private readonly read: (scopes: string[]) => Promise<T[]>,
     private readonly ledger: ReadLedger,
   ) {
-    this.items = new Items(idOf);
+    super(idOf);
   }
 
   /**
@@ -184,25 +192,9 @@ export class ScopedCollection<T> {
     return this.items.get(id);
   }
 
-  dropped(id: string): boolean {
-    return this.items.dropped(id);
-  }
-
   /** Every item of every scope read so far. */
   values(): T[] {
     return this.items.values();
-  }
-
-  put(item: T): void {
-    this.items.put(item);
-  }
-
-  update(id: string, change: (item: T) => T): void {
-    this.items.update(id, change);
-  }
-
-  drop(id: string): void {
-    this.items.drop(id);
   }
 }
 
