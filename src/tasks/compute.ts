@@ -36,7 +36,7 @@ export { PublicKeyFileError, parsePublicKey, readOperatorPublicKey, type Operato
 export function computeSteps(config: Config): Step[] {
   return [
     keyPairStep(config),
-    amiStep(),
+    amiStep(instanceSpecs(config).map((spec) => spec.id)),
     ...instanceSpecs(config).flatMap((spec) => [instanceStep(config, spec), ...(hasElasticIp(spec.key) ? elasticIpSteps(config, { ...spec, key: spec.key }) : [])]),
   ];
 }

@@ -8,6 +8,7 @@ import {
   DescribeDBSnapshotsCommand,
   DescribeDBSubnetGroupsCommand,
   ListTagsForResourceCommand,
+  RemoveTagsFromResourceCommand,
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
@@ -280,6 +281,26 @@ describe('database section against moto', () => {
     expect(found).toEqual({ kind: 'present', outputs: { dbSubnetGroupName: 'rds-private-bfhk' }, ours: true, differences: [], unfinished: [] });
     await runSteps(steps().filter((s) => s.id !== INSTANCE), host);
     expect(mutatingCalls(journal)).toEqual([]);
+  });
+
+  it('asks for a subnet group’s tags only while its ownership is in question: not for the group the state records the step made', async () => {
+    const groupStep = stepById(steps(), GROUP);
+    await runSteps(steps().filter((s) => s.id !== INSTANCE), host);
+    const tagReads = () => journal.filter((e) => e.type === 'call' && e.action === 'ListTagsForResource');
+    const ours = { kind: 'present', outputs: { dbSubnetGroupName: 'rds-private-bfhk' }, ours: true, differences: [], unfinished: [] };
+    // Not recorded as done (a first plan, a lost create answer, a group made by hand): its tags tell whose it is.
+    journal.length = 0;
+    expect(await groupStep.find(ctxOf(GROUP))).toEqual(ours);
+    expect(tagReads()).toHaveLength(1);
+    const [made] = (await clients.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: 'rds-private-bfhk' }))).DBSubnetGroups ?? [];
+    await clients.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: made?.DBSubnetGroupArn, TagKeys: ['aws-runbook:project'] }));
+    expect(await groupStep.find(ctxOf(GROUP))).toMatchObject({ kind: 'present', ours: false, differences: [expect.stringMatching(/^DB subnet group rds-private-bfhk exists but its aws-runbook:project tag is missing/)] });
+    // Recorded as done under this name: ours, no tag read (RDS names are unique in an account and region).
+    host.done.set(GROUP, { dbSubnetGroupName: 'rds-private-bfhk' });
+    journal.length = 0;
+    expect(await groupStep.find(ctxOf(GROUP))).toEqual(ours);
+    expect(tagReads()).toEqual([]);
+    expect(journal.filter((e) => e.type === 'call').map((e) => (e.type === 'call' ? e.action : ''))).toEqual(['DescribeDBSubnetGroups']);
   });
 
   it('sees the seed’s slip, a group that includes the PUBLIC subnet, as a conflict naming it', async () => {

@@ -70,7 +70,7 @@ export function subnetGroupStep(config: Config): Step {
           // moto answers a duplicate create with the existing group instead of DBSubnetGroupAlreadyExists: check what came back.
           const problems = subnetProblems(ctx, group, subnetIds);
           if (problems.length > 0) throw new RunbookConflictError(problems.join('; '), 'Delete or fix the group in the way, then rerun.');
-          inventoryOf(ctx).database.subnetGroupSeen(name, { group, tags: ctx.tags(name) });
+          inventoryOf(ctx).database.subnetGroupSeen(name, group, ctx.tags(name));
           return group.DBSubnetGroupName ?? name;
         } catch (error) {
           if (!isAwsErrorCode(error, 'DBSubnetGroupAlreadyExists')) throw error;
@@ -91,11 +91,16 @@ export function subnetGroupStep(config: Config): Step {
     needs: privateSteps.map((p) => p.stepId),
 
     async find(ctx): Promise<FindResult> {
-      const facts = await inventoryOf(ctx).database.subnetGroup(name);
-      if (!facts) return ABSENT;
-      const { group, tags } = facts;
+      const database = inventoryOf(ctx).database;
+      const group = await database.subnetGroup(name);
+      if (!group) return ABSENT;
       const actual = group.DBSubnetGroupName ?? name;
-      const owner = tagOwnership('DB subnet group', actual, tags, ctx.project, id);
+      // A group the state file records this step made (or adopted, tags checked) under this name is ours:
+      // its tags are not read again (RDS names are unique in an account and region).
+      const owner =
+        ctx.recordedAsDone()?.dbSubnetGroupName === actual
+          ? { ours: true, problems: [] }
+          : tagOwnership('DB subnet group', actual, await database.subnetGroupTags(name), ctx.project, id);
       const wanted = knownSubnetIds(ctx);
       const differences = [...owner.problems, ...(wanted ? subnetProblems(ctx, group, wanted) : [])];
       return present(owner.ours ? { dbSubnetGroupName: actual } : {}, owner.ours, differences);

@@ -2,28 +2,24 @@ import type { DBInstance, DBSubnetGroup, Tag } from '@aws-sdk/client-rds';
 import { describeInstance, describeSubnetGroup, listTags } from '../database/rds-describe.js';
 import { Memo, type InventorySource } from './source.js';
 
-export interface SubnetGroupFacts {
-  group: DBSubnetGroup;
-  /** DescribeDBSubnetGroups carries no tags: ListTagsForResource, once. */
-  tags: Tag[];
-}
-
 /**
  * The DB instance and the DB subnet group, each read once per plan under its deterministic name
- * (DescribeDBInstances carries the instance's tags; the group's come from ListTagsForResource).
- * Waits on the instance stay live and put what they see here.
+ * (DescribeDBInstances carries the instance's tags). DescribeDBSubnetGroups carries none: the group's come
+ * from ListTagsForResource, asked only when its ownership is in question (the subnet group step does not
+ * ask again for a group the state file records it made). Waits on the instance stay live and put what they see here.
  */
 export class DatabaseInventory {
   readonly instances: Memo<DBInstance | undefined>;
-  readonly subnetGroups: Memo<SubnetGroupFacts | undefined>;
+  readonly subnetGroups: Memo<DBSubnetGroup | undefined>;
+  private readonly subnetGroupTagsRead: Memo<Tag[]>;
 
   constructor(source: InventorySource) {
     const { aws, signal } = source;
     this.instances = new Memo('db instances', source.ledger, (identifier) => describeInstance(aws.rds, identifier, signal));
-    this.subnetGroups = new Memo('db subnet groups', source.ledger, async (name) => {
-      const group = await describeSubnetGroup(aws.rds, name, signal);
-      if (!group) return undefined;
-      return { group, tags: group.DBSubnetGroupArn ? await listTags(aws.rds, group.DBSubnetGroupArn, signal) : [] };
+    this.subnetGroups = new Memo('db subnet groups', source.ledger, (name) => describeSubnetGroup(aws.rds, name, signal));
+    this.subnetGroupTagsRead = new Memo('db subnet group tags', source.ledger, async (name) => {
+      const arn = (await this.subnetGroup(name))?.DBSubnetGroupArn;
+      return arn ? listTags(aws.rds, arn, signal) : [];
     });
   }
 
@@ -41,11 +37,18 @@ export class DatabaseInventory {
     this.instances.set(identifier.toLowerCase(), instance);
   }
 
-  subnetGroup(name: string): Promise<SubnetGroupFacts | undefined> {
+  subnetGroup(name: string): Promise<DBSubnetGroup | undefined> {
     return this.subnetGroups.get(name.toLowerCase());
   }
 
-  subnetGroupSeen(name: string, facts: SubnetGroupFacts | undefined): void {
-    this.subnetGroups.set(name.toLowerCase(), facts);
+  /** The group's tags (none when there is no such group). */
+  subnetGroupTags(name: string): Promise<Tag[]> {
+    return this.subnetGroupTagsRead.get(name.toLowerCase());
+  }
+
+  /** What this run's create (with the tags it sent) or delete left. */
+  subnetGroupSeen(name: string, group: DBSubnetGroup | undefined, tags: Tag[] = []): void {
+    this.subnetGroups.set(name.toLowerCase(), group);
+    this.subnetGroupTagsRead.set(name.toLowerCase(), group ? tags : []);
   }
 }

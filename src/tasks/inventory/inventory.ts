@@ -62,13 +62,18 @@ export class Inventory implements PlanInventory {
     if (has('network', 'peering')) inProjectVpcs((id, all) => this.network.routeTables.cover(id, all));
     if (has('network')) {
       inProjectVpcs((id, all) => this.network.subnets.cover(id, all));
-      started.push(this.network.internetGateways.load(), this.nat.addresses.load(), this.nat.natGateways.load());
+      started.push(this.network.internetGateways.load(), this.nat.addresses.load());
     }
-    if (has('peering')) started.push(this.peering.peerings.load());
+    // NAT gateways and peerings live in (between) VPCs: without a project VPC, every one the run needs is one
+    // it makes (their finds and creates read nothing then), so none is read ahead.
+    const ifProjectVpcs = (load: () => Promise<void>) => started.push(project.then((ids) => (ids.length > 0 ? load() : undefined)));
+    if (has('network')) ifProjectVpcs(() => this.nat.natGateways.load());
+    if (has('peering')) ifProjectVpcs(() => this.peering.peerings.load());
     if (has('security')) {
       inProjectVpcs((id) => this.security.groupsIn(id).then((groups) => Promise.all(groups.map((g) => (g.GroupId ? this.security.rulesOf(g.GroupId) : undefined)))));
     }
-    if (has('compute')) started.push(this.nat.addresses.load(), this.compute.instances.load(), this.compute.ubuntuImages());
+    // Not the images: the image lookup reads them only when an instance may be launched (its find tells).
+    if (has('compute')) started.push(this.nat.addresses.load(), this.compute.instances.load());
     for (const read of started) read.catch(() => undefined);
   }
 }

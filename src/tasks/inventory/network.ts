@@ -95,6 +95,12 @@ export class NetworkInventory {
     return this.made.has(vpcId);
   }
 
+  /** Whether the subnet is in a VPC this run made (so this run made it too: its id was never seen before). */
+  subnetMadeThisRun(subnetId: string): boolean {
+    const vpcId = this.subnets.get(subnetId)?.VpcId;
+    return vpcId !== undefined && this.made.has(vpcId);
+  }
+
   /** The VPCs this run made, in the order made. */
   madeVpcIds(): string[] {
     return [...this.made];

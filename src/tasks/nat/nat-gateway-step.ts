@@ -49,9 +49,10 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
    */
   async function create(ctx: StepContext, subnetId: string, allocationId: string): Promise<string> {
     // The NAT gateways there were before this create (the plan's read): one AWS answers with from among
-    // them was made earlier with the same token, and that read tells whether it is still alive.
-    const nats = inventoryOf(ctx).nat.natGateways;
-    const before = new Map((await nats.all()).map((n) => [n.NatGatewayId ?? '', n]));
+    // them was made earlier with the same token, and that read tells whether it is still alive. A token
+    // naming a subnet this run made was never sent before (AWS never reuses a subnet id): no read.
+    const { nat, network } = inventoryOf(ctx);
+    const before = new Map(network.subnetMadeThisRun(subnetId) ? [] : (await nat.natGateways.all()).map((n) => [n.NatGatewayId ?? '', n]));
     let purpose = `create ${subnetId} ${allocationId}`;
     for (let attempt = 1; attempt <= MAX_TOKENS; attempt += 1) {
       const clientToken = ctx.clientToken(purpose);
@@ -94,6 +95,9 @@ export function natGatewayStep(spec: NatGatewayStepSpec): Step {
       const subnetId = ctx.output(spec.subnetStepId, 'subnetId');
       const allocationId = ctx.output(spec.eipStepId, 'allocationId');
       if (!subnetId || !allocationId) return ABSENT;
+      // A live NAT gateway keeps its subnet from being deleted: one of ours sits in a subnet of ours, which
+      // a plan finds rather than makes. In a subnet this run made there is none to find: no read.
+      if (inventoryOf(ctx).network.subnetMadeThisRun(subnetId)) return ABSENT;
       const lookup = natGatewayLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
       const match = matchByTags(lookup, (await inventoryOf(ctx).nat.natGateways.all()).filter(isLiveNat), fullQuery);

@@ -98,7 +98,7 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
   async function activate(ctx: StepContext, id: string): Promise<void> {
     const peerings = inventoryOf(ctx).peering.peerings;
     let accepted = false;
-    const seen = await peerings.get(id);
+    const seen = peerings.peek(id); // the plan's read, or the create's answer: never a read of its own
     let known = seen?.Status?.Code === 'pending-acceptance' || seen?.Status?.Code === 'active' ? seen : undefined;
     const settle = (code: string) => peerings.update(id, (p) => ({ ...p, Status: { Code: code as VpcPeeringConnectionStateReasonCode } }));
     await pollUntil(
@@ -142,6 +142,10 @@ export function connectionStep(spec: ConnectionStepSpec): Step {
       const requester = ctx.output(spec.requesterVpcStepId, 'vpcId');
       const accepter = ctx.output(spec.accepterVpcStepId, 'vpcId');
       if (!requester || !accepter) return ABSENT;
+      // A live peering needs both its VPCs: one of ours joins VPCs of ours, which a plan finds rather than
+      // makes. A VPC this run made has no peering but those the run makes: no read.
+      const network = inventoryOf(ctx).network;
+      if (network.madeThisRun(requester) || network.madeThisRun(accepter)) return ABSENT;
       const lookup = peeringLookup(ctx.aws.ec2, ctx.signal);
       const fullQuery = { ...query(ctx), name: spec.name };
       const match = matchByTags(lookup, (await inventoryOf(ctx).peering.peerings.all()).filter(isLivePeering), fullQuery);
