@@ -100,9 +100,10 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .option('--step', 'confirm each step instead of each section')
     .action(
       run(async (global, commandIO) => {
-        // The plain output (no questions) starts before the SDK and the tasks load.
+        // The plain output (no questions), and the screens in a terminal, start with one line said before the
+        // SDK and the tasks load (not when the command will be refused: --yes with --step, no terminal to ask in).
         const options = global as { yes?: boolean; step?: boolean };
-        if (options.yes && !options.step) await (await import('./first-line.js')).sayTarget('up', global, commandIO);
+        if (options.yes ? !options.step : commandIO.interactive) await (await import('./first-line.js')).sayTarget('up', global, commandIO);
         return (await import('./commands/up.js')).upCommand(global, global as never, commandIO);
       }),
     );
@@ -135,7 +136,7 @@ Exit codes: 0 ok, 1 a step or check failed, 2 bad usage or input, 3 another run 
     .option('--final-snapshot', 'keep a final snapshot of the database before deleting it')
     .action(
       run(async (global, commandIO) => {
-        if ((global as { yes?: boolean }).yes) await (await import('./first-line.js')).sayTarget('down', global, commandIO);
+        if ((global as { yes?: boolean }).yes || commandIO.interactive) await (await import('./first-line.js')).sayTarget('down', global, commandIO);
         return (await import('./commands/down.js')).downCommand(global, global as never, commandIO);
       }),
     );

@@ -231,8 +231,11 @@ describe('Ctrl-C and kill -9', () => {
     const done = collect(child);
     let tool: number | undefined;
     try {
+      // Said from the config before the SDK and the tasks load; the screens come under it.
+      const said = outputMatches(child, 'stdout', /aws-runbook up · sig(tui|hup) · us-east-2 · endpoint http:\/\/127\.0\.0\.1:\d+ · state \S+\.aws-runbook/);
       const preview = outputMatches(child, 'stdout', /y\/Enter/);
       const applying = outputMatches(child, 'stdout', /Applying network/);
+      await within(said, 20_000, 'the first line');
       await within(Promise.race([preview, done]), 20_000, 'the preview');
       // y confirms; again until the run starts (a key typed before the screen reads its input is lost).
       const confirm = setInterval(() => child.stdin?.write('y'), 500);
