@@ -36,13 +36,15 @@ export interface AppProps {
   interrupts?: InterruptSource;
   /** What the tool said while it started (the rehearsal's stand-ins), for the Welcome screen. */
   notices?: readonly string[];
+  /** Called once the first screen has subscribed its keys (React runs a parent's effects after its children's). */
+  onInputReady?: () => void;
 }
 
 /** A subscription to interrupts: call `listener` for each; returns the function that unsubscribes. */
 export type InterruptSource = (listener: () => void) => () => void;
 
 /** The screens and the way between them: which screen, the run in flight, the questions, how the session exits. */
-export function App({ controller, start = { screen: 'welcome' }, onExit, interrupts, notices }: AppProps) {
+export function App({ controller, start = { screen: 'welcome' }, onExit, interrupts, notices, onInputReady }: AppProps) {
   const upMode = start.screen === 'preview';
   const queue = useRef<SectionId[]>(upMode ? start.sections.slice(1) : []);
   /** `up`: what the operator confirmed so far; applied together once the last section is confirmed. */
@@ -61,6 +63,8 @@ export function App({ controller, start = { screen: 'welcome' }, onExit, interru
   const quitting = useRef(false);
   const stoppedByOperator = useRef(false);
   const { exit, hideSecrets, noteSecretShown } = useExit(onExit);
+  const inputReady = useRef(onInputReady);
+  useEffect(() => inputReady.current?.(), []); // once, on mount
 
   // `up` skips Welcome: still say which account a confirmation would change (errors surface in the plan).
   useEffect(() => {

@@ -16,6 +16,8 @@ export interface BootProps {
 
 /** What Ink's useInput gets one key at a time (its input event): ours to keep while the session opens, then to hand on. */
 const CTRL_C = '\u0003';
+const LINE_FEED = '\n';
+const RETURN = '\r';
 
 /** Lets React finish what a key started: the render, then the passive effects where the next screen's keys subscribe. */
 async function settle(): Promise<void> {
@@ -36,6 +38,18 @@ export function Boot({ opening, ready, onExit, interrupts }: BootProps) {
   const [notices, setNotices] = useState(() => opening.notices.lines());
   const [keptCount, setKeptCount] = useState(0);
   const kept = useRef<string[]>([]);
+  // Settled by the App once its first screen listens: until then Boot keeps every key (none falls between the
+  // two), and the first kept key waits for it rather than for a guess of time.
+  const [appListening] = useState(() => {
+    const listening = { now: false, promise: Promise.resolve(), resolve: () => undefined as void };
+    listening.promise = new Promise<void>((resolve) => {
+      listening.resolve = () => {
+        listening.now = true;
+        resolve();
+      };
+    });
+    return listening;
+  });
   const exited = useRef(false);
   const { internal_eventEmitter: keys } = useStdin();
   const opened = controller !== undefined || failed;
@@ -65,17 +79,19 @@ export function Boot({ opening, ready, onExit, interrupts }: BootProps) {
     };
   }, [ready]);
 
-  // While the session opens: q and Ctrl-C leave (the Welcome's own keys); every other key is kept.
+  // Until the App listens: q and Ctrl-C leave (the Welcome's own keys); every other key is kept.
   useEffect(() => {
-    if (opened) return;
+    if (failed) return;
     const onKey = (data: string) => {
+      if (appListening.now) return;
       if (data === CTRL_C || data === 'q') return exit(0);
-      kept.current.push(data);
+      // Enter typed ahead, before the terminal was in raw mode, comes as a line feed: kept as the Return it was.
+      kept.current.push(data === LINE_FEED ? RETURN : data);
       setKeptCount(kept.current.length);
     };
     keys.on('input', onKey);
     return () => void keys.off('input', onKey);
-  }, [opened, keys, exit]);
+  }, [failed, keys, exit, appListening]);
 
   // An interrupt (SIGINT, SIGTERM, SIGHUP) before the session is open: leave, as on the Welcome.
   useEffect(() => (opened || !interrupts ? undefined : interrupts(() => exit(0))), [opened, interrupts, exit]);
@@ -85,8 +101,9 @@ export function Boot({ opening, ready, onExit, interrupts }: BootProps) {
     if (!controller) return;
     let live = true;
     void (async () => {
-      while (live && kept.current.length > 0) {
-        await settle();
+      await appListening.promise;
+      for (let first = true; live && kept.current.length > 0; first = false) {
+        if (!first) await settle();
         const data = kept.current.shift();
         if (live && data !== undefined) keys.emit('input', data);
       }
@@ -94,7 +111,7 @@ export function Boot({ opening, ready, onExit, interrupts }: BootProps) {
     return () => {
       live = false;
     };
-  }, [controller, keys]);
+  }, [controller, keys, appListening]);
 
   // Nothing is drawn (the Welcome goes), then the caller says why it could not open.
   useEffect(() => {
@@ -102,7 +119,7 @@ export function Boot({ opening, ready, onExit, interrupts }: BootProps) {
   }, [failed, exit]);
 
   if (failed) return null;
-  if (controller) return <App controller={controller} onExit={exit} interrupts={interrupts} notices={notices} />;
+  if (controller) return <App controller={controller} onExit={exit} interrupts={interrupts} notices={notices} onInputReady={appListening.resolve} />;
   const waiting = keptCount > 0 ? ` (${keptCount} ${keptCount === 1 ? 'key' : 'keys'} kept for when it is ready)` : '';
   return (
     <WelcomeFrame

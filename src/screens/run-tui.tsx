@@ -45,8 +45,18 @@ async function renderUntilExit(tree: (onExit: (code: number) => void) => ReactEl
     // Leave the input handler first; the last frame stays on the terminal.
     setImmediate(() => handle.unmount?.());
   };
-  const instance = render(tree(onExit), { exitOnCtrlC: false });
-  handle.unmount = instance.unmount;
-  await instance.waitUntilExit();
+  // Raw mode before the first frame, not after it (Ink sets it in an effect once the frame is out): a key
+  // pressed as the frame appears is then neither echoed over it nor line-buffered (Enter would come as a
+  // line feed, which Ink does not take for Return). Ink takes the terminal back to cooked mode as it leaves;
+  // so does the finally, for a tree that left before Ink took raw mode over.
+  const terminal = process.stdin.isTTY ? process.stdin : undefined;
+  terminal?.setRawMode(true);
+  try {
+    const instance = render(tree(onExit), { exitOnCtrlC: false });
+    handle.unmount = instance.unmount;
+    await instance.waitUntilExit();
+  } finally {
+    terminal?.setRawMode(false);
+  }
   return code;
 }

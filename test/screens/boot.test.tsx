@@ -66,6 +66,16 @@ describe('Boot: the Welcome before the session is open', () => {
     await screen.waitForFrame('─ Overview');
   });
 
+  it('an Enter typed ahead (a line feed: the terminal was not in raw mode yet) is kept as Enter: it opens the Overview', async () => {
+    const boot = opening();
+    const screen = await renderScreen(<Boot opening={boot.value} ready={boot.ready} onExit={vi.fn()} />);
+    await screen.waitForFrame('Welcome');
+    await screen.press('\n');
+    await screen.waitForFrame('1 key kept for when it is ready');
+    boot.resolve(controller());
+    await screen.waitForFrame('─ Overview');
+  });
+
   it('q and an interrupt leave before the session is open, with 0', async () => {
     for (const leave of ['q', 'interrupt'] as const) {
       const boot = opening();
