@@ -209,6 +209,8 @@ describe('App started on preview (`aws-runbook up` in a TTY)', () => {
     const peeringSteps = (plans.peering ?? []).map((s) => s.stepId);
     for (let i = 0; i < peeringSteps.length; i++) {
       await vi.waitFor(() => expect(controller.calls.confirmed).toHaveLength(i + 1));
+      // The question on the screen (and its keys subscribed) before the answer: a key sent sooner is lost.
+      await screen.waitForFrame(`apply ${plans.peering?.[i]?.title}? y/n`);
       await screen.press('y');
     }
     // The run ends on the Summary, which offers the checklist; q exits 0.
