@@ -16,8 +16,11 @@ export interface SectionSummary {
   title: string;
   description: string;
   stepIds: string[];
-  /** What the state file says of this section. */
-  recorded: 'not-started' | 'partial' | 'done' | 'failed';
+  /**
+   * What the state file says of this section: `stopped` when a run was stopped in it (Ctrl-C, a signal: its
+   * steps in flight recorded as aborted) and nothing in it failed otherwise.
+   */
+  recorded: 'not-started' | 'partial' | 'done' | 'stopped' | 'failed';
   /** False when the section cannot run here: no step yet in this version, or no host to reach. */
   available: boolean;
   /** Why it is not available ("coming later", "needs hosts to reach over SSH: …"). */

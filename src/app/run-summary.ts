@@ -32,9 +32,15 @@ export function sectionSummaries(runbook: readonly Section[], state: PersistedSt
   return runbook.map((section) => {
     const ids = section.steps.map((step) => step.id);
     const statuses = ids.map((id) => steps[id]?.status);
-    const recorded: SectionSummary['recorded'] = statuses.some((s) => s === 'failed')
+    const failures = ids.flatMap((id) => {
+      const step = steps[id];
+      return step?.status === 'failed' ? [step.error.kind] : [];
+    });
+    const recorded: SectionSummary['recorded'] = failures.some((kind) => kind !== 'aborted')
       ? 'failed'
-      : ids.length > 0 && statuses.every((s) => s === 'done')
+      : failures.length > 0
+        ? 'stopped'
+        : ids.length > 0 && statuses.every((s) => s === 'done')
         ? 'done'
         : statuses.some((s) => s !== undefined)
           ? 'partial'

@@ -87,6 +87,7 @@ const RECORDED_LABEL: Record<SectionSummary['recorded'], string> = {
   done: '✓ done',
   failed: '✗ failed',
   partial: '◐ partial',
+  stopped: '■ stopped',
   'not-started': '· not started',
 };
 

@@ -8,6 +8,7 @@ export const SECTION_ICON: Record<SectionSummary['recorded'], { icon: string; co
   done: { icon: '✓', color: 'green', label: 'done' },
   failed: { icon: '✗', color: 'red', label: 'failed' },
   partial: { icon: '◐', color: 'yellow', label: 'partial' },
+  stopped: { icon: '■', color: 'yellow', label: 'stopped' },
   'not-started': { icon: '·', color: 'gray', label: 'not started' },
 };
 

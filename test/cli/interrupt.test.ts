@@ -44,6 +44,10 @@ describe('Ctrl-C and kill -9', () => {
 
     const status = await runCli(['status', '--json'], { cwd });
     expect(JSON.parse(status.stdout).resume).toMatchObject({ command: 'up', outcome: 'interrupted' });
+    // The steps in flight are recorded as stopped (failed, kind aborted): the section says stopped, not failed.
+    expect(stopped.some(([, step]) => (step as { error?: { kind: string } }).error?.kind === 'aborted')).toBe(true);
+    expect(JSON.parse(status.stdout).sections.find((s: { id: string }) => s.id === 'network')).toMatchObject({ recorded: 'stopped' });
+    expect((await runCli(['status'], { cwd })).stdout).toMatch(/^network +■ stopped +\d+ steps$/m);
 
     const resumed = await runCli(['up', '--yes', '--only', 'network', '--endpoint-url', sandbox.endpoint], { cwd });
     expect(resumed.code).toBe(0);
