@@ -55,23 +55,17 @@ describe('Boot: the Welcome before the session is open', () => {
     await screen.waitForFrame('moto started on 127.0.0.1');
   });
 
-  it('keeps the keys pressed while it opens and hands them to the App in order: Enter opens the Overview', async () => {
+  // A line feed: Enter typed ahead, before the terminal was in raw mode.
+  it.each([
+    ['Enter', 'enter'],
+    ['an Enter typed ahead (a line feed)', '\n'],
+  ])('keeps the keys pressed while it opens and hands them to the App in order: %s opens the Overview', async (_, key) => {
     const boot = opening();
     const screen = await renderScreen(<Boot opening={boot.value} ready={boot.ready} onExit={vi.fn()} />);
     await screen.waitForFrame('Welcome');
-    await screen.press('enter');
+    await screen.press(key);
     await screen.waitForFrame('1 key kept for when it is ready');
     expect(screen.frame()).toContain('Welcome');
-    boot.resolve(controller());
-    await screen.waitForFrame('─ Overview');
-  });
-
-  it('an Enter typed ahead (a line feed: the terminal was not in raw mode yet) is kept as Enter: it opens the Overview', async () => {
-    const boot = opening();
-    const screen = await renderScreen(<Boot opening={boot.value} ready={boot.ready} onExit={vi.fn()} />);
-    await screen.waitForFrame('Welcome');
-    await screen.press('\n');
-    await screen.waitForFrame('1 key kept for when it is ready');
     boot.resolve(controller());
     await screen.waitForFrame('─ Overview');
   });
