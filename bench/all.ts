@@ -59,7 +59,7 @@ async function project(suffix: string): Promise<string> {
   return cwd;
 }
 
-/** The reads that also wait for AWS after a write (their count depends on timing: polls may merge into rounds). */
+/** The kinds also read to wait for AWS after a write: the plan's read, then the polls (their count depends on timing: polls may merge into rounds). */
 const WAIT_READS = new Set(['DescribeInstances', 'DescribeNatGateways', 'DescribeVpcPeeringConnections', 'DescribeDBInstances']);
 
 async function infrastructure(sandbox: Sandbox): Promise<Row[]> {
@@ -85,7 +85,7 @@ async function infrastructure(sandbox: Sandbox): Promise<Row[]> {
       wall: seconds(result.ms),
       requests: `${calls.length} (${mutating} change)`,
       note:
-        `exit ${result.code}${result.rssKb ? `, peak RSS ${Math.round(result.rssKb / 1024)} MiB` : ''}, ${waits} wait reads` +
+        `exit ${result.code}${result.rssKb ? `, peak RSS ${Math.round(result.rssKb / 1024)} MiB` : ''}, ${waits} instance/NAT/peering/DB reads` +
         (emulatorErrors > 0 ? `, +${emulatorErrors} moto 5xx sent again` : ''),
     });
   }
