@@ -39,7 +39,7 @@ export class Inventory implements PlanInventory {
     const source: InventorySource = { ...options, ledger: this.ledger };
     this.network = new NetworkInventory(source);
     this.nat = new NatInventory(source);
-    this.peering = new PeeringInventory(source, this.network);
+    this.peering = new PeeringInventory(source);
     this.security = new SecurityInventory(source, this.network);
     this.compute = new ComputeInventory(source);
     this.database = new DatabaseInventory(source);

@@ -1,21 +1,17 @@
 import { paginateDescribeVpcPeeringConnections, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
-import { isLivePeering, livePeeringsBetween, peeringById } from '../peering/describe.js';
+import { livePeeringsBetween, peeringById } from '../peering/describe.js';
 import { allPages, Collection } from './collection.js';
-import type { NetworkInventory } from './network.js';
 import { OURS_OR_NAMED, sendOptions, type InventorySource } from './source.js';
 
 /**
  * VPC peering connections carrying our project tag or a Name, read once per plan. A peering of someone
  * else between two of our VPCs (AWS allows one per pair) is looked for on its own, and only when ours is
- * not there and neither VPC was made by this run (a new VPC has no peering but the ones the run makes).
+ * not there (the peering step asks nothing of a VPC this run made: it has no peering but the run's own).
  */
 export class PeeringInventory {
   readonly peerings: Collection<VpcPeeringConnection>;
 
-  constructor(
-    private readonly source: InventorySource,
-    private readonly network: NetworkInventory,
-  ) {
+  constructor(private readonly source: InventorySource) {
     this.peerings = new Collection(
       'vpc peerings',
       (p) => p.VpcPeeringConnectionId,
@@ -33,14 +29,8 @@ export class PeeringInventory {
     return live;
   }
 
-  /** Live peerings joining these two VPCs, whichever side requested. */
-  async liveBetween(a: string, b: string): Promise<VpcPeeringConnection[]> {
-    if (this.network.madeThisRun(a) || this.network.madeThisRun(b)) {
-      return (await this.peerings.all()).filter((p) => {
-        const ends = [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId];
-        return isLivePeering(p) && ends.includes(a) && ends.includes(b) && a !== b;
-      });
-    }
+  /** Live peerings joining these two VPCs, whichever side requested (asked of AWS: a peering of someone else's carries none of our tags). */
+  liveBetween(a: string, b: string): Promise<VpcPeeringConnection[]> {
     return livePeeringsBetween(this.source.aws.ec2, a, b, this.source.signal);
   }
 }
